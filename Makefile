@@ -1,0 +1,28 @@
+# Two commands set everything up on a fresh machine:
+#   make run    install into .venv and clean the example dataset with the shipped lexicon
+#   make test   install into .venv (with test extras) and run the whole test suite
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test install install-test bench clean-venv
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+
+install-test: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test,spark,bench]'
+
+run: install
+	$(BIN)/translitnorm lexicon validate --quiet lexicons/
+	$(BIN)/translitnorm resolve --lexicon lexicons/ --from seeds/example-names.csv --column name
+
+test: install-test
+	$(BIN)/python -m pytest -q
+
+clean-venv:
+	rm -rf $(VENV)
