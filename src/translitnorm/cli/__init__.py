@@ -1,0 +1,61 @@
+"""The ``translitnorm`` command line: a thin layer over the library.
+
+Each command lives in its own module and calls one library function; this
+module only creates the app and turns user errors into a message and exit code 2.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from typing import Callable, TypeVar
+
+import typer
+
+from translitnorm.errors import TranslitnormError
+
+F = TypeVar("F", bound=Callable)
+
+app = typer.Typer(
+    name="translitnorm",
+    help="Resolve Latin-script spellings of names from Cyrillic sources to canonical entity IDs.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def fail(message: str, code: int = 2) -> "typer.Exit":
+    """Print an error for the user on stderr and return the Exit to raise."""
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def user_errors(command: F) -> F:
+    """Turn errors the user can fix (bad file, unknown scheme…) into a message and exit code 2."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except TranslitnormError as exc:
+            raise fail(str(exc)) from None
+        except OSError as exc:
+            where = f" '{exc.filename}'" if exc.filename else ""
+            raise fail(f"cannot access{where}: {exc.strerror or exc}") from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+from . import lexicon_cmd, resolve_cmd, translit_cmd  # noqa: E402,F401  (modules register their commands)
+
+
+def main() -> None:
+    """Entry point of the ``translitnorm`` console script."""
+    try:
+        app()
+    except TranslitnormError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    except BrokenPipeError:  # `translitnorm … | head` is normal use
+        sys.exit(0)

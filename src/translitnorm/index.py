@@ -1,0 +1,276 @@
+"""The compiled index: every lexicon name part under every scheme, reduced to matching forms.
+
+Compiling romanises each *distinct* name part once (a large lexicon repeats the
+same given names and surnames many times), then files each rendering under its
+exact form, folded form and matching key.  The result is plain containers of
+strings and integers, so it is saved with :mod:`marshal` and loads fast; the
+cache file is named by a hash of the lexicon bytes, the scheme files and the
+package version, so any change rebuilds it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from translitnorm import __version__
+from translitnorm.keys import exact_form, folded_form, matching_key
+from translitnorm.lexicon import Entity, Lexicon, LexiconError, Problem, lexicon_files, load_lexicons, script_of_lang
+from translitnorm.romanise import romanise, romanisations, schemes
+from translitnorm.text import is_cyrillic
+
+FORMAT_VERSION = 1
+
+# Name-part slots. Persons have given / patronymic / surname / other parts; every other
+# entity type is matched on its whole name.
+GIVEN, PATRONYMIC, SURNAME, OTHER, WHOLE = range(5)
+SLOT_NAMES = ("given name", "patronymic", "surname", "other name", "whole name")
+
+# Pseudo-schemes: a Latin name written in the lexicon, and a Cyrillic name as written.
+LEXICON_SCHEME = "lexicon"
+CYRILLIC_SCHEME = "cyrillic"
+
+# Cyrillic-script languages whose names are, besides their own schemes, very often
+# romanised the Russian way (through a Russian-language press or passport office).
+_ALSO_RUSSIAN = {"ky", "kk", "uz", "tg", "tk", "be", "uk", "mn", "tt", "ba"}
+
+_PATRONYMIC_ENDINGS = re.compile(r"(ович|евич|ьевич|ич|овна|евна|ична|инична|улы|ұлы|уулу|кызы|қызы|оглы|угли|ўғли|қизи)$", re.IGNORECASE)
+
+
+def person_parts(name: str) -> list[tuple[int, str]]:
+    """Split a person's name into (slot, part) pairs.
+
+    "Surname, Given Patronymic" when there is a comma; otherwise natural order with the
+    last word as the surname (position decides: Шостакович is a surname).
+
+    >>> person_parts("Курманбек Салиевич Бакиев")
+    [(0, 'Курманбек'), (1, 'Салиевич'), (2, 'Бакиев')]
+    >>> person_parts("Бакиев, Курманбек")
+    [(2, 'Бакиев'), (0, 'Курманбек')]
+    """
+    head, comma, tail = name.partition(",")
+    if comma:
+        surname_words, rest = head.split(), tail.split()
+    else:
+        words = name.split()
+        surname_words, rest = words[-1:], words[:-1]
+    parts = [(SURNAME, word) for word in surname_words]
+    for position, word in enumerate(rest):
+        if position == 0:
+            parts.append((GIVEN, word))
+        elif _PATRONYMIC_ENDINGS.search(word) or position == len(rest) - 1:
+            parts.append((PATRONYMIC, word))
+        else:
+            parts.append((OTHER, word))
+    return parts
+
+
+def scheme_languages(lang: str) -> list[str]:
+    """The source languages whose schemes romanise a name written in ``lang``."""
+    base = lang.split("-")[0]
+    available = {scheme.lang for scheme in schemes()}
+    langs = [base] if base in available else []
+    if (base in _ALSO_RUSSIAN or not langs) and "ru" not in langs:
+        langs.append("ru")
+    return langs
+
+
+@dataclass
+class CompiledIndex:
+    """Lookup tables from matching forms to name parts, and from name parts to entities.
+
+    Postings pack (entity, name, slot) into one int: ``entity << 12 | name << 3 | slot``;
+    form tables pack (part, scheme) as ``part << 8 | scheme``.  Plain ints keep the
+    index small and quick to save and load.
+    """
+
+    entity_ids: list[str]
+    entity_types: list[str]
+    canonicals: list[str]
+    entity_names: list[list[tuple[str, str, str]]]  # (lang, text, role) per name
+    parts: list[str]  # part id -> the text it was made from
+    part_initials: list[str]  # part id -> the letters its renderings start with
+    postings: list[list[int]]  # part id -> packed (entity, name, slot)
+    scheme_ids: list[str]
+    exact: dict[str, list[int]]
+    folded: dict[str, list[int]]
+    keys: dict[str, list[int]]
+    digest: str = ""
+    _buckets: dict | None = field(default=None, repr=False)
+
+    # -- building ---------------------------------------------------------------------
+
+    @classmethod
+    def compile(cls, lexicon: Lexicon, digest: str = "") -> "CompiledIndex":
+        """Romanise every distinct name part under every scheme and file the forms.
+
+        >>> from translitnorm.lexicon import Lexicon, LexiconLine
+        >>> lex = Lexicon.from_lines([LexiconLine("kg.osh", "place", "ky", "Ош", "source")])
+        >>> index = CompiledIndex.compile(lex)
+        >>> index.entity_ids, "osh" in index.exact
+        (['kg.osh'], True)
+        """
+        scheme_ids = [LEXICON_SCHEME, CYRILLIC_SCHEME] + [scheme.id for scheme in schemes()]
+        scheme_number = {scheme_id: number for number, scheme_id in enumerate(scheme_ids)}
+        index = cls([], [], [], [], [], [], [], scheme_ids, {}, {}, {}, digest)
+        part_number: dict[tuple[str, str], int] = {}
+        for entity_number, entity in enumerate(lexicon):
+            index.entity_ids.append(entity.id)
+            index.entity_types.append(entity.type)
+            index.canonicals.append(display_name(entity))
+            names = []
+            for name_number, name in enumerate(entity.names):
+                names.append((name.lang, name.text, name.role))
+                split = person_parts(name.text) if entity.type == "person" else [(WHOLE, name.text)]
+                for slot, text in split:
+                    cyrillic = is_cyrillic(text)
+                    lang_key = name.lang.split("-")[0] if cyrillic else ""
+                    number = part_number.get((text, lang_key))
+                    if number is None:
+                        number = part_number[(text, lang_key)] = len(index.parts)
+                        index.parts.append(text)
+                        index.postings.append([])
+                        index._add_part(number, text, lang_key, scheme_number)
+                    index.postings[number].append(entity_number << 12 | name_number << 3 | slot)
+            index.entity_names.append(names)
+        return index
+
+    def _add_part(self, number: int, text: str, lang: str, scheme_number: dict[str, int]) -> None:
+        if lang:
+            renderings = {CYRILLIC_SCHEME: text}
+            for source_lang in scheme_languages(lang):
+                for scheme_id, rendering in romanisations(text, lang=source_lang).items():
+                    renderings.setdefault(scheme_id, rendering)
+        else:
+            renderings = {LEXICON_SCHEME: text}
+        initials = set()
+        for table, reduce in ((self.exact, exact_form), (self.folded, folded_form), (self.keys, matching_key)):
+            for scheme_id, rendering in renderings.items():
+                form = reduce(rendering)
+                if not form:
+                    continue
+                packed = number << 8 | scheme_number[scheme_id]
+                bucket = table.setdefault(form, [])
+                if not bucket or bucket[-1] >> 8 != number:  # one entry per part: the first scheme found
+                    bucket.append(packed)
+                if reduce is exact_form:
+                    initials.add(form[0])
+        self.part_initials.append("".join(sorted(initials)))
+
+    # -- persistence ------------------------------------------------------------------
+
+    def _state(self) -> tuple:
+        return (FORMAT_VERSION, self.digest, self.entity_ids, self.entity_types, self.canonicals,
+                self.entity_names, self.parts, self.part_initials, self.postings, self.scheme_ids,
+                self.exact, self.folded, self.keys)
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Write the index atomically to ``path``."""
+        target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                marshal.dump(self._state(), handle)
+            os.replace(tmp_name, target)
+        except BaseException:
+            Path(tmp_name).unlink(missing_ok=True)
+            raise
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> "CompiledIndex":
+        """Read an index written by :meth:`save`; raises ValueError when it is of another version."""
+        with open(path, "rb") as handle:
+            state = marshal.load(handle)
+        if not isinstance(state, tuple) or not state or state[0] != FORMAT_VERSION:
+            raise ValueError(f"{path}: not a compiled index of format {FORMAT_VERSION}")
+        return cls(*state[2:], digest=state[1])  # type: ignore[misc]
+
+    # -- fuzzy neighbourhood ----------------------------------------------------------
+
+    def key_buckets(self) -> dict[tuple[str, int], list[str]]:
+        """Matching keys grouped by (first letter, length), built on first use."""
+        if self._buckets is None:
+            buckets: dict[tuple[str, int], list[str]] = {}
+            for key in sorted(self.keys):
+                buckets.setdefault((key[0], len(key)), []).append(key)
+            self._buckets = buckets
+        return self._buckets
+
+
+def display_name(entity: Entity) -> str:
+    """The entity's canonical name, or its first source name romanised under its language's BGN/PCGN scheme."""
+    if entity.canonical:
+        return entity.canonical
+    known = {scheme.id for scheme in schemes()}
+    for name in entity.names:
+        if script_of_lang(name.lang) == "Cyrl":
+            for scheme_id in (f"{name.lang.split('-')[0]}-bgn", "ru-bgn"):
+                if scheme_id in known:
+                    return romanise(name.text, scheme_id)
+    return entity.names[0].text if entity.names else entity.id
+
+
+def _scheme_files_digest() -> str:
+    digest = hashlib.sha256()
+    folder = resources.files("translitnorm").joinpath("schemes")
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".toml"):
+            digest.update(entry.name.encode())
+            digest.update(entry.read_bytes())
+    return digest.hexdigest()
+
+
+def lexicon_digest(paths: Sequence[Path]) -> str:
+    """Hash of everything an index depends on: lexicon bytes, scheme files, code version."""
+    digest = hashlib.sha256(f"{FORMAT_VERSION}:{__version__}:{_scheme_files_digest()}".encode())
+    for path in paths:
+        digest.update(str(path.name).encode())
+        with open(path, "rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+    return digest.hexdigest()
+
+
+def default_cache_dir() -> Path:
+    """``$TRANSLITNORM_CACHE_DIR``, else ``$XDG_CACHE_HOME/translitnorm``, else ``~/.cache/translitnorm``."""
+    explicit = os.environ.get("TRANSLITNORM_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "translitnorm"
+
+
+def build_index(paths: Iterable[str | os.PathLike], cache_dir: str | os.PathLike | None = None,
+                use_cache: bool = True) -> CompiledIndex:
+    """Load lexicons and return their compiled index, from the cache when it is current.
+
+    >>> index = build_index(["lexicons/"])  # doctest: +SKIP
+    """
+    files = lexicon_files(paths)
+    for path in files:
+        if not path.is_file():
+            raise LexiconError([Problem(str(path), 0, "lexicon file not found")])
+    digest = lexicon_digest(files)
+    cache_path = Path(cache_dir or default_cache_dir()) / f"index-{digest[:32]}.marshal"
+    # A cache file exists only for lexicon bytes that once loaded without errors, so a
+    # warm cache needs no second validation.
+    if use_cache and cache_path.exists():
+        try:
+            return CompiledIndex.load(cache_path)
+        except (ValueError, EOFError, OSError, TypeError):
+            pass  # a damaged or foreign cache file is rebuilt below
+    index = CompiledIndex.compile(load_lexicons(files), digest)
+    if use_cache:
+        try:
+            index.save(cache_path)
+        except OSError:
+            pass  # a read-only cache directory costs speed, not correctness
+    return index

@@ -1,0 +1,86 @@
+"""The public entry point: a :class:`Normaliser` built from lexicons resolves names to entity IDs."""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from translitnorm.index import CompiledIndex, build_index
+from translitnorm.matcher import DecisionRule, Explanation, Matcher, Resolution
+
+
+def default_lexicon_paths() -> list[Path]:
+    """The lexicons shipped with translitnorm (inside the installed package, or ``lexicons/`` of a source checkout)."""
+    packaged = resources.files("translitnorm").joinpath("data").joinpath("lexicons")
+    if packaged.is_dir():
+        return [Path(str(packaged))]
+    checkout = Path(__file__).resolve().parents[2] / "lexicons"
+    return [checkout]
+
+
+class Normaliser:
+    """Resolves spellings of names to the canonical IDs of one or more lexicons.
+
+    >>> norm = Normaliser.from_lexicons(["lexicons/"])          # doctest: +SKIP
+    >>> r = norm.resolve("Kourmanbek Bakiev")                      # doctest: +SKIP
+    >>> r.id, r.canonical, r.method                                # doctest: +SKIP
+    ('kg.bakiev.kurmanbek', 'Kurmanbek Bakiyev', 'exact')
+    """
+
+    def __init__(self, index: CompiledIndex, rule: DecisionRule | None = None):
+        self.index = index
+        self.rule = rule or DecisionRule()
+        self._matcher = Matcher(index, self.rule)
+
+    @classmethod
+    def from_lexicons(cls, paths: Iterable[str | os.PathLike], *, rule: DecisionRule | None = None,
+                      cache_dir: str | os.PathLike | None = None, use_cache: bool = True) -> "Normaliser":
+        """Build from lexicon files or directories; the compiled index is cached on disk by content hash.
+
+        >>> Normaliser.from_lexicons(["lexicons/kg.tsv"]).resolve("Bakijew").id   # doctest: +SKIP
+        'kg.bakiev.kurmanbek'
+        """
+        return cls(build_index(list(paths), cache_dir=cache_dir, use_cache=use_cache), rule)
+
+    @classmethod
+    def default(cls, *, rule: DecisionRule | None = None) -> "Normaliser":
+        """A normaliser over the shipped lexicons."""
+        return cls.from_lexicons(default_lexicon_paths(), rule=rule)
+
+    def resolve(self, name: str) -> Resolution:
+        """Resolve one name: its entity ID, or no ID and the candidates when no single answer is safe.
+
+        >>> Normaliser.default().resolve("BAKIYEV, Kurmanbek").id   # doctest: +SKIP
+        'kg.bakiev.kurmanbek'
+        """
+        return self._matcher.resolve(name)
+
+    def resolve_many(self, names: Iterable[str | None]) -> list[Resolution]:
+        """Resolve many names, each distinct name once; results are in input order.
+
+        ``None`` and empty names give a resolution with method ``none`` and reason ``empty``.
+
+        >>> [r.id for r in Normaliser.default().resolve_many(["Bakiev", "Bakiyev", None])]  # doctest: +SKIP
+        ['kg.bakiev.kurmanbek', 'kg.bakiev.kurmanbek', None]
+        """
+        names = list(names)
+        distinct = {name: None for name in names}
+        results = {name: self._matcher.resolve(name if isinstance(name, str) else "") for name in distinct}
+        return [results[name] for name in names]
+
+    def explain(self, name: str) -> Explanation:
+        """The steps of resolving ``name``: cleaning, parts, keys, candidates with scores, decision.
+
+        >>> print(Normaliser.default().explain("Tschechow"))        # doctest: +SKIP
+        """
+        explanation = Explanation(name)
+        self._matcher.resolve(name, explanation)
+        return explanation
+
+    def __getstate__(self):
+        return {"index": self.index, "rule": self.rule}
+
+    def __setstate__(self, state):
+        self.__init__(state["index"], state["rule"])

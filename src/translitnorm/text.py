@@ -1,0 +1,153 @@
+"""Cleaning a raw name and splitting it into name parts.
+
+The same steps run on lexicon names and on queries, so both sides meet.
+Word lists (titles, generic place words) are plain data files in ``data/``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+_CYRILLIC = re.compile(r"[\u0400-\u052f\u1c80-\u1c8f\u2de0-\u2dff\ua640-\ua69f]")
+_LETTER = re.compile(r"[^\W\d_]")
+# Apostrophe-like marks that writers use interchangeably (soft signs, Ukrainian apostrophe, typographic quotes).
+_APOSTROPHES = re.compile(r"[\u2019\u2018\u02bc\u02b9\u02bb\u0060\u00b4\u2032]")
+_BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]|\{[^}]*\}")
+_POSSESSIVE = re.compile(r"(?<=\w)'s\b|(?<=s)'(?=\s|$)", re.IGNORECASE)
+_PUNCTUATION = re.compile(r"[\"«»„“”‹›!?;:/\\|*+=<>#@&%~^_]+")
+_SPACES = re.compile(r"\s+")
+_DIGRAPH_INITIAL = re.compile(r"^[^\W\d_][^\W\d_]$")
+_DASHES = re.compile(r"\s*[\u2010\u2011\u2012\u2013\u2014\u2015\u2212]\s*")
+
+
+def _word_list(name: str) -> frozenset[str]:
+    text = resources.files("translitnorm").joinpath("data").joinpath(name).read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+TITLES = _word_list("titles.txt")
+GENERIC_PLACE_WORDS = _word_list("generic_words.txt")
+_MULTIWORD_TITLES = sorted((t for t in TITLES if " " in t), key=len, reverse=True)
+
+
+def is_cyrillic(text: str) -> bool:
+    """True when the text contains a Cyrillic letter.
+
+    >>> is_cyrillic("Бакиев"), is_cyrillic("Bakiev")
+    (True, False)
+    """
+    return bool(_CYRILLIC.search(text))
+
+
+@dataclass(frozen=True)
+class Token:
+    """One word of a name: a full name part or an initial."""
+
+    text: str
+    initial: bool = False
+    surname_hint: bool = False  # written before a comma ("BAKIYEV, Kurmanbek")
+
+    @property
+    def cyrillic(self) -> bool:
+        return is_cyrillic(self.text)
+
+
+@dataclass(frozen=True)
+class ParsedName:
+    """A name after cleaning: its parts, and what was set aside on the way."""
+
+    original: str
+    cleaned: str
+    tokens: tuple[Token, ...]
+    dropped: tuple[str, ...] = ()
+
+    @property
+    def full_tokens(self) -> tuple[Token, ...]:
+        return tuple(t for t in self.tokens if not t.initial)
+
+    @property
+    def place_words(self) -> tuple[str, ...]:
+        """The words that can make a place name, in order: generic words (город, city…) left out."""
+        return tuple(t.text for t in self.tokens if t.text.casefold() not in GENERIC_PLACE_WORDS)
+
+
+def clean_text(text: str) -> str:
+    """Normalise Unicode, quotes, dashes, brackets and spacing; keep letters, digits, hyphens, dots, commas.
+
+    Idempotent: ``clean_text(clean_text(x)) == clean_text(x)``.
+
+    >>> clean_text("  Kurmanbek  BAKIYEV’s (ex-president) ")
+    'Kurmanbek BAKIYEV'
+    """
+    text = unicodedata.normalize("NFKC", text)
+    text = _APOSTROPHES.sub("'", text)
+    text = _BRACKETS.sub(" ", text)
+    text = _DASHES.sub("-", text)
+    text = _POSSESSIVE.sub("", text)
+    text = _PUNCTUATION.sub(" ", text)
+    # A hyphen or apostrophe that does not join two letters is noise.
+    text = " ".join(word.strip("-'") for word in text.split())
+    text = _SPACES.sub(" ", text).strip(" ,.-'")
+    text = re.sub(r"\s*,\s*", ", ", text)
+    text = re.sub(r"(, )+", ", ", text)
+    return text
+
+
+def _split_initials(word: str) -> list[Token] | None:
+    """'В.В.' → two initials; 'K.' or 'K' → one; None when the word is not made of initials."""
+    # "К.-Ж." is one initial of a hyphenated given name (Касым-Жомарт).
+    letters = [chunk.strip("-") for chunk in word.replace(".-", "-").split(".") if chunk.strip("-")]
+    if letters and all(all(len(piece) == 1 and _LETTER.match(piece) for piece in chunk.split("-")) for chunk in letters):
+        return [Token(chunk, initial=True) for chunk in letters]
+    # Digraph initials such as "Дж." or "Sh.": a capital and one small letter, closed by a dot.
+    if len(letters) == 1 and word.endswith(".") and _DIGRAPH_INITIAL.match(letters[0]):
+        return [Token(letters[0], initial=True)]
+    return None
+
+
+@lru_cache(maxsize=65536)
+def parse_name(raw: str) -> ParsedName:
+    """Clean a raw name and split it into tokens, dropping titles, possessives and short codes.
+
+    >>> [t.text for t in parse_name("President K. S. Bakiyev's").tokens]
+    ['K', 'S', 'Bakiyev']
+    >>> parse_name("BAKIYEV, Kurmanbek").tokens[0].surname_hint
+    True
+    """
+    cleaned = clean_text(raw)
+    dropped: list[str] = []
+    lowered = cleaned.casefold()
+    for title in _MULTIWORD_TITLES:
+        pattern = re.compile(rf"(?:^|(?<=\s)){re.escape(title)}\.?(?=\s|,|$)")
+        if pattern.search(lowered):
+            start = pattern.search(lowered).start()
+            dropped.append(cleaned[start:start + len(title)])
+            cleaned = (cleaned[:start] + cleaned[start + len(title):]).strip()
+            lowered = cleaned.casefold()
+    head, _, tail = cleaned.partition(",")
+    # "BAKIYEV, Kurmanbek": one word before a comma is the surname.
+    groups = [(head, bool(tail.strip()) and len(head.split()) == 1), (tail, False)]
+    word_count = len(cleaned.split())
+    all_caps = cleaned.upper() == cleaned
+    tokens: list[Token] = []
+    for text, hint in groups:
+        for word in text.split():
+            bare = word.strip(".,")
+            if not bare:
+                continue
+            if bare.casefold() in TITLES:
+                dropped.append(bare)
+                continue
+            if not all_caps and bare.isupper() and 2 <= len(bare) <= 3 and bare.isalpha() and word_count > 1 and not word.endswith("."):
+                dropped.append(bare)  # an acronym (CNN, USA) is not a name part
+                continue
+            initials = _split_initials(word.strip(","))
+            if initials:
+                tokens.extend(initials)
+                continue
+            tokens.append(Token(bare.strip("'-"), surname_hint=hint))
+    return ParsedName(raw, cleaned, tuple(t for t in tokens if t.text), tuple(dropped))
