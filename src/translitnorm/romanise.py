@@ -1,0 +1,590 @@
+"""Romanisation of Cyrillic names under named schemes.
+
+Every scheme is declared by one data file in ``translitnorm/schemes/<id>.toml``
+(id, language, target readership, source, samples …). Three providers render them:
+
+``table``
+    A letter map plus context rules, read by the one rule engine of this module
+    (:class:`_TableRenderer`). The popular national transcriptions (German,
+    French, Polish …) and the official systems no library covers are tables.
+``iuliia``
+    A Russian standard kept by the `iuliia` package (ALA-LC, GOST 7.79, ICAO …).
+    Its JSON rules are compiled into the same engine, so they run as fast as our
+    own tables; the tests check the result against ``iuliia`` itself.
+``icu``
+    An ICU transform through PyICU (the BGN/PCGN family, Uzbek Latin, MNS …).
+
+Letters a scheme does not cover go to the scheme's ``fallback`` scheme, then to
+ICU ``Cyrillic-Latin``, so the output never contains Cyrillic.
+
+Table format (all sections optional except ``[letters]``)::
+
+    [letters]            # the plain letter map, lower case
+    "ч" = "tsch"
+    [start]              # at word start
+    [after_sign]         # after ъ ь or an apostrophe
+    [after_vowel]
+    [before_vowel]
+    [end]                # at word end
+    [endings]            # word endings, e.g. "ский" = "ski" (never the whole word)
+    [[rules]]            # anything else: match (one letter or a sequence),
+    match = "е"          # after / before: lists of "start", "end", "vowel",
+    after = ["жшчщц"]    # "consonant", "sign" or a string of literal letters
+    out = "e"
+
+When several rules apply at a position the longest match wins; among equally
+long matches ``[[rules]]`` come first (in file order), then ``endings``,
+``start``, ``after_sign``, ``after_vowel``, ``before_vowel``, ``end`` and last
+``letters``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import importlib.resources
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from translitnorm.errors import TranslitnormError
+
+__all__ = [
+    "CYRILLIC_LANGS",
+    "Scheme",
+    "UnknownLanguageError",
+    "UnknownSchemeError",
+    "get_scheme",
+    "romanisations",
+    "romanise",
+    "schemes",
+]
+
+#: Source languages (ISO 639-1) that have at least one scheme.
+CYRILLIC_LANGS: tuple[str, ...] = ("be", "bg", "kk", "ky", "mk", "mn", "ru", "sr", "uk", "uz")
+
+PROVIDERS = ("table", "icu", "iuliia")
+
+# Letter classes the context rules refer to. Apostrophes count as signs because
+# Ukrainian and Belarusian write one where Russian writes ъ.
+VOWELS = frozenset("аеёиоуыэюяіїєәөұүӯӣѣ")
+SIGNS = frozenset("ъь'’ʼ")
+APOSTROPHES = "'’ʼ"
+
+# Cyrillic blocks (basic, supplement, extended-A/B) and the combining marks that
+# can sit inside a Cyrillic word (stress accents); marks are dropped.
+_CYRILLIC_RANGES = ((0x0400, 0x052F), (0x2DE0, 0x2DFF), (0xA640, 0xA69F), (0x1C80, 0x1C8F))
+_CYRILLIC_CLASS = "\u0400-\u052f\u2de0-\u2dff\ua640-\ua69f\u1c80-\u1c8f"
+_COMBINING_CLASS = "\u0300-\u036f"
+_CYRILLIC_CHAR = re.compile(f"[{_CYRILLIC_CLASS}]")
+
+
+def _all_cyrillic_letters() -> frozenset[str]:
+    """Every lower-case Cyrillic letter Unicode knows (what a fallback must cover)."""
+    letters = set()
+    for start, end in _CYRILLIC_RANGES:
+        for code in range(start, end + 1):
+            char = chr(code)
+            if char.isalpha():
+                lower = char.lower()
+                if len(lower) == 1:
+                    letters.add(lower)
+    return frozenset(letters)
+
+
+ALL_CYRILLIC_LETTERS = _all_cyrillic_letters()
+_CYRILLIC_NON_LETTERS = frozenset(
+    chr(code)
+    for start, end in _CYRILLIC_RANGES
+    for code in range(start, end + 1)
+    if not chr(code).isalpha() and unicodedata.category(chr(code)) != "Cn"
+)
+CONSONANTS = frozenset(ALL_CYRILLIC_LETTERS - VOWELS - SIGNS)
+_CLASS_LETTERS = {"vowel": VOWELS, "consonant": CONSONANTS, "sign": SIGNS}
+
+
+class UnknownSchemeError(TranslitnormError, ValueError):
+    """A scheme id that is not in the registry; the message suggests the closest ids."""
+
+
+class UnknownLanguageError(TranslitnormError, ValueError):
+    """A source language without schemes; the message lists the valid languages."""
+
+
+class SchemeDefinitionError(TranslitnormError, ValueError):
+    """A scheme data file that the engine cannot use (names the file and the problem)."""
+
+
+@dataclass(frozen=True)
+class Scheme:
+    """One romanisation convention, as declared by its data file.
+
+    >>> get_scheme("ru-de").target
+    'de'
+    >>> get_scheme("ru-de").romanise("Медведев")
+    'Medwedew'
+    """
+
+    id: str
+    lang: str
+    target: str
+    description: str
+    source: str
+    provider: str
+    samples: tuple[tuple[str, str], ...] = ()
+    transform: str | None = None
+    fallback: str | None = None
+    table: dict = field(default_factory=dict, repr=False, compare=False, hash=False)
+
+    def romanise(self, text: str) -> str:
+        """Romanise ``text`` under this scheme (same as ``romanise(text, self.id)``)."""
+        return _renderer(self.id).render(text)
+
+
+# ---------------------------------------------------------------------------
+# The registry: one toml file per scheme, loaded once.
+
+
+def _scheme_files() -> Iterable[tuple[str, str]]:
+    folder = importlib.resources.files("translitnorm") / "schemes"
+    for entry in folder.iterdir():
+        if entry.name.endswith(".toml"):
+            yield entry.name, entry.read_text(encoding="utf-8")
+
+
+def _parse_scheme(filename: str, text: str) -> Scheme:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SchemeDefinitionError(f"schemes/{filename}: {exc}") from None
+    required = ("id", "lang", "target", "description", "source", "provider")
+    missing = [key for key in required if key not in data]
+    if missing:
+        raise SchemeDefinitionError(f"schemes/{filename}: missing {', '.join(missing)}")
+    if data["provider"] not in PROVIDERS:
+        raise SchemeDefinitionError(
+            f"schemes/{filename}: provider {data['provider']!r} is not one of {', '.join(PROVIDERS)}"
+        )
+    if data["id"] + ".toml" != filename:
+        raise SchemeDefinitionError(f"schemes/{filename}: id {data['id']!r} must match the file name")
+    if data["provider"] != "table" and not data.get("transform"):
+        raise SchemeDefinitionError(f"schemes/{filename}: provider {data['provider']} needs a transform")
+    samples = tuple((str(sample[0]), str(sample[1])) for sample in data.get("samples", ()))
+    table_keys = ("letters", "start", "after_sign", "after_vowel", "before_vowel", "end", "endings",
+                  "rules", "uppercase", "word_chars")
+    return Scheme(
+        id=data["id"],
+        lang=data["lang"],
+        target=data["target"],
+        description=data["description"],
+        source=data["source"],
+        provider=data["provider"],
+        samples=samples,
+        transform=data.get("transform"),
+        fallback=data.get("fallback"),
+        table={key: data[key] for key in table_keys if key in data},
+    )
+
+
+@functools.cache
+def _registry() -> dict[str, Scheme]:
+    found = {}
+    for filename, text in sorted(_scheme_files()):
+        scheme = _parse_scheme(filename, text)
+        found[scheme.id] = scheme
+    for scheme in found.values():
+        chain = [scheme.id]
+        fallback_id = scheme.fallback
+        while fallback_id is not None:
+            if fallback_id not in found:
+                raise SchemeDefinitionError(
+                    f"schemes/{chain[-1]}.toml: fallback {fallback_id!r} is not a scheme"
+                )
+            if fallback_id in chain:
+                raise SchemeDefinitionError(f"fallback cycle: {' -> '.join(chain + [fallback_id])}")
+            chain.append(fallback_id)
+            fallback_id = found[fallback_id].fallback
+    return dict(sorted(found.items()))
+
+
+def _suggest(wrong: str, valid: list[str], preferred_prefix: str = "ru-") -> str | None:
+    """The valid id closest to ``wrong``: an exact suffix match ('bgn' → 'ru-bgn') first."""
+    lowered = wrong.strip().lower()
+    if lowered in valid:
+        return lowered
+    suffix_matches = [item for item in valid if item.split("-", 1)[-1] == lowered]
+    if suffix_matches:
+        preferred = [item for item in suffix_matches if item.startswith(preferred_prefix)]
+        return (preferred or suffix_matches)[0]
+    close = difflib.get_close_matches(lowered, valid, n=1, cutoff=0.5)
+    return close[0] if close else None
+
+
+def get_scheme(scheme_id: str) -> Scheme:
+    """The scheme registered under ``scheme_id``.
+
+    >>> get_scheme("ru-bgn").provider
+    'icu'
+
+    Raises :class:`UnknownSchemeError` (a ``ValueError``) naming the closest id::
+
+        unknown scheme 'bgn'; did you mean 'ru-bgn'? valid: be-bgn, …
+    """
+    registry = _registry()
+    try:
+        return registry[scheme_id]
+    except (KeyError, TypeError):
+        valid = list(registry)
+        suggestion = _suggest(str(scheme_id), valid)
+        hint = f"; did you mean '{suggestion}'?" if suggestion else ""
+        raise UnknownSchemeError(
+            f"unknown scheme '{scheme_id}'{hint} valid: {', '.join(valid)}"
+        ) from None
+
+
+# Country codes people type for a language (kz for Kazakh …), used only for suggestions.
+_COUNTRY_TO_LANG = {"kz": "kk", "kg": "ky", "ua": "uk", "by": "be", "rs": "sr", "uz": "uz", "mn": "mn"}
+
+
+def _check_lang(lang: str) -> str:
+    if lang in CYRILLIC_LANGS:
+        return lang
+    suggestion = _COUNTRY_TO_LANG.get(str(lang).strip().lower()) or _suggest(str(lang), list(CYRILLIC_LANGS))
+    hint = f"; did you mean '{suggestion}'?" if suggestion else ""
+    raise UnknownLanguageError(
+        f"unknown language '{lang}'{hint} valid: {', '.join(CYRILLIC_LANGS)}"
+    )
+
+
+def schemes(lang: str | None = None) -> list[Scheme]:
+    """All schemes sorted by id, or only those for source language ``lang``.
+
+    >>> [s.id for s in schemes(lang="be")]
+    ['be-bgn', 'be-lacinka', 'be-national']
+    """
+    registry = _registry()
+    if lang is None:
+        return list(registry.values())
+    _check_lang(lang)
+    return [scheme for scheme in registry.values() if scheme.lang == lang]
+
+
+def romanise(text: str, scheme: str | Scheme) -> str:
+    """Romanise Cyrillic ``text`` under one scheme; everything that is not Cyrillic passes through.
+
+    >>> romanise("Чехов", "ru-de")
+    'Tschechow'
+    >>> romanise("ЧЕХОВ-2", "ru-de")
+    'TSCHECHOW-2'
+    """
+    scheme_id = scheme.id if isinstance(scheme, Scheme) else scheme
+    return _renderer(scheme_id).render(text)
+
+
+def romanisations(text: str, lang: str = "ru") -> dict[str, str]:
+    """``text`` romanised under every scheme of source language ``lang``, keyed by scheme id.
+
+    >>> romanisations("Бакиев", lang="ru")["ru-bgn"]
+    'Bakiyev'
+    """
+    return {scheme_id: render(text) for scheme_id, render in _renderers_for(lang)}
+
+
+@functools.cache
+def _renderers_for(lang: str) -> tuple[tuple[str, object], ...]:
+    return tuple((scheme.id, _renderer(scheme.id).render) for scheme in schemes(lang=lang))
+
+
+# ---------------------------------------------------------------------------
+# Renderers
+
+
+@functools.cache
+def _renderer(scheme_id: str) -> "_Renderer":
+    scheme = get_scheme(scheme_id)
+    if scheme.provider == "table":
+        return _TableRenderer.from_scheme(scheme)
+    if scheme.provider == "iuliia":
+        return _TableRenderer.from_iuliia(scheme)
+    return _IcuRenderer(scheme)
+
+
+@functools.cache
+def _icu_transliterator(transform_id: str):
+    import icu  # imported lazily: PyICU is slow to load and only some schemes need it
+
+    return icu.Transliterator.createInstance(transform_id)
+
+
+@functools.cache
+def _last_resort(letter: str) -> str:
+    """A letter no scheme in the chain covers: ICU Cyrillic-Latin, else unidecode, never Cyrillic."""
+    latin = _icu_transliterator("Cyrillic-Latin").transliterate(letter)
+    if _CYRILLIC_CHAR.search(latin) or not latin:
+        from unidecode import unidecode
+
+        latin = unidecode(letter)
+    # ICU and unidecode mark some letters with a stray modifier (қ → kˌ, ң → n'); a
+    # name part must stay one token, so only the letters are kept.
+    latin = latin.replace("ˌ", "").replace("'", "") if letter not in SIGNS else latin
+    return _CYRILLIC_CHAR.sub("", latin)
+
+
+class _Renderer:
+    scheme: Scheme
+
+    def render(self, text: str) -> str:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def plain_letter(self, letter: str) -> str | None:
+        """This scheme's context-free rendering of one lower-case letter, or None if not covered."""
+        raise NotImplementedError
+
+    def fallback_letter(self, letter: str) -> str:
+        """The rendering of a letter this scheme lacks: fallback chain, then ICU."""
+        seen = {self.scheme.id}
+        fallback_id = self.scheme.fallback
+        while fallback_id is not None and fallback_id not in seen:
+            seen.add(fallback_id)
+            fallback = _renderer(fallback_id)
+            latin = fallback.plain_letter(letter)
+            if latin is not None:
+                return latin
+            fallback_id = fallback.scheme.fallback
+        return _last_resort(letter)
+
+
+@dataclass(frozen=True)
+class _Rule:
+    match: str
+    out: str
+    after_letters: frozenset[str] | None = None  # None: any previous letter
+    after_start: bool = False  # the rule also applies at word start
+    before_letters: frozenset[str] | None = None
+    before_end: bool = False
+    not_at_start: bool = False  # word endings never cover the whole word
+
+    def applies(self, word: str, position: int) -> bool:
+        if self.not_at_start and position == 0:
+            return False
+        if self.after_letters is not None:
+            if position == 0:
+                if not self.after_start:
+                    return False
+            elif word[position - 1] not in self.after_letters:
+                return False
+        end = position + len(self.match)
+        if self.before_letters is not None:
+            if end == len(word):
+                if not self.before_end:
+                    return False
+            elif word[end] not in self.before_letters:
+                return False
+        return True
+
+
+def _context(items: Iterable[str] | str, edge: str, where: str) -> tuple[frozenset[str], bool]:
+    """Turn ["start", "vowel", "ъь"] into (letters, applies-at-the-edge)."""
+    if isinstance(items, str):
+        items = [items]
+    letters: set[str] = set()
+    at_edge = False
+    for item in items:
+        if item == edge:
+            at_edge = True
+        elif item in _CLASS_LETTERS:
+            letters |= _CLASS_LETTERS[item]
+        elif item in ("start", "end"):
+            raise SchemeDefinitionError(f"{where}: '{item}' cannot be used here")
+        else:
+            letters |= set(item.lower())
+    return frozenset(letters), at_edge
+
+
+class _TableRenderer(_Renderer):
+    """The rule engine: scans each Cyrillic word once, longest applicable rule first."""
+
+    def __init__(self, scheme: Scheme, rules: list[_Rule], uppercase: dict[str, str],
+                 word_chars: str = "") -> None:
+        self.scheme = scheme
+        self.plain: dict[str, str] = {r.match: r.out for r in reversed(rules) if _is_plain(r)}
+        # Letters nobody in the scheme covers go to the fallback chain, so every
+        # Cyrillic letter has a plain rule and output never contains Cyrillic.
+        for letter in sorted(ALL_CYRILLIC_LETTERS - self.plain.keys()):
+            fallback = _Rule(letter, self.fallback_letter(letter))
+            rules.append(fallback)
+        order = {id(rule): index for index, rule in enumerate(rules)}
+        by_first: dict[str, list[_Rule]] = {}
+        for rule in rules:
+            by_first.setdefault(rule.match[0], []).append(rule)
+        self.rules_by_first: dict[str, tuple[_Rule, ...]] = {
+            first: tuple(sorted(group, key=lambda r: (-len(r.match), order[id(r)])))
+            for first, group in by_first.items()
+        }
+        # Letters whose only rule is the plain one: the common fast path.
+        self.simple: dict[str, str] = {
+            first: group[0].out
+            for first, group in self.rules_by_first.items()
+            if len(group) == 1 and _is_plain(group[0])
+        }
+        for mark in range(0x0300, 0x0370):  # stress accents inside a word are dropped
+            self.simple[chr(mark)] = ""
+        for char in _CYRILLIC_NON_LETTERS:  # titlo, thousands sign …: never left in Cyrillic
+            self.simple[char] = "" if unicodedata.combining(char) else _last_resort(char)
+        self.uppercase = uppercase
+        extra = "".join(re.escape(char) for char in word_chars)
+        letters = f"[{_CYRILLIC_CLASS}][{_CYRILLIC_CLASS}{_COMBINING_CLASS}]*"
+        # In-word characters (the Ukrainian apostrophe) only count between letters.
+        self.word_pattern = re.compile(f"{letters}(?:[{extra}]+{letters})*" if extra else letters)
+
+    # -- construction ------------------------------------------------------
+
+    @classmethod
+    def from_scheme(cls, scheme: Scheme) -> "_TableRenderer":
+        table = scheme.table
+        where = f"schemes/{scheme.id}.toml"
+        if "letters" not in table:
+            raise SchemeDefinitionError(f"{where}: a table scheme needs [letters]")
+        rules: list[_Rule] = []
+        for index, spec in enumerate(table.get("rules", [])):
+            try:
+                match, out = spec["match"].lower(), spec["out"]
+            except KeyError as exc:
+                raise SchemeDefinitionError(f"{where}: rules[{index}] needs {exc}") from None
+            after_letters = after_start = before_letters = before_end = None
+            if "after" in spec:
+                after_letters, after_start = _context(spec["after"], "start", where)
+            if "before" in spec:
+                before_letters, before_end = _context(spec["before"], "end", where)
+            rules.append(_Rule(match, out, after_letters, bool(after_start), before_letters,
+                               bool(before_end)))
+        for ending, out in table.get("endings", {}).items():
+            rules.append(_Rule(ending.lower(), out, before_letters=frozenset(), before_end=True,
+                               not_at_start=True))
+        for letter, out in table.get("start", {}).items():
+            rules.append(_Rule(letter.lower(), out, after_letters=frozenset(), after_start=True))
+        for letter, out in table.get("after_sign", {}).items():
+            rules.append(_Rule(letter.lower(), out, after_letters=SIGNS))
+        for letter, out in table.get("after_vowel", {}).items():
+            rules.append(_Rule(letter.lower(), out, after_letters=VOWELS))
+        for letter, out in table.get("before_vowel", {}).items():
+            rules.append(_Rule(letter.lower(), out, before_letters=VOWELS))
+        for letter, out in table.get("end", {}).items():
+            rules.append(_Rule(letter.lower(), out, before_letters=frozenset(), before_end=True))
+        for letter, out in table["letters"].items():
+            rules.append(_Rule(letter.lower(), out))
+        return cls(scheme, rules, table.get("uppercase", {}), table.get("word_chars", ""))
+
+    @classmethod
+    def from_iuliia(cls, scheme: Scheme) -> "_TableRenderer":
+        """Compile an iuliia schema (mapping, prev/next/ending maps) into engine rules.
+
+        iuliia's order of precedence is kept: ending, then previous-letter, then
+        next-letter, then the plain mapping; an ending never covers a whole word.
+        """
+        import json
+
+        import iuliia
+
+        source = importlib.resources.files(iuliia) / "schemas" / f"{scheme.transform}.json"
+        data = json.loads(source.read_text(encoding="utf-8"))
+        rules: list[_Rule] = []
+        for ending, out in (data.get("ending_mapping") or {}).items():
+            rules.append(_Rule(ending, out, before_letters=frozenset(), before_end=True,
+                               not_at_start=True))
+        for pair, out in (data.get("prev_mapping") or {}).items():
+            if len(pair) == 1:  # iuliia keys a word-initial letter by the letter alone
+                rules.append(_Rule(pair, out, after_letters=frozenset(), after_start=True))
+            else:
+                rules.append(_Rule(pair[1], out, after_letters=frozenset(pair[0])))
+        for pair, out in (data.get("next_mapping") or {}).items():
+            if len(pair) == 1:
+                rules.append(_Rule(pair, out, before_letters=frozenset(), before_end=True))
+            else:
+                rules.append(_Rule(pair[0], out, before_letters=frozenset(pair[1])))
+        for letter, out in data["mapping"].items():
+            rules.append(_Rule(letter, out))
+        # Some iuliia files write the Cyrillic letter ё where the standard has Latin ë.
+        rules = [_Rule(r.match, _latin_e_diaeresis(r.out), r.after_letters, r.after_start,
+                       r.before_letters, r.before_end, r.not_at_start) for r in rules]
+        return cls(scheme, rules, {})
+
+    # -- rendering -----------------------------------------------------------
+
+    def plain_letter(self, letter: str) -> str | None:
+        return self.plain.get(letter)
+
+    def render(self, text: str) -> str:
+        text = unicodedata.normalize("NFC", text)
+        return self.word_pattern.sub(self._render_word, text)
+
+    def _render_word(self, found: re.Match) -> str:
+        word = found.group()
+        lower = word.lower()
+        length = len(lower)
+        all_caps = length > 1 and word.isupper()
+        simple = self.simple
+        rules_by_first = self.rules_by_first
+        pieces = []
+        position = 0
+        while position < length:
+            letter = lower[position]
+            piece = simple.get(letter)
+            size = 1
+            if piece is None:
+                piece = letter  # only in-word apostrophes a table leaves unmapped get here
+                for rule in rules_by_first.get(letter, ()):
+                    if (len(rule.match) == 1 or lower.startswith(rule.match, position)) and rule.applies(
+                        lower, position
+                    ):
+                        piece, size = rule.out, len(rule.match)
+                        break
+            if word[position] != letter and piece:
+                piece = self._upper(piece) if all_caps else self._capitalise(piece)
+            pieces.append(piece)
+            position += size
+        return "".join(pieces)
+
+    def _upper(self, piece: str) -> str:
+        if self.uppercase:
+            return "".join(self.uppercase.get(char, char.upper()) for char in piece)
+        return piece.upper()
+
+    def _capitalise(self, piece: str) -> str:
+        first = piece[0]
+        return self.uppercase.get(first, first.upper()) + piece[1:]
+
+
+def _latin_e_diaeresis(text: str) -> str:
+    return unicodedata.normalize("NFC", text.replace("ё", "ë").replace("Ё", "Ë"))
+
+
+def _is_plain(rule: _Rule) -> bool:
+    return (len(rule.match) == 1 and rule.after_letters is None and rule.before_letters is None
+            and not rule.not_at_start)
+
+
+class _IcuRenderer(_Renderer):
+    """An ICU transform; letters it leaves in Cyrillic go to the fallback chain."""
+
+    def __init__(self, scheme: Scheme) -> None:
+        self.scheme = scheme
+        self.transliterator = _icu_transliterator(scheme.transform)
+
+    def plain_letter(self, letter: str) -> str | None:
+        latin = self.transliterator.transliterate(letter)
+        return None if _CYRILLIC_CHAR.search(latin) else latin
+
+    def render(self, text: str) -> str:
+        text = unicodedata.normalize("NFC", text)
+        latin = unicodedata.normalize("NFC", self.transliterator.transliterate(text))
+        if _CYRILLIC_CHAR.search(latin):
+            latin = _CYRILLIC_CHAR.sub(self._leftover, latin)
+        return latin
+
+    def _leftover(self, found: re.Match) -> str:
+        char = found.group()
+        latin = self.fallback_letter(char.lower())
+        return latin[:1].upper() + latin[1:] if char != char.lower() else latin

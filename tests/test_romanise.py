@@ -1,0 +1,219 @@
+"""Romanisation engine, scheme registry and scheme samples."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from translitnorm.romanise import (
+    CYRILLIC_LANGS,
+    Scheme,
+    UnknownLanguageError,
+    UnknownSchemeError,
+    get_scheme,
+    romanisations,
+    romanise,
+    schemes,
+)
+
+CYRILLIC = re.compile("[\u0400-\u052f\u2de0-\u2dff\ua640-\ua69f\u1c80-\u1c8f]")
+
+ALL_SAMPLES = [
+    pytest.param(scheme.id, cyrillic, latin, id=f"{scheme.id}:{cyrillic}")
+    for scheme in schemes()
+    for cyrillic, latin in scheme.samples
+]
+
+
+@pytest.mark.parametrize(("scheme_id", "cyrillic", "latin"), ALL_SAMPLES)
+def test_every_sample_of_every_scheme(scheme_id, cyrillic, latin):
+    assert romanise(cyrillic, scheme_id) == latin
+
+
+def test_every_scheme_has_samples_and_metadata():
+    for scheme in schemes():
+        assert scheme.samples, scheme.id
+        assert scheme.description and scheme.source, scheme.id
+        assert scheme.lang in CYRILLIC_LANGS, scheme.id
+        assert scheme.provider in ("table", "icu", "iuliia"), scheme.id
+        assert scheme.id.startswith(scheme.lang + "-"), scheme.id
+
+
+def test_coverage_at_least_40_schemes_over_8_languages():
+    registered = schemes()
+    assert len(registered) >= 40
+    assert len({scheme.lang for scheme in registered}) >= 8
+    assert {scheme.lang for scheme in registered} == set(CYRILLIC_LANGS)
+
+
+@pytest.mark.parametrize(
+    ("scheme_id", "expected"),
+    [
+        ("ru-en", "Chekhov"),
+        ("ru-bgn", "Chekhov"),
+        ("ru-de", "Tschechow"),
+        ("ru-fr", "Tchekhov"),
+        ("ru-pl", "Czechow"),
+        ("ru-cs", "Čechov"),
+        ("ru-sk", "Čechov"),
+        ("ru-it", "Čechov"),
+        ("ru-nl", "Tsjechov"),
+        ("ru-es", "Chejov"),
+        ("ru-hu", "Csehov"),
+        ("ru-tr", "Çehov"),
+        ("ru-fi", "Tšehov"),
+        ("ru-ro", "Cehov"),
+        ("ru-sv", "Tjechov"),
+        ("ru-pt", "Tchekhov"),
+        ("ru-iso9", "Čehov"),
+    ],
+)
+def test_chekhov_in_each_convention(scheme_id, expected):
+    assert romanise("Чехов", scheme_id) == expected
+
+
+@pytest.mark.parametrize(
+    ("scheme_id", "expected"),
+    [
+        ("uk-national", "Shevchenko"),
+        ("uk-bgn", "Shevchenko"),
+        ("uk-de", "Schewtschenko"),
+        ("uk-fr", "Chevtchenko"),
+        ("uk-pl", "Szewczenko"),
+        ("uk-cs", "Ševčenko"),
+        ("uk-nl", "Sjevtsjenko"),
+        ("uk-hu", "Sevcsenko"),
+    ],
+)
+def test_shevchenko_in_each_convention(scheme_id, expected):
+    assert romanise("Шевченко", scheme_id) == expected
+
+
+@pytest.mark.parametrize(
+    ("scheme_id", "title", "upper", "lower"),
+    [
+        ("ru-de", "Tschechow", "TSCHECHOW", "tschechow"),
+        ("ru-en", "Chekhov", "CHEKHOV", "chekhov"),
+        ("ru-bgn", "Chekhov", "CHEKHOV", "chekhov"),
+        ("ru-iso9", "Čehov", "ČEHOV", "čehov"),
+    ],
+)
+def test_case_is_kept(scheme_id, title, upper, lower):
+    assert romanise("Чехов", scheme_id) == title
+    assert romanise("ЧЕХОВ", scheme_id) == upper
+    assert romanise("чехов", scheme_id) == lower
+
+
+def test_uppercase_digraphs_follow_the_word():
+    assert romanise("Щукин", "ru-de") == "Schtschukin"
+    assert romanise("ЩУКИН", "ru-de") == "SCHTSCHUKIN"
+    assert romanise("Љубљана", "sr-bgn") == "Ljubljana"
+    assert romanise("ЗГОРАНИ", "uk-national") == "ZGHORANY"
+
+
+def test_dotted_capital_i_where_the_alphabet_has_it():
+    assert romanise("Игорь", "ru-tr") == "İgor"
+    assert romanise("ИСЛАМ", "kk-2021") == "İSLAM"
+
+
+@pytest.mark.parametrize("scheme_id", [s.id for s in schemes()])
+def test_non_cyrillic_passes_through(scheme_id):
+    text = "Tomsk-7, O'Neil 2024 (x) — «»"
+    assert romanise(text, scheme_id) == text
+
+
+def test_hyphens_digits_and_latin_inside_mixed_text():
+    assert romanise("Томск-7", "ru-de") == "Tomsk-7"
+    assert romanise("Жалал-Абад", "ky-en") == "Jalal-Abad"
+    assert romanise("Chekhov / Чехов", "ru-fr") == "Chekhov / Tchekhov"
+
+
+def test_ukrainian_apostrophe_is_dropped_only_between_letters():
+    assert romanise("Знам’янка", "uk-national") == "Znamianka"
+    assert romanise("'Київ'", "uk-national") == "'Kyiv'"
+
+
+def test_word_start_only_at_word_start():
+    assert romanise("Яготин Ярошенко", "uk-national") == "Yahotyn Yaroshenko"
+    assert romanise("Ельцин", "ru-en") == "Yeltsin"
+    assert romanise("Бакиев", "ru-en") == "Bakiev"
+    assert romanise("Бакиев", "ru-bgn") == "Bakiyev"
+
+
+def test_stress_marks_are_dropped():
+    assert romanise("Че́хов", "ru-de") == "Tschechow"
+
+
+def test_kyrgyz_and_kazakh_letters_under_russian_schemes():
+    for scheme_id, rendering in romanisations("Өмүрбек Қасым Ұлан Әлия Ғани Һ Ң і ї є ў ґ", "ru").items():
+        assert not CYRILLIC.search(rendering), (scheme_id, rendering)
+    assert romanise("Өмүрбек", "ru-en") == "Omurbek"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=st.characters(min_codepoint=0x0400, max_codepoint=0x052F), max_size=12))
+def test_no_cyrillic_is_ever_left(text):
+    for scheme in schemes():
+        rendering = romanise(text, scheme.id)
+        assert not CYRILLIC.search(rendering), (scheme.id, text, rendering)
+
+
+def test_romanisations_covers_every_scheme_of_the_language_in_id_order():
+    result = romanisations("Бакиев", lang="ru")
+    ids = [scheme.id for scheme in schemes(lang="ru")]
+    assert list(result) == ids == sorted(ids)
+    assert "Bakiyev" in result.values() and "Bakiev" in result.values()
+    assert result["ru-de"] == "Bakijew"
+
+
+def test_schemes_filter_and_sort():
+    all_ids = [scheme.id for scheme in schemes()]
+    assert all_ids == sorted(all_ids)
+    assert {scheme.lang for scheme in schemes(lang="uk")} == {"uk"}
+    assert isinstance(get_scheme("ru-bgn"), Scheme)
+    assert get_scheme("ru-de").target == "de"
+
+
+def test_scheme_is_frozen():
+    with pytest.raises(AttributeError):
+        get_scheme("ru-de").id = "x"  # type: ignore[misc]
+
+
+def test_unknown_scheme_suggests_the_closest_id():
+    with pytest.raises(UnknownSchemeError) as caught:
+        get_scheme("bgn")
+    message = str(caught.value)
+    assert "unknown scheme 'bgn'; did you mean 'ru-bgn'?" in message
+    assert "valid: " in message and "uk-national" in message
+    assert isinstance(caught.value, ValueError)
+    with pytest.raises(UnknownSchemeError, match="did you mean 'ru-de'"):
+        romanise("Чехов", "ru-dee")
+
+
+def test_unknown_language_lists_the_valid_ones():
+    with pytest.raises(UnknownLanguageError) as caught:
+        romanisations("Бакиев", lang="kz")
+    assert "did you mean 'kk'" in str(caught.value)
+    assert "valid: be, bg" in str(caught.value)
+    assert isinstance(caught.value, ValueError)
+    with pytest.raises(UnknownLanguageError):
+        schemes(lang="xx")
+
+
+def test_iuliia_schemes_agree_with_iuliia_itself():
+    """Compiled into the engine, iuliia's tables must give what the library gives."""
+    import iuliia
+
+    words = ["Юлия Щеглова", "Ельцин", "Бийск", "Подъярский", "Усолье", "Великий", "Менделеев",
+             "Артём Краевой", "Игорь Ильин", "Ян Разъездной", "Чехов", "Бакиев", "Стравинский"]
+    for scheme in schemes(lang="ru"):
+        if scheme.provider != "iuliia":
+            continue
+        library = iuliia.schemas.get(scheme.transform)
+        for word in words + [sample for sample, _ in library.samples]:
+            expected = library.translate(word).replace("ё", "ë").replace("Ё", "Ë")
+            assert romanise(word, scheme) == expected, (scheme.id, word)
