@@ -154,12 +154,47 @@ def test_kyrgyz_and_kazakh_letters_under_russian_schemes():
     assert romanise("Өмүрбек", "ru-en") == "Omurbek"
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.text(alphabet=st.characters(min_codepoint=0x0400, max_codepoint=0x052F), max_size=12))
+CYRILLIC_OR_LATIN_TEXT = st.text(
+    alphabet=st.one_of(
+        st.characters(min_codepoint=0x0400, max_codepoint=0x052F),
+        st.sampled_from(list("abcXYZ -'’.,0123456789\u0301")),
+    ),
+    max_size=14,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(CYRILLIC_OR_LATIN_TEXT)
 def test_no_cyrillic_is_ever_left(text):
     for scheme in schemes():
         rendering = romanise(text, scheme.id)
         assert not CYRILLIC.search(rendering), (scheme.id, text, rendering)
+
+
+RUSSIAN_WORD = st.text(alphabet="абвгдеёжзийклмнопрстуфхцчшщъыьэюя", min_size=2, max_size=10)
+
+
+@settings(max_examples=100, deadline=None)
+@given(RUSSIAN_WORD)
+def test_upper_case_input_gives_the_upper_case_rendering(word):
+    """The engine keeps case by rule: an all-caps word renders as the caps of its lower-case rendering."""
+    for scheme in schemes(lang="ru"):
+        if scheme.provider == "icu":
+            continue
+        special = scheme.table.get("uppercase", {})  # Turkish-style dotted İ
+        lower = romanise(word, scheme.id)
+        upper = romanise(word.upper(), scheme.id)
+        assert upper == "".join(special.get(char, char.upper()) for char in lower), (scheme.id, word, upper)
+        title = romanise(word.capitalize(), scheme.id)
+        assert title[1:] == lower[1:] or title.lower() == lower, (scheme.id, word, lower, title)
+
+
+def test_docstring_examples():
+    import doctest
+
+    import translitnorm.romanise as module
+
+    assert doctest.testmod(module).failed == 0
 
 
 def test_romanisations_covers_every_scheme_of_the_language_in_id_order():
@@ -217,3 +252,16 @@ def test_iuliia_schemes_agree_with_iuliia_itself():
         for word in words + [sample for sample, _ in library.samples]:
             expected = library.translate(word).replace("ё", "ë").replace("Ё", "Ë")
             assert romanise(word, scheme) == expected, (scheme.id, word)
+
+
+def test_docs_schemes_page_is_current():
+    """docs/schemes.md is generated; regenerate it when a scheme file changes."""
+    from pathlib import Path
+
+    from translitnorm.romanise import schemes_markdown
+
+    page = Path(__file__).resolve().parents[1] / "docs" / "schemes.md"
+    assert page.read_text(encoding="utf-8") == schemes_markdown(), (
+        "docs/schemes.md is stale: python -c 'from translitnorm.romanise import schemes_markdown as m; "
+        "print(m(), end=\"\")' > docs/schemes.md"
+    )

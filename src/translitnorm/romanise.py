@@ -47,7 +47,8 @@ import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Iterable
+from types import MappingProxyType
+from typing import Iterable, Mapping
 
 from translitnorm.errors import TranslitnormError
 
@@ -63,7 +64,7 @@ __all__ = [
 ]
 
 #: Source languages (ISO 639-1) that have at least one scheme.
-CYRILLIC_LANGS: tuple[str, ...] = ("be", "bg", "kk", "ky", "mk", "mn", "ru", "sr", "uk", "uz")
+CYRILLIC_LANGS: tuple[str, ...] = ("be", "bg", "kk", "ky", "mk", "mn", "ru", "sr", "tg", "uk", "uz")
 
 PROVIDERS = ("table", "icu", "iuliia")
 
@@ -136,7 +137,9 @@ class Scheme:
     samples: tuple[tuple[str, str], ...] = ()
     transform: str | None = None
     fallback: str | None = None
-    table: dict = field(default_factory=dict, repr=False, compare=False, hash=False)
+    #: the table sections of the data file (letters, rules …), read-only; empty for icu/iuliia
+    table: Mapping = field(default_factory=lambda: MappingProxyType({}), repr=False, compare=False,
+                           hash=False)
 
     def romanise(self, text: str) -> str:
         """Romanise ``text`` under this scheme (same as ``romanise(text, self.id)``)."""
@@ -184,7 +187,7 @@ def _parse_scheme(filename: str, text: str) -> Scheme:
         samples=samples,
         transform=data.get("transform"),
         fallback=data.get("fallback"),
-        table={key: data[key] for key in table_keys if key in data},
+        table=MappingProxyType({key: data[key] for key in table_keys if key in data}),
     )
 
 
@@ -588,3 +591,68 @@ class _IcuRenderer(_Renderer):
         char = found.group()
         latin = self.fallback_letter(char.lower())
         return latin[:1].upper() + latin[1:] if char != char.lower() else latin
+
+
+# ---------------------------------------------------------------------------
+# docs/schemes.md is generated from the registry (see the command in schemes_markdown).
+
+
+def schemes_markdown() -> str:
+    """The table of every scheme as Markdown (what ``docs/schemes.md`` holds).
+
+    >>> schemes_markdown().splitlines()[0]
+    '# Romanisation schemes'
+    """
+    registered = schemes()
+    languages = sorted({scheme.lang for scheme in registered})
+    lines = [
+        "# Romanisation schemes",
+        "",
+        "Generated from the scheme files by",
+        "`python -c 'from translitnorm.romanise import schemes_markdown as m; print(m(), end=\"\")' > docs/schemes.md`;",
+        "a test checks that it is current.",
+        "",
+        f"{len(registered)} schemes for {len(languages)} Cyrillic languages ({', '.join(languages)}).",
+        "`target` is the Latin-script readership a spelling is for (`intl` for international standards).",
+        "`provider` says who renders it: `table` (our rule engine reading `src/translitnorm/schemes/<id>.toml`),",
+        "`iuliia` (an iuliia schema compiled into the same engine) or `icu` (an ICU transform through PyICU).",
+        "Every sample in a scheme file is run as a test (`tests/test_romanise.py`).",
+        "",
+        "## Adding or changing a table",
+        "",
+        "A table file has `id`, `lang`, `target`, `description`, `source`, `provider = \"table\"`,",
+        "optional `fallback` (a scheme for letters the table lacks; ICU `Cyrillic-Latin` comes last),",
+        "`samples` (pairs of a Cyrillic name and its cited reference spelling) and the rules:",
+        "",
+        "```toml",
+        "[letters]            # the plain letter map, lower case",
+        "\"ч\" = \"tsch\"",
+        "[start]              # at word start",
+        "[after_sign]         # after ъ ь or an apostrophe",
+        "[after_vowel]",
+        "[before_vowel]",
+        "[end]                # at word end",
+        "[endings]            # word endings, e.g. \"ский\" = \"ski\" (never the whole word)",
+        "[[rules]]            # anything else: match one letter or a sequence,",
+        "match = \"е\"          # after / before: lists of \"start\", \"end\", \"vowel\",",
+        "after = [\"жчшщц\"]    # \"consonant\", \"sign\" or a string of literal letters",
+        "out = \"e\"",
+        "```",
+        "",
+        "The longest match wins; among equally long ones `[[rules]]` (in file order) come first,",
+        "then `endings`, `start`, `after_sign`, `after_vowel`, `before_vowel`, `end`, `letters`.",
+        "Case follows the source word (Title, UPPER, lower); non-Cyrillic text passes through.",
+        "",
+        "## Schemes",
+        "",
+        "| id | lang | target | provider | Чехов / first sample | description | source |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for scheme in registered:
+        cyrillic, latin = scheme.samples[0] if scheme.samples else ("", "")
+        example = romanise("Чехов", scheme) if scheme.lang == "ru" else f"{cyrillic} → {latin}"
+        provider = scheme.provider + (f" `{scheme.transform}`" if scheme.transform else "")
+        cells = [f"`{scheme.id}`", scheme.lang, scheme.target, provider, example,
+                 scheme.description, scheme.source]
+        lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+    return "\n".join(lines) + "\n"
