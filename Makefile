@@ -19,7 +19,7 @@ install-test: $(BIN)/python
 
 run: install
 	$(BIN)/translitnorm lexicon validate --quiet lexicons/
-	$(BIN)/translitnorm resolve --lexicon lexicons/ --from seeds/example-names.csv --column name
+	tail -n +2 seeds/example-names.csv | cut -d, -f3 | $(BIN)/translitnorm resolve --lexicon lexicons/
 
 test: install-test
 	$(BIN)/python -m pytest -q

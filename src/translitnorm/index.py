@@ -26,7 +26,8 @@ from translitnorm.lexicon import Entity, Lexicon, LexiconError, Problem, lexicon
 from translitnorm.romanise import romanise, romanisations, schemes
 from translitnorm.text import is_cyrillic
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+SCHEME_BITS = 128
 
 # Name-part slots. Persons have given / patronymic / surname / other parts; every other
 # entity type is matched on its whole name.
@@ -87,8 +88,9 @@ class CompiledIndex:
     """Lookup tables from matching forms to name parts, and from name parts to entities.
 
     Postings pack (entity, name, slot) into one int: ``entity << 12 | name << 3 | slot``;
-    form tables pack (part, scheme) as ``part << 8 | scheme``.  Plain ints keep the
-    index small and quick to save and load.
+    form tables pack a part and the set of schemes that gave the form as
+    ``part << SCHEME_BITS | scheme_mask`` (bit i = ``scheme_ids[i]``).  Plain ints keep
+    the index small and quick to save and load.
     """
 
     entity_ids: list[str]
@@ -118,6 +120,8 @@ class CompiledIndex:
         (['kg.osh'], True)
         """
         scheme_ids = [LEXICON_SCHEME, CYRILLIC_SCHEME] + [scheme.id for scheme in schemes()]
+        if len(scheme_ids) > SCHEME_BITS:
+            raise ValueError(f"{len(scheme_ids)} schemes do not fit the index's {SCHEME_BITS}-bit scheme sets")
         scheme_number = {scheme_id: number for number, scheme_id in enumerate(scheme_ids)}
         index = cls([], [], [], [], [], [], [], scheme_ids, {}, {}, {}, digest)
         part_number: dict[tuple[str, str], int] = {}
@@ -152,14 +156,13 @@ class CompiledIndex:
             renderings = {LEXICON_SCHEME: text}
         initials = set()
         for table, reduce in ((self.exact, exact_form), (self.folded, folded_form), (self.keys, matching_key)):
+            masks: dict[str, int] = {}
             for scheme_id, rendering in renderings.items():
                 form = reduce(rendering)
-                if not form:
-                    continue
-                packed = number << 8 | scheme_number[scheme_id]
-                bucket = table.setdefault(form, [])
-                if not bucket or bucket[-1] >> 8 != number:  # one entry per part: the first scheme found
-                    bucket.append(packed)
+                if form:
+                    masks[form] = masks.get(form, 0) | 1 << scheme_number[scheme_id]
+            for form, mask in masks.items():
+                table.setdefault(form, []).append(number << SCHEME_BITS | mask)
                 if reduce is exact_form:
                     initials.add(form[0])
         self.part_initials.append("".join(sorted(initials)))

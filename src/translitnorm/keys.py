@@ -94,7 +94,19 @@ def matching_key(text: str) -> str:
     >>> matching_key("Tomsk-7")
     'tomsk7'
     """
-    keyed = _RULE_PATTERN.sub(lambda m: _RULE_MAP[m.group(0)], exact_form(text))
+    keyed = _reduce(exact_form(text))
+    # Folding an unusual character can create a spelling a rule applies to ('ºe' → 'oe'):
+    # reduce again until nothing changes, so a key is always its own key.
+    for _ in range(4):
+        again = _reduce(keyed)
+        if again == keyed:
+            break
+        keyed = again
+    return keyed
+
+
+def _reduce(form: str) -> str:
+    keyed = _RULE_PATTERN.sub(lambda m: _RULE_MAP[m.group(0)], form)
     if not all(ch in _KEY_ALPHABET for ch in keyed):
         keyed = "".join(ch if ch in _KEY_ALPHABET else _ascii_key(ch) for ch in keyed)
     return _DOUBLED.sub(r"\1", keyed)

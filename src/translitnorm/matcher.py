@@ -26,10 +26,11 @@ from typing import Iterable, Sequence
 from rapidfuzz import fuzz, process
 
 from translitnorm.index import (
-    CYRILLIC_SCHEME, GIVEN, LEXICON_SCHEME, OTHER, PATRONYMIC, SLOT_NAMES, SURNAME, WHOLE, CompiledIndex,
+    CYRILLIC_SCHEME, GIVEN, LEXICON_SCHEME, OTHER, PATRONYMIC, SCHEME_BITS, SLOT_NAMES, SURNAME, WHOLE,
+    CompiledIndex,
 )
 from translitnorm.keys import exact_form, folded_form, matching_key
-from translitnorm.romanise import romanise
+from translitnorm.romanise import romanise, schemes
 from translitnorm.text import ParsedName, Token, parse_name
 
 TIER_SCORES = {"exact": 1.0, "folded": 0.95, "key": 0.88}
@@ -120,11 +121,14 @@ class DecisionRule:
     max_candidates: int = 5
 
 
+_SCHEME_MASK = (1 << SCHEME_BITS) - 1
+
+
 @dataclass(frozen=True)
 class PartMatch:
     tier: str
     score: float
-    scheme: int
+    schemes: int  # bit set over the index's scheme_ids
     form: str
 
 
@@ -152,6 +156,8 @@ class Matcher:
         self.index = index
         self.rule = rule or DecisionRule()
         self._part_cache: dict[str, dict[int, PartMatch]] = {}
+        known = {scheme.id: scheme.target for scheme in schemes()}
+        self._scheme_targets = {scheme_id: known.get(scheme_id, "") for scheme_id in index.scheme_ids}
 
     # -- one name part ----------------------------------------------------------------
 
@@ -171,9 +177,9 @@ class Matcher:
 
         def file(table: dict[str, list[int]], form: str, tier: str, score: float) -> None:
             for packed in table.get(form, ()):
-                part = packed >> 8
+                part = packed >> SCHEME_BITS
                 if part not in found or found[part].score < score:
-                    found[part] = PartMatch(tier, score, packed & 255, form)
+                    found[part] = PartMatch(tier, score, packed & _SCHEME_MASK, form)
 
         exact = exact_form(text)
         if not exact:
@@ -208,9 +214,9 @@ class Matcher:
                 continue
             score = FUZZY_CEILING * ratio / 100.0
             for packed in self.index.keys[neighbour]:
-                part = packed >> 8
+                part = packed >> SCHEME_BITS
                 if part not in found or found[part].score < score:
-                    found[part] = PartMatch("fuzzy", score, packed & 255, neighbour)
+                    found[part] = PartMatch("fuzzy", score, packed & _SCHEME_MASK, neighbour)
 
     # -- whole names ------------------------------------------------------------------
 
@@ -238,7 +244,7 @@ class Matcher:
             if index.entity_types[entity] == "person":
                 candidate = self._score_person(entity, parsed, full, token_matches)
             else:
-                candidate = self._score_whole(entity, place_matches, len(parsed.place_words))
+                candidate = self._score_whole(entity, place_matches, " ".join(parsed.place_words))
             if candidate is not None:
                 results.append(candidate)
         results.sort(key=lambda c: (-c.score, c.id))
@@ -291,8 +297,8 @@ class Matcher:
                       token_matches: list[dict[int, PartMatch]]) -> Candidate | None:
         index = self.index
         slots = self._entity_slots(entity)
-        # options[i] = [(slot, score, tier, part, name)] for query token i
-        options: list[list[tuple[int, float, str, int, int]]] = []
+        # options[i] = [(slot, score, tier, part, name, match)] for query token i
+        options: list[list[tuple]] = []
         for matches in token_matches:
             token_options = []
             for slot, parts in slots.items():
@@ -301,8 +307,8 @@ class Matcher:
                 best = None
                 for part, name in parts:
                     match = matches.get(part)
-                    if match and (best is None or match.score > best[1]):
-                        best = (slot, match.score, match.tier, part, name)
+                    if match and (best is None or (match.score, _romanised(match)) > (best[1], _romanised(best[5]))):
+                        best = (slot, match.score, match.tier, part, name, match)
                 if best:
                     token_options.append(best)
             options.append(token_options)
@@ -346,39 +352,64 @@ class Matcher:
             return None
         total, token_slots, initial_slots = best_total
         surname_choice = next(choice for choice in token_slots if choice and choice[0] == SURNAME)
-        weakest = max((choice[2] for choice in token_slots if choice), key=TIER_ORDER.index)
+        chosen = [choice for choice in token_slots if choice]
+        weakest = max((choice[2] for choice in chosen), key=TIER_ORDER.index)
+        scheme = self._explaining_scheme([choice[5].schemes for choice in chosen], parsed.cleaned)
         parts = tuple((token.text, SLOT_NAMES[choice[0]] if choice else "unmatched", choice[2] if choice else "-",
                        round(choice[1], 4) if choice else 0.0) for token, choice in zip(full, token_slots))
         parts += tuple((token.text + ".", SLOT_NAMES[slot] + " initial" if slot is not None else "unmatched initial", "initial", 1.0 if slot is not None else 0.0)
                        for token, slot in zip(initials, initial_slots))
-        return self._candidate(entity, total, weakest, surname_choice[3], surname_choice[4],
-                               token_matches[[c is surname_choice for c in token_slots].index(True)], parts)
+        return self._candidate(entity, total, weakest, surname_choice[4], surname_choice[5], scheme, parts)
 
-    def _score_whole(self, entity: int, place_matches: dict[int, PartMatch], words: int) -> Candidate | None:
+    def _score_whole(self, entity: int, place_matches: dict[int, PartMatch], query: str) -> Candidate | None:
         best = None
         for part, postings in self._entity_parts(entity):
             match = place_matches.get(part)
             if match is None:
                 continue
             for posting in postings:
-                if posting & 7 == WHOLE and (best is None or match.score > best[0].score):
+                if posting & 7 == WHOLE and (best is None or (match.score, _romanised(match)) > (best[0].score, _romanised(best[0]))):
                     best = (match, part, (posting >> 3) & 511)
         if best is None:
             return None
         match, part, name = best
-        parts = (("".join(self.index.parts[part]), "whole name", match.tier, round(match.score, 4)),)
-        return self._candidate(entity, match.score, match.tier, part, name, place_matches, parts)
+        parts = ((query, "whole name", match.tier, round(match.score, 4)),)
+        scheme = self._explaining_scheme([match.schemes], query)
+        return self._candidate(entity, match.score, match.tier, name, match, scheme, parts)
 
-    def _candidate(self, entity: int, score: float, tier: str, part: int, name: int,
-                   matches: dict[int, PartMatch], parts: tuple) -> Candidate:
+    def _explaining_scheme(self, masks: list[int], query: str) -> str | None:
+        """The scheme that produced every matched part (or the most of them), preferring the query's language."""
+        common = masks[0]
+        for mask in masks[1:]:
+            common &= mask
+        if not common:
+            common = masks[0] if len(masks) == 1 else max(masks, key=lambda m: bin(m).count("1"))
+        hinted = language_hints(query)
+        best = None
+        for number in range(common.bit_length()):
+            if common >> number & 1:
+                scheme_id = self.index.scheme_ids[number]
+                rank = self._scheme_rank(scheme_id, hinted)
+                if best is None or rank < best[0]:
+                    best = (rank, scheme_id)
+        if best is None or best[1] in (LEXICON_SCHEME, CYRILLIC_SCHEME):
+            return None
+        return best[1]
+
+    def _scheme_rank(self, scheme_id: str, hinted: frozenset[str]) -> tuple:
+        target = self._scheme_targets.get(scheme_id, "")
+        in_hint = 0 if target in hinted else 1
+        popular = {"en": 0, "intl": 1}.get(target, 2)
+        bgn = 0 if scheme_id.endswith("-bgn") else 1
+        return (in_hint, popular, bgn, scheme_id)
+
+    def _candidate(self, entity: int, score: float, tier: str, name: int, match: PartMatch,
+                   scheme: str | None, parts: tuple) -> Candidate:
         index = self.index
         lang, text, role = index.entity_names[entity][name]
-        match = matches[part]
-        scheme = index.scheme_ids[match.scheme]
         return Candidate(
             id=index.entity_ids[entity], canonical=index.canonicals[entity], score=round(score, 6), method=tier,
-            scheme=None if scheme in (LEXICON_SCHEME, CYRILLIC_SCHEME) else scheme,
-            matched_name=f"{text} ({lang} {role})", matched_form=match.form, parts=parts)
+            scheme=scheme, matched_name=f"{text} ({lang} {role})", matched_form=match.form, parts=parts)
 
     # -- decision ---------------------------------------------------------------------
 
@@ -435,6 +466,32 @@ def _describe_decision(resolution: Resolution, rule: DecisionRule, single: bool)
     return "no ID: " + reasons[resolution.reason or "no-candidates"]
 
 
+# Letters and letter groups that show which language's convention a Latin spelling follows.
+_HINTS: tuple[tuple[str, str], ...] = (
+    ("ß", "de"), ("tsch", "de"), ("sch", "de"), ("ł", "pl"), ("ż", "pl"), ("ś", "pl"), ("ń", "pl"), ("ć", "pl"),
+    ("szcz", "pl"), ("cz", "pl"), ("rz", "pl"), ("ő", "hu"), ("ű", "hu"), ("cs", "hu"), ("zs", "hu"), ("gy", "hu"),
+    ("sz", "hu"), ("ç", "tr"), ("ş", "tr"), ("ğ", "tr"), ("ı", "tr"), ("ř", "cs"), ("ě", "cs"), ("ů", "cs"),
+    ("č", "cs"), ("š", "cs"), ("ž", "cs"), ("tsj", "nl"), ("oe", "nl"), ("sj", "nl"), ("ou", "fr"), ("tch", "fr"),
+    ("ï", "fr"), ("ñ", "es"), ("å", "sv"), ("tš", "fi"), ("kh", "en"), ("zh", "en"), ("ă", "ro"), ("ș", "ro"),
+)
+
+
+def language_hints(text: str) -> frozenset[str]:
+    """Target languages whose conventions the spelling shows (ß, ł, ő, ç, sz, tsch…).
+
+    >>> sorted(language_hints("Tschechow")), sorted(language_hints("Łukaszenka"))
+    (['de'], ['hu', 'pl'])
+    """
+    lowered = text.casefold()
+    return frozenset(lang for mark, lang in _HINTS if mark in lowered)
+
+
+def _romanised(match: PartMatch) -> bool:
+    """Whether a romanisation scheme produced the form (rather than a Latin lexicon name only):
+    of two equal matches, the one a scheme explains says more."""
+    return match.schemes != 1 << 0  # bit 0 is the lexicon's own Latin names
+
+
 def _strong(matches: dict[int, PartMatch]) -> bool:
     """True when a look-up found something better than a fuzzy neighbour."""
     return any(match.tier != "fuzzy" for match in matches.values())
@@ -460,17 +517,20 @@ def _assignments(options: list[list[tuple]], initial_options: list[list[int]]):
                 for rest, rest_used in tokens(position + 1, used | {choice[0]}):
                     yield [choice] + rest, rest_used
 
-    def initial_slots(position: int, used: frozenset):
+    def initial_slots(position: int, used: frozenset, after: int):
+        # Initials fill the given name, then the patronymic, in writing order
+        # ("В.В. Путин"): one initial next to a full surname is the given name.
         if position == len(initial_options):
             yield []
             return
-        for rest in initial_slots(position + 1, used):
+        for rest in initial_slots(position + 1, used, after):
             yield [None] + rest
         for slot in initial_options[position]:
-            if slot not in used:
-                for rest in initial_slots(position + 1, used | {slot}):
+            first_free = GIVEN if GIVEN not in used else PATRONYMIC
+            if slot not in used and slot > after and slot == first_free:
+                for rest in initial_slots(position + 1, used | {slot}, slot):
                     yield [slot] + rest
 
     for token_slots, used in tokens(0, frozenset()):
-        for slots in initial_slots(0, used):
+        for slots in initial_slots(0, used, -1):
             yield token_slots, slots
