@@ -146,6 +146,12 @@ def test_word_start_only_at_word_start():
 
 def test_stress_marks_are_dropped():
     assert romanise("Че́хов", "ru-de") == "Tschechow"
+    assert romanise("Че́хов", "ru-bgn") == "Chekhov"
+
+
+def test_initials_are_title_case_under_icu_too():
+    assert romanise("Ч. Айтматов", "ru-bgn") == "Ch. Aytmatov"
+    assert romanise("Ч. Айтматов", "ru-de") == "Tsch. Aitmatow"
 
 
 def test_kyrgyz_and_kazakh_letters_under_russian_schemes():

@@ -80,6 +80,8 @@ _CYRILLIC_RANGES = ((0x0400, 0x052F), (0x2DE0, 0x2DFF), (0xA640, 0xA69F), (0x1C8
 _CYRILLIC_CLASS = "\u0400-\u052f\u2de0-\u2dff\ua640-\ua69f\u1c80-\u1c8f"
 _COMBINING_CLASS = "\u0300-\u036f"
 _CYRILLIC_CHAR = re.compile(f"[{_CYRILLIC_CLASS}]")
+_COMBINING_MARK = re.compile(f"[{_COMBINING_CLASS}]")
+_CYRILLIC_WORD = re.compile(f"[{_CYRILLIC_CLASS}][{_CYRILLIC_CLASS}{_COMBINING_CLASS}]*")
 
 
 def _all_cyrillic_letters() -> frozenset[str]:
@@ -438,7 +440,7 @@ class _TableRenderer(_Renderer):
             self.simple[char] = "" if unicodedata.combining(char) else _last_resort(char)
         self.uppercase = uppercase
         extra = "".join(re.escape(char) for char in word_chars)
-        letters = f"[{_CYRILLIC_CLASS}][{_CYRILLIC_CLASS}{_COMBINING_CLASS}]*"
+        letters = _CYRILLIC_WORD.pattern
         # In-word characters (the Ukrainian apostrophe) only count between letters.
         self.word_pattern = re.compile(f"{letters}(?:[{extra}]+{letters})*" if extra else letters)
 
@@ -581,8 +583,26 @@ class _IcuRenderer(_Renderer):
         return None if _CYRILLIC_CHAR.search(latin) else latin
 
     def render(self, text: str) -> str:
-        text = unicodedata.normalize("NFC", text)
-        latin = unicodedata.normalize("NFC", self.transliterator.transliterate(text))
+        return _CYRILLIC_WORD.sub(self._render_word, unicodedata.normalize("NFC", text))
+
+    def _render_word(self, found: re.Match) -> str:
+        # ICU guesses case from neighbouring letters (the initial "Ч." becomes "CH."),
+        # so a word is romanised in lower case and given the case of the source word;
+        # only mixed-case words (МакКартни) are left to ICU.
+        word = _COMBINING_MARK.sub("", found.group())  # stress accents, as in the tables
+        if not word:
+            return ""
+        if word.islower():
+            return self._transliterate(word)
+        if len(word) > 1 and word.isupper():
+            return self._transliterate(word.lower()).upper()
+        if word[1:].islower() or len(word) == 1:
+            latin = self._transliterate(word.lower())
+            return latin[:1].upper() + latin[1:]
+        return self._transliterate(word)
+
+    def _transliterate(self, word: str) -> str:
+        latin = unicodedata.normalize("NFC", self.transliterator.transliterate(word))
         if _CYRILLIC_CHAR.search(latin):
             latin = _CYRILLIC_CHAR.sub(self._leftover, latin)
         return latin
