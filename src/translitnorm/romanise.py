@@ -72,7 +72,6 @@ PROVIDERS = ("table", "icu", "iuliia")
 # Ukrainian and Belarusian write one where Russian writes ъ.
 VOWELS = frozenset("аеёиоуыэюяіїєәөұүӯӣѣ")
 SIGNS = frozenset("ъь'’ʼ")
-APOSTROPHES = "'’ʼ"
 
 # Cyrillic blocks (basic, supplement, extended-A/B) and the combining marks that
 # can sit inside a Cyrillic word (stress accents); marks are dropped.
@@ -250,7 +249,7 @@ def get_scheme(scheme_id: str) -> Scheme:
 
 
 # Country codes people type for a language (kz for Kazakh …), used only for suggestions.
-_COUNTRY_TO_LANG = {"kz": "kk", "kg": "ky", "ua": "uk", "by": "be", "rs": "sr", "uz": "uz", "mn": "mn"}
+_COUNTRY_TO_LANG = {"kz": "kk", "kg": "ky", "ua": "uk", "by": "be", "rs": "sr", "tj": "tg"}
 
 
 def _check_lang(lang: str) -> str:
@@ -662,6 +661,23 @@ def schemes_markdown() -> str:
         "The longest match wins; among equally long ones `[[rules]]` (in file order) come first,",
         "then `endings`, `start`, `after_sign`, `after_vowel`, `before_vowel`, `end`, `letters`.",
         "Case follows the source word (Title, UPPER, lower); non-Cyrillic text passes through.",
+        "",
+        "## Design notes",
+        "",
+        "- **iuliia's data, our engine.** iuliia keeps the Russian standards well, so their rules are not",
+        "  re-typed: the engine reads iuliia's JSON tables and compiles them like our own. Running iuliia",
+        "  itself would leave non-Russian letters in Cyrillic (Өмүрбек → Өmүrbek) and write capitals as",
+        "  YeLTsIN; compiled, they get the fallback chain and the engine's case handling. A test checks that",
+        "  the compiled schemes agree with iuliia on its own samples.",
+        "- **ICU** renders each Cyrillic word in lower case and the result is given the source word's case",
+        "  (ICU alone turns the initial Ч. into CH.). Compiled transforms are cached.",
+        "- **Fallbacks.** Russian tables fall back to `kk-en` (then `uk-national`, `be-bgn`, ICU), so the",
+        "  matcher can run Russian schemes over Kyrgyz and Kazakh names: Өмүрбек → Omurbek.",
+        "- **What a table cannot give** is left out rather than special-cased: stress accents (es Chéjov,",
+        "  ca Txékhov), exonyms and traditional forms (fr Poutine, Gagarine; de Strawinsky, Alexander;",
+        "  pl Mendelejew, Jekaterynburg). Such spellings belong in the lexicon as aliases.",
+        "- **Speed.** All Russian schemes for one name part take about 0.1 ms"
+        " (`benchmarks/romanise_speed.py`).",
         "",
         "## Schemes",
         "",
