@@ -1,0 +1,49 @@
+"""``translitnorm cluster``: group spellings of names without a lexicon."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from translitnorm.cluster import cluster_names
+from translitnorm.io import count_values
+
+from . import app, user_errors
+
+
+@app.command("cluster")
+@user_errors
+def cluster_command(
+    file: Path = typer.Argument(..., allow_dash=True,
+                                help="Names one per line (.txt), or a CSV/TSV/JSON Lines/Parquet file with --column; - for stdin."),
+    column: Optional[str] = typer.Option(None, "--column", "-c", help="Column of names (default: name; not for .txt)."),
+    format: Optional[str] = typer.Option(None, "--format", "-f", help="Input format: txt, csv, tsv, jsonl, parquet (default: from the extension)."),
+    encoding: str = typer.Option("utf-8", "--encoding", help="Encoding of a text input, e.g. latin-1, cp1251."),
+    min_members: int = typer.Option(1, "--min-members", help="Show only clusters with at least this many spellings."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object per cluster (JSON Lines)."),
+) -> None:
+    """Group variant spellings of names (no lexicon needed): cluster ID, representative, rows, members.
+
+    Example: translitnorm cluster names.txt   or   translitnorm cluster data.csv --column name --json
+    """
+    counts = count_values(str(file), column, format, encoding=encoding)
+    clusters = [c for c in cluster_names((name, n) for name, n in counts.items() if name)
+                if len(c.members) >= min_members]
+    if as_json:
+        for found in clusters:
+            typer.echo(json.dumps(found.as_dict(), ensure_ascii=False))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(box=None, header_style="bold")
+    for title in ("cluster", "representative", "rows", "members"):
+        table.add_column(title, justify="right" if title == "rows" else "left", no_wrap=title != "members")
+    for found in clusters:
+        members = ", ".join(f"{name} ×{count}" for name, count in found.members)
+        table.add_row(found.id, found.representative, str(found.count), members)
+    Console(soft_wrap=False).print(table)
+    typer.echo(f"{len(clusters)} clusters of {sum(len(c.members) for c in clusters)} spellings", err=True)

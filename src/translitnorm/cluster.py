@@ -1,0 +1,176 @@
+"""Group spellings of names that no lexicon knows: variants of one name share one cluster.
+
+Two spellings join when their matching keys are equal (Usenov ~ Oussenov ~ Ussenow)
+or when the keys are fuzzy neighbours: one edit apart (two for long name parts),
+found with rapidfuzz inside buckets of the same first letter and similar length.
+A fuzzy link is refused where DESIGN's lessons say the names differ: an edit that
+touches ч, ш, щ or ж (Sasha is not Chacha), a female against a male surname form
+(Usenova is not Usenov), or different digits (Tomsk-7 is not Tomsk-8).
+
+Cluster IDs are deterministic: ``~`` plus a hash of the cluster's smallest member
+key, so the same variants get the same ID whatever the order they arrive in.
+
+>>> clusters = cluster_names({"Daniyar Usenov": 3, "Daniar Ussenov": 1, "Felix Kulov": 2})
+>>> [(c.representative, c.count, len(c.members)) for c in clusters]
+[('Daniyar Usenov', 4, 2), ('Felix Kulov', 2, 1)]
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from translitnorm.keys import exact_form, matching_key
+from translitnorm.matcher import _gender_differs
+from translitnorm.romanise import romanise
+from translitnorm.text import parse_name
+
+# Key letters a fuzzy edit must not touch: DESIGN's lesson, merging them multiplies false matches.
+_SIBILANTS = frozenset("чшщж")
+_DIGITS = re.compile(r"\d+")
+_QUERY_ROMANISATION = "ru-bgn"  # the same one-scheme romanisation the matcher uses for Cyrillic queries
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """Spellings of one unknown name: ``members`` as (spelling, count), most frequent first."""
+
+    id: str
+    representative: str
+    members: tuple[tuple[str, int], ...]
+    key: str
+
+    @property
+    def count(self) -> int:
+        """Rows (occurrences) of all members together."""
+        return sum(count for _, count in self.members)
+
+    def as_dict(self) -> dict:
+        """A JSON-ready dict of the cluster."""
+        return {"id": self.id, "representative": self.representative, "count": self.count, "key": self.key,
+                "members": [{"name": name, "count": count} for name, count in self.members]}
+
+
+def name_key(name: str) -> str:
+    """The clustering key of a whole name: each part's matching key, sorted (order free), space-joined.
+
+    Titles and possessives are dropped and Cyrillic is romanised first, as the matcher does.
+
+    >>> name_key("BAKIYEV, Janysh") == name_key("Janysch Bakijew") == "bakiev ianiш"
+    True
+    >>> name_key("Курманбек Бакиев") == name_key("Kurmanbek Bakiyev")
+    True
+    """
+    keys = []
+    for token in parse_name(name).tokens:
+        text = romanise(token.text, _QUERY_ROMANISATION) if token.cyrillic else token.text
+        key = matching_key(text)
+        if key:
+            keys.append(key)
+    if not keys:  # nothing name-like left: keep the spelling apart from everything else
+        return "=" + exact_form(name)
+    return " ".join(sorted(keys))
+
+
+def cluster_id(key: str) -> str:
+    """The stable ID of a cluster whose smallest member key is ``key``.
+
+    >>> cluster_id("bakiev iani")
+    '~zinthgcp4y'
+    """
+    digest = hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest()
+    return "~" + base64.b32encode(digest).decode("ascii").lower()[:10]
+
+
+def cluster_names(names_with_counts: Mapping[str, int] | Iterable[tuple[str, int]]) -> list[Cluster]:
+    """Cluster distinct spellings (with their counts); clusters by count (desc), then representative.
+
+    The representative is the most frequent member (ties: alphabetical). Empty names are left out.
+
+    >>> [c.members for c in cluster_names([("Temir Sariyev", 2), ("Temir Sarijew", 1), ("Temir Saryev", 1)])]
+    [(('Temir Sariyev', 2), ('Temir Sarijew', 1), ('Temir Saryev', 1))]
+    """
+    counts: dict[str, int] = defaultdict(int)
+    items = names_with_counts.items() if isinstance(names_with_counts, Mapping) else names_with_counts
+    for name, count in items:
+        if name is not None and name.strip():
+            counts[name] += count
+    by_key: dict[str, list[str]] = defaultdict(list)
+    for name in counts:
+        by_key[name_key(name)].append(name)
+
+    parent = {key: key for key in by_key}
+
+    def root(key: str) -> str:
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    for first, second in _fuzzy_pairs(sorted(by_key)):
+        a, b = root(first), root(second)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+
+    groups: dict[str, list[str]] = defaultdict(list)
+    for key in by_key:
+        groups[root(key)].append(key)
+    clusters = []
+    for keys in groups.values():
+        members = sorted(((name, counts[name]) for key in keys for name in by_key[key]), key=lambda m: (-m[1], m[0]))
+        smallest = min(keys)
+        clusters.append(Cluster(cluster_id(smallest), members[0][0], tuple(members), smallest))
+    clusters.sort(key=lambda c: (-c.count, c.representative, c.id))
+    return clusters
+
+
+def _allowed_edits(length: int) -> int:
+    """Edits a name part of this key length may differ by: none for short parts, where one letter is another name."""
+    return 2 if length >= 10 else 1 if length >= 5 else 0
+
+
+def _fuzzy_pairs(keys: list[str]) -> Iterable[tuple[str, str]]:
+    """Pairs of keys that are fuzzy neighbours, searched in buckets (first letter, length)."""
+    buckets: dict[tuple[str, int], list[str]] = defaultdict(list)
+    for key in keys:
+        if not key.startswith("="):
+            buckets[(key[0], len(key))].append(key)
+    for (letter, length), queries in sorted(buckets.items()):
+        limit = 2 if length >= 10 else 1
+        for other_length in range(length, length + limit + 1):
+            choices = buckets.get((letter, other_length))
+            if not choices:
+                continue
+            matrix = process.cdist(queries, choices, scorer=Levenshtein.distance, score_cutoff=limit, dtype="int32")
+            rows, columns = (matrix <= limit).nonzero()
+            for row, column in zip(rows.tolist(), columns.tolist()):
+                first, second = queries[row], choices[column]
+                if other_length == length and first >= second:
+                    continue
+                if _neighbours(first, second):
+                    yield first, second
+
+
+def _neighbours(first: str, second: str) -> bool:
+    """True when two name keys are variants of one name: part by part close, nothing DESIGN forbids."""
+    first_parts, second_parts = first.split(" "), second.split(" ")
+    if len(first_parts) != len(second_parts):
+        return False
+    for a, b in zip(first_parts, second_parts):
+        if a == b:
+            continue
+        if Levenshtein.distance(a, b) > _allowed_edits(min(len(a), len(b))):
+            return False
+        if _DIGITS.findall(a) != _DIGITS.findall(b) or _gender_differs(a, b):
+            return False
+        for _, source, target in Levenshtein.editops(a, b):
+            if a[source:source + 1] in _SIBILANTS or b[target:target + 1] in _SIBILANTS:
+                return False
+    return True

@@ -1,0 +1,614 @@
+"""Streaming readers and writers for tables of names: CSV, TSV, JSON Lines, Parquet (and plain text lists).
+
+A reader yields :class:`Batch` es of rows, each batch holding every input column
+as read, so a writer can put every row and column back, in order, with new
+columns appended. Gzip-compressed inputs are recognised by their magic bytes;
+``-`` means stdin/stdout for the text formats. Every problem with an input ends
+in an :class:`InputError` that names the file, the line (or byte) and the fix.
+
+>>> with open_table("names.csv") as table:                     # doctest: +SKIP
+...     for batch in table.batches():
+...         print(batch.values("name")[:3])
+['Kurmanbek Bakiev', 'Bakiyev', 'Bishkek']
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import difflib
+import gzip
+import io
+import json
+import os
+import shutil
+import sys
+import tempfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Iterator, Sequence
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from translitnorm.errors import TranslitnormError
+
+FORMATS = ("csv", "tsv", "jsonl", "parquet")
+TEXT_FORMATS = ("csv", "tsv", "jsonl", "txt")
+_EXTENSIONS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl",
+               ".json": "jsonl", ".parquet": "parquet", ".pq": "parquet", ".txt": "txt"}
+_GZIP_MAGIC = b"\x1f\x8b"
+STDIO = "-"
+DEFAULT_BATCH_ROWS = 50_000
+# csv's default field limit (128 KiB) is hit first by an unterminated quote; allow
+# long fields, and report an unterminated quote as such.
+csv.field_size_limit(16 * 1024 * 1024)
+
+
+class InputError(TranslitnormError, ValueError):
+    """An input file that cannot be read as asked: the message says where and what to do."""
+
+
+def detect_format(path: str | os.PathLike, explicit: str | None = None) -> str:
+    """The format of ``path``: ``explicit`` when given, else from its extension (``.gz`` looked through).
+
+    >>> detect_format("names.tsv.gz"), detect_format("-", "jsonl"), detect_format("x.parquet")
+    ('tsv', 'jsonl', 'parquet')
+    """
+    if explicit:
+        fmt = explicit.lower().lstrip(".")
+        fmt = {"ndjson": "jsonl", "json": "jsonl", "pq": "parquet", "tab": "tsv"}.get(fmt, fmt)
+        if fmt not in FORMATS + ("txt",):
+            raise InputError(f"unknown format '{explicit}'; formats are: {', '.join(FORMATS)}")
+        return fmt
+    name = str(path)
+    if name == STDIO:
+        return "csv"
+    suffixes = [s.lower() for s in Path(name).suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes = suffixes[:-1]
+    if suffixes and suffixes[-1] in _EXTENSIONS:
+        return _EXTENSIONS[suffixes[-1]]
+    raise InputError(f"{name}: cannot tell the format from the extension; pass --format "
+                     f"({', '.join(FORMATS)})")
+
+
+def missing_column_message(column: str, columns: Sequence[str]) -> str:
+    """The error text for a column that is not in the file, with the likeliest fix.
+
+    >>> missing_column_message("name", ["id", "full_name"])
+    "column 'name' not found; columns are: id, full_name — pass --column full_name"
+    """
+    shown = ", ".join(columns) if columns else "(none)"
+    close = difflib.get_close_matches(column, list(columns), n=1, cutoff=0.5)
+    if not close:
+        folded = {c.casefold(): c for c in columns}
+        close = [folded[column.casefold()]] if column.casefold() in folded else []
+    hint = f" — pass --column {close[0]}" if close else (" — pass one of them with --column" if columns else "")
+    return f"column '{column}' not found; columns are: {shown}{hint}"
+
+
+@dataclass
+class Batch:
+    """Consecutive rows of a table, as read: ``rows`` (lists for CSV/TSV/text, dicts for JSON Lines)
+    or ``arrow`` (a pyarrow RecordBatch for Parquet)."""
+
+    columns: list[str]
+    rows: list[Any] | None = None
+    arrow: pa.RecordBatch | None = None
+
+    def __len__(self) -> int:
+        return self.arrow.num_rows if self.arrow is not None else len(self.rows)
+
+    def values(self, column: str) -> list[str | None]:
+        """The column's values as text (``None`` for a missing or null value)."""
+        if self.arrow is not None:
+            return [_as_text(v) for v in self.arrow.column(self.arrow.schema.get_field_index(column)).to_pylist()]
+        if self.rows and isinstance(self.rows[0], dict):
+            return [_as_text(row.get(column)) for row in self.rows]
+        position = self.columns.index(column)
+        return [row[position] for row in self.rows]
+
+    def records(self) -> list[list[Any]]:
+        """Rows as lists aligned with ``columns`` (whatever the source format)."""
+        if self.arrow is not None:
+            columns = [self.arrow.column(i).to_pylist() for i in range(self.arrow.num_columns)]
+            return [list(row) for row in zip(*columns)] if columns else [[] for _ in range(len(self))]
+        if self.rows and isinstance(self.rows[0], dict):
+            return [[row.get(column) for column in self.columns] for row in self.rows]
+        return self.rows
+
+
+def _as_text(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+@dataclass
+class ReadStats:
+    """What a reader met on the way: rows read and lines skipped (with ``on_error='skip'``)."""
+
+    rows: int = 0
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # (line, problem), the first 1000
+    skipped_count: int = 0
+
+    def skip(self, line: int, problem: str) -> None:
+        self.skipped_count += 1
+        if len(self.skipped) < 1000:
+            self.skipped.append((line, problem))
+
+
+class TableReader:
+    """A table file opened for streaming. Use :func:`open_table`; iterate :meth:`batches` (again for a second pass)."""
+
+    def __init__(self, path: str, fmt: str, *, encoding: str = "utf-8", on_error: str = "raise",
+                 batch_rows: int = DEFAULT_BATCH_ROWS):
+        if on_error not in ("raise", "skip"):
+            raise InputError(f"unknown --on-error '{on_error}'; use raise or skip")
+        if path == STDIO and fmt == "parquet":
+            raise InputError("Parquet cannot be read from stdin; give the file's path")
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise InputError(f"unknown encoding '{encoding}'; e.g. utf-8, latin-1, cp1251") from None
+        self.path, self.format, self.encoding, self.on_error = path, fmt, encoding, on_error
+        self.batch_rows = batch_rows
+        self.stats = ReadStats()
+        self._spill: str | None = None
+        if path == STDIO:  # read stdin once into a temporary file, so it can be read twice
+            handle = tempfile.NamedTemporaryFile(prefix="translitnorm-stdin-", delete=False)
+            with handle:
+                shutil.copyfileobj(sys.stdin.buffer, handle, 1 << 20)
+            self._spill = handle.name
+        self.columns: list[str] = self._read_columns()
+
+    @property
+    def name(self) -> str:
+        return "<stdin>" if self.path == STDIO else self.path
+
+    @property
+    def source(self) -> str:
+        return self._spill or self.path
+
+    def close(self) -> None:
+        if self._spill:
+            Path(self._spill).unlink(missing_ok=True)
+            self._spill = None
+
+    def __enter__(self) -> "TableReader":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def size(self) -> int | None:
+        """Bytes of the file on disk (compressed size for gzip), for progress."""
+        with contextlib.suppress(OSError):
+            return os.path.getsize(self.source)
+        return None
+
+    def total_rows(self) -> int | None:
+        """The row count when the file states it (Parquet), else ``None``."""
+        if self.format == "parquet":
+            with self._parquet() as parquet:
+                return parquet.metadata.num_rows
+        return None
+
+    def require(self, column: str) -> None:
+        """Raise the column-not-found error (with the columns present) unless ``column`` is there."""
+        if column not in self.columns:
+            raise InputError(f"{self.name}: {missing_column_message(column, self.columns)}")
+
+    # -- opening --------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _binary(self) -> Iterator[tuple[IO[bytes], IO[bytes]]]:
+        """(decompressed stream, raw file) of the source; the raw file's position tracks progress."""
+        raw = open(self.source, "rb")
+        try:
+            if raw.read(2) == _GZIP_MAGIC:
+                raw.seek(0)
+                yield gzip.GzipFile(fileobj=raw, mode="rb"), raw
+            else:
+                raw.seek(0)
+                yield raw, raw
+        finally:
+            raw.close()
+
+    @contextlib.contextmanager
+    def _text(self) -> Iterator[tuple[IO[str], IO[bytes]]]:
+        encoding = "utf-8-sig" if codecs.lookup(self.encoding).name == "utf-8" else self.encoding
+        with self._binary() as (stream, raw):
+            text = io.TextIOWrapper(stream, encoding=encoding, newline="")
+            try:
+                with self._translate_errors():
+                    yield text, raw
+            finally:
+                text.detach()
+
+    @contextlib.contextmanager
+    def _parquet(self) -> Iterator[pq.ParquetFile]:
+        try:
+            parquet = pq.ParquetFile(self.source)
+        except (pa.ArrowException, OSError, ValueError) as exc:
+            if isinstance(exc, FileNotFoundError):
+                raise
+            raise InputError(f"{self.name}: not a readable Parquet file ({_short(exc)})") from None
+        try:
+            with self._translate_errors():
+                yield parquet
+        finally:
+            parquet.close()
+
+    @contextlib.contextmanager
+    def _translate_errors(self) -> Iterator[None]:
+        """Errors of decoding, decompression and parsing become an InputError that says where and why."""
+        try:
+            yield
+        except UnicodeDecodeError:
+            raise InputError(self._decoding_problem()) from None
+        except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+            raise InputError(f"{self.name}: broken gzip data ({_short(exc)}); is the file complete?") from None
+        except pa.ArrowException as exc:
+            raise InputError(f"{self.name}: cannot read the Parquet data ({_short(exc)})") from None
+
+    def _decoding_problem(self) -> str:
+        """Find the first byte that is not valid in the encoding: its offset and line."""
+        decoder = codecs.getincrementaldecoder(self.encoding)()
+        consumed = newlines = 0
+        with self._binary() as (stream, _):
+            while True:
+                try:
+                    chunk = stream.read(1 << 20)
+                except (gzip.BadGzipFile, EOFError, zlib.error):
+                    break
+                pending = len(decoder.getstate()[0])
+                try:
+                    decoder.decode(chunk, final=not chunk)
+                except UnicodeDecodeError as exc:
+                    offset = consumed - pending + exc.start
+                    data = chunk[: max(0, exc.start - pending)]
+                    line = newlines + data.count(b"\n") + 1
+                    bad = exc.object[exc.start:exc.end].hex(" ")
+                    return (f"{self.name}: line {line}: byte offset {offset}: bytes {bad} are not valid "
+                            f"{self.encoding}; pass --encoding with the file's encoding (e.g. latin-1, cp1251)")
+                if not chunk:
+                    break
+                consumed += len(chunk)
+                newlines += chunk.count(b"\n")
+        return f"{self.name}: text is not valid {self.encoding}; pass --encoding with the file's encoding"
+
+    # -- columns --------------------------------------------------------------------
+
+    def _read_columns(self) -> list[str]:
+        if self.format == "parquet":
+            with self._parquet() as parquet:
+                return list(parquet.schema_arrow.names)
+        if self.format == "txt":
+            return ["name"]
+        with self._text() as (text, _):
+            if self.format == "jsonl":
+                for number, line in enumerate(text, 1):
+                    if line.strip():
+                        return list(self._json_object(line, number, strict=True).keys())
+                return []
+            reader = csv.reader(text, **self._dialect())
+            try:
+                header = next(reader)
+            except StopIteration:
+                raise InputError(f"{self.name}: the file is empty; a header line with column names is needed") from None
+            except csv.Error as exc:
+                raise InputError(f"{self.name}: line 1: the header is malformed ({exc})") from None
+            if not any(header):
+                raise InputError(f"{self.name}: line 1: the header is empty; the first line must name the columns")
+            return header
+
+    def _dialect(self) -> dict:
+        return {"delimiter": "\t" if self.format == "tsv" else ",", "strict": True}
+
+    def _json_object(self, line: str, number: int, strict: bool = False) -> dict | None:
+        try:
+            value = json.loads(line)
+        except ValueError as exc:
+            problem = f"not valid JSON ({exc})"
+        else:
+            if isinstance(value, dict):
+                return value
+            problem = f"a JSON {type(value).__name__}, not an object"
+        if strict or self.on_error == "raise":
+            raise InputError(f"{self.name}: line {number}: {problem}; each line must be one JSON object"
+                             + ("" if strict else " (or pass --on-error skip)"))
+        self.stats.skip(number, problem)
+        return None
+
+    # -- batches --------------------------------------------------------------------
+
+    def batches(self, progress=None) -> Iterator[Batch]:
+        """Yield the rows in batches of about ``batch_rows``; ``progress(bytes_read)`` is called per batch."""
+        self.stats = ReadStats()
+        if self.format == "parquet":
+            yield from self._parquet_batches(progress)
+            return
+        with self._text() as (text, raw):
+            if self.format == "jsonl":
+                source = self._jsonl_rows(text)
+            elif self.format == "txt":
+                source = ([line.rstrip("\r\n")] for line in text)
+            else:
+                source = self._csv_rows(text)
+            rows: list = []
+            for row in source:
+                rows.append(row)
+                if len(rows) >= self.batch_rows:
+                    self.stats.rows += len(rows)
+                    yield Batch(self.columns, rows)
+                    rows = []
+                    if progress:
+                        progress(raw.tell())
+            if rows:
+                self.stats.rows += len(rows)
+                yield Batch(self.columns, rows)
+            if progress:
+                progress(raw.tell())
+
+    def _parquet_batches(self, progress) -> Iterator[Batch]:
+        with self._parquet() as parquet:
+            done = 0
+            for record_batch in parquet.iter_batches(batch_size=self.batch_rows):
+                self.stats.rows += record_batch.num_rows
+                done += record_batch.num_rows
+                yield Batch(self.columns, arrow=record_batch)
+                if progress:
+                    progress(done)
+
+    def _jsonl_rows(self, text: IO[str]) -> Iterator[dict]:
+        columns = dict.fromkeys(self.columns)
+        for number, line in enumerate(text, 1):
+            if not line.strip():
+                continue
+            value = self._json_object(line, number)
+            if value is None:
+                continue
+            if len(value) != len(columns) or any(key not in columns for key in value):
+                for key in value:  # keys first seen later become columns too, in order of appearance
+                    if key not in columns:
+                        columns[key] = None
+                        self.columns.append(key)
+            yield value
+
+    def _csv_rows(self, text: IO[str]) -> Iterator[list[str]]:
+        reader = csv.reader(text, **self._dialect())
+        width = len(self.columns)
+        skip = self.on_error == "skip"
+        try:
+            next(reader)  # the header
+        except (StopIteration, csv.Error):
+            return
+        while True:
+            start = reader.line_num + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                problem = self._csv_problem(str(exc), start, reader.line_num)
+                if not skip:
+                    raise InputError(f"{self.name}: line {start}: {problem}; fix the line or pass --on-error skip") from None
+                self.stats.skip(start, problem)
+                continue
+            if len(row) != width:
+                if not row:  # a blank line: an empty value of a one-column file, else nothing
+                    if width == 1:
+                        yield [""]
+                    continue
+                problem = f"{len(row)} fields, expected {width} ({', '.join(self.columns)})"
+                if reader.line_num > start:
+                    problem += f"; a quoted field runs over lines {start}–{reader.line_num}"
+                if not skip:
+                    raise InputError(f"{self.name}: line {start}: {problem}; fix the line or pass --on-error skip")
+                self.stats.skip(start, problem)
+                continue
+            yield row
+
+    def _csv_problem(self, message: str, start: int, end: int) -> str:
+        if "unexpected end of data" in message or "field larger than field limit" in message:
+            return f"unterminated quote: the quoted field opened here runs to line {end}"
+        if "NUL" in message or "NULL byte" in message:
+            return "the line contains a NUL byte (binary data?)"
+        return f"malformed CSV ({message})"
+
+
+def open_table(path: str | os.PathLike, fmt: str | None = None, *, encoding: str = "utf-8",
+               on_error: str = "raise", batch_rows: int = DEFAULT_BATCH_ROWS) -> TableReader:
+    """Open a CSV/TSV/JSON Lines/Parquet/text file (or ``-`` for stdin) for streaming in batches.
+
+    >>> with open_table("data.csv.gz", encoding="latin-1") as table:   # doctest: +SKIP
+    ...     table.require("name")
+    ...     total = sum(len(batch) for batch in table.batches())
+    """
+    path = str(path)
+    if path != STDIO and not Path(path).exists():
+        raise InputError(f"{path}: no such file")
+    if path != STDIO and Path(path).is_dir():
+        raise InputError(f"{path}: is a directory; give a file")
+    return TableReader(path, detect_format(path, fmt), encoding=encoding, on_error=on_error, batch_rows=batch_rows)
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:200]
+
+
+# -- writing -----------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def atomic_output(path: str | os.PathLike) -> Iterator[IO[bytes]]:
+    """A binary stream that replaces ``path`` only when the block ends without error.
+
+    The data goes to a temporary file in the target directory, renamed over the
+    target at the end; a failure removes it and leaves an existing file untouched.
+    ``-`` is stdout (not atomic). A ``.gz`` path is gzip-compressed.
+
+    >>> with atomic_output("out/clean.csv") as stream:          # doctest: +SKIP
+    ...     stream.write(b"name\\n")
+    """
+    name = str(path)
+    if name == STDIO:
+        yield sys.stdout.buffer
+        sys.stdout.buffer.flush()
+        return
+    target = Path(name)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as raw:
+            if name.lower().endswith(".gz"):
+                with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as compressed:
+                    yield compressed
+            else:
+                yield raw
+            raw.flush()
+            os.fsync(raw.fileno())
+        if target.exists():
+            os.chmod(tmp_name, target.stat().st_mode & 0o777)
+        os.replace(tmp_name, target)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+
+
+@dataclass(frozen=True)
+class AddedColumn:
+    """A column a writer appends: its name and kind (``text`` or ``score``, a float shown with 4 decimals)."""
+
+    name: str
+    kind: str = "text"
+
+
+class TableWriter:
+    """Writes batches with added columns after the input columns, in one of the formats."""
+
+    def __init__(self, stream: IO[bytes], fmt: str, columns: Sequence[str], added: Sequence[AddedColumn],
+                 input_schema: pa.Schema | None = None):
+        if fmt not in FORMATS:
+            raise InputError(f"cannot write format '{fmt}'; output formats are: {', '.join(FORMATS)}")
+        self.format, self.columns, self.added = fmt, list(columns), list(added)
+        self.stream = stream
+        self._text: io.TextIOWrapper | None = None
+        self._parquet: pq.ParquetWriter | None = None
+        self._input_schema = input_schema
+        if fmt in ("csv", "tsv"):
+            self._text = io.TextIOWrapper(stream, encoding="utf-8", newline="", write_through=False)
+            self._csv = csv.writer(self._text, delimiter="\t" if fmt == "tsv" else ",", lineterminator="\n")
+            self._csv.writerow(self.columns + [column.name for column in self.added])
+        elif fmt == "jsonl":
+            self._text = io.TextIOWrapper(stream, encoding="utf-8", newline="\n", write_through=False)
+
+    def write(self, batch: Batch, added_values: Sequence[Sequence[Any]]) -> None:
+        """Write ``batch`` with ``added_values[i]`` (one list per added column, a value per row)."""
+        if self.format in ("csv", "tsv"):
+            self._write_csv(batch, added_values)
+        elif self.format == "jsonl":
+            self._write_jsonl(batch, added_values)
+        else:
+            self._write_parquet(batch, added_values)
+
+    def _write_csv(self, batch: Batch, added_values) -> None:
+        texts = [[_score_text(v) for v in values] if column.kind == "score" else
+                 [("" if v is None else v) for v in values] for column, values in zip(self.added, added_values)]
+        records = batch.records()
+        if batch.arrow is not None or (batch.rows and isinstance(batch.rows[0], dict)):
+            records = [[_cell_text(value) for value in record] for record in records]
+        self._csv.writerows([record + list(extra) for record, extra in zip(records, zip(*texts))]
+                            if texts else records)
+
+    def _write_jsonl(self, batch: Batch, added_values) -> None:
+        names = [column.name for column in self.added]
+        scores = [column.kind == "score" for column in self.added]
+        if batch.rows is not None and batch.rows and isinstance(batch.rows[0], dict):
+            objects = batch.rows
+        else:
+            objects = [dict(zip(batch.columns, record)) for record in batch.records()]
+        lines = []
+        for position, obj in enumerate(objects):
+            out = dict(obj)
+            for name, values, is_score in zip(names, added_values, scores):
+                value = values[position]
+                out[name] = (round(value, 4) if value is not None else None) if is_score else value
+            lines.append(json.dumps(out, ensure_ascii=False, default=str))
+        if lines:
+            self._text.write("\n".join(lines) + "\n")
+
+    def _write_parquet(self, batch: Batch, added_values) -> None:
+        arrays = []
+        for column, values in zip(self.added, added_values):
+            if column.kind == "score":
+                arrays.append(pa.array([None if v is None else round(v, 4) for v in values], type=pa.float64()))
+            else:
+                arrays.append(pa.array(values, type=pa.string()))
+        if batch.arrow is not None:
+            base = batch.arrow
+        else:
+            records = batch.records()
+            base = pa.RecordBatch.from_arrays(
+                [pa.array([_cell_text(record[i]) for record in records], type=pa.string()) for i in range(len(batch.columns))],
+                names=list(batch.columns))
+        table = pa.RecordBatch.from_arrays(list(base.columns) + arrays,
+                                           names=list(base.schema.names) + [c.name for c in self.added])
+        if self._parquet is None:
+            schema = table.schema
+            if self._input_schema is not None and self._input_schema.metadata:
+                schema = schema.with_metadata(self._input_schema.metadata)
+            self._parquet = pq.ParquetWriter(self.stream, schema)
+        self._parquet.write_batch(table.cast(self._parquet.schema) if table.schema != self._parquet.schema else table)
+
+    def close(self) -> None:
+        """Finish the output (a Parquet file gets its footer; an empty input still gets a schema)."""
+        if self.format == "parquet":
+            if self._parquet is None:
+                fields = [pa.field(name, pa.string()) for name in self.columns]
+                if self._input_schema is not None:
+                    fields = list(self._input_schema)
+                fields += [pa.field(c.name, pa.float64() if c.kind == "score" else pa.string()) for c in self.added]
+                self._parquet = pq.ParquetWriter(self.stream, pa.schema(fields))
+            self._parquet.close()
+        elif self._text is not None:
+            self._text.flush()
+            self._text.detach()
+
+
+def _score_text(value: float | None) -> str:
+    return "" if value is None else f"{value:.4f}"
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(value)
+
+
+def count_values(path: str | os.PathLike, column: str | None = None, fmt: str | None = None, *,
+                 encoding: str = "utf-8", on_error: str = "raise") -> "Counter[str | None]":
+    """How often each value of ``column`` occurs (a ``.txt`` file: one name a line, no column needed).
+
+    >>> count_values("names.txt").most_common(1)                 # doctest: +SKIP
+    [('Bakiev', 3)]
+    """
+    from collections import Counter
+
+    counts: Counter = Counter()
+    with open_table(path, fmt, encoding=encoding, on_error=on_error) as table:
+        column = table.columns[0] if table.format == "txt" else (column or "name")
+        table.require(column)
+        for batch in table.batches():
+            counts.update(batch.values(column))
+    return counts
