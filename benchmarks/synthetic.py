@@ -258,7 +258,18 @@ class _QueryMaker:
         # that drops the rest of the name is only labelled with an ID when it stays unique.
         self.given_surname = Counter((e.parts[0].casefold(), e.parts[-1].casefold()) for e in entries)
         self.initial_surname = Counter((e.parts[0][0].casefold(), e.parts[-1].casefold()) for e in entries)
-        self.full_names = {" ".join(e.parts).casefold() for e in entries}
+
+    def pick(self) -> _Entry:
+        """A random entity whose full name is not also the given name + surname of another entity.
+
+        ("Урмат Осмонов" next to "Урмат Исхакович Осмонов": a query for the first is
+        rightly ambiguous, so it is not labelled with either ID.)
+        """
+        for _ in range(1000):
+            entry = self.rng.choice(self.entries)
+            if len(entry.parts) > 2 or self.given_surname[(entry.parts[0].casefold(), entry.parts[-1].casefold())] == 1:
+                return entry
+        raise ValueError("every person in the lexicon shares given name and surname with another; cannot label queries")
 
     def exact(self, entry: _Entry) -> str:
         return " ".join(_romanise_parts(entry.parts, entry.lang, self.rng))
@@ -308,7 +319,7 @@ def _labelled(maker: _QueryMaker, n: int, mix: Mapping[str, float]) -> list[tupl
         if kind == "unknown":
             result.append((maker.unknown(), None))
             continue
-        entry = rng.choice(maker.entries)
+        entry = maker.pick()
         result.append((getattr(maker, kind)(entry), entry.id))
     return result
 

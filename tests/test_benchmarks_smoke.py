@@ -1,0 +1,176 @@
+"""The benchmark generators and scripts, run at tiny sizes so they cannot rot."""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from translitnorm.lexicon import format_lines, read_lexicon, validate
+from translitnorm.romanise import romanisations
+from translitnorm.text import is_cyrillic
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+sys.path.insert(0, str(BENCHMARKS))
+
+import quality  # noqa: E402
+import speed  # noqa: E402
+import synthetic  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def lexicon(tmp_path_factory) -> Path:
+    return synthetic.write_lexicon(tmp_path_factory.mktemp("syn") / "syn.tsv", 300, seed=3)
+
+
+def test_generated_lexicon_is_valid_and_canonical(lexicon):
+    problems = validate([lexicon])
+    assert [str(p) for p in problems] == []
+    text = lexicon.read_text(encoding="utf-8")
+    assert format_lines(read_lexicon(lexicon, [])) == text
+    lines = text.splitlines()
+    assert len(lines) == 301
+    assert lines[1].startswith("syn.000000\tperson\t")
+
+
+def test_generated_lexicon_is_deterministic(tmp_path, lexicon):
+    again = synthetic.write_lexicon(tmp_path / "again.tsv", 300, seed=3)
+    other = synthetic.write_lexicon(tmp_path / "other.tsv", 300, seed=4)
+    assert again.read_bytes() == lexicon.read_bytes()
+    assert other.read_bytes() != lexicon.read_bytes()
+
+
+def test_generated_people_are_real_names_with_gender_forms(lexicon):
+    male_surnames = {name for lang in ("ru", "uk", "kk", "ky") for name in synthetic.name_list(f"{lang}-surnames")}
+    female_given = {name for lang in ("ru", "uk", "kk", "ky") for name in synthetic.name_list(f"{lang}-given-female")}
+    women = [line.name.split() for line in read_lexicon(lexicon, []) if line.name.split()[0] in female_given]
+    assert women
+    # A woman's surname is the female form of a listed surname (Бакиев → Бакиева), never the male -ов/-ев form.
+    for parts in women:
+        assert not parts[-1].endswith(("ов", "ев", "ин")), parts
+        assert any(synthetic.female_surname(male, "ru") == parts[-1] or synthetic.female_surname(male, "uk") == parts[-1]
+                   for male in male_surnames), parts
+
+
+@pytest.mark.parametrize("father, lang, female, expected", [
+    ("Иван", "ru", False, "Иванович"), ("Иван", "ru", True, "Ивановна"),
+    ("Сергей", "ru", False, "Сергеевич"), ("Юрий", "ru", True, "Юрьевна"),
+    ("Игорь", "ru", False, "Игоревич"), ("Лев", "ru", False, "Львович"),
+    ("Никита", "ru", False, None),
+    ("Петро", "uk", False, "Петрович"), ("Андрій", "uk", True, "Андріївна"), ("Іван", "uk", True, "Іванівна"),
+    ("Абай", "kk", False, "Абаевич"),
+])
+def test_patronymics_follow_the_regular_rules(father, lang, female, expected):
+    assert synthetic.patronymic(father, lang, female) == expected
+
+
+def test_id_width_grows_past_a_million():
+    assert synthetic.id_width(1_000_000) == 6
+    assert synthetic.id_width(1_000_001) == 7
+
+
+def test_queries_are_labelled_with_ids_of_the_lexicon(lexicon):
+    ids = {line.id for line in read_lexicon(lexicon, [])}
+    labelled = synthetic.queries(lexicon, 200, seed=5)
+    assert len(labelled) == 200
+    assert labelled == synthetic.queries(lexicon, 200, seed=5)
+    expected = [entity_id for _, entity_id in labelled]
+    assert set(expected) - {None} <= ids
+    assert 0 < expected.count(None) < 100
+    assert all(text.strip() and not is_cyrillic(text) for text, _ in labelled)
+
+
+def test_unknown_queries_are_no_romanisation_of_a_lexicon_name(lexicon):
+    spellings = set()
+    for line in read_lexicon(lexicon, []):
+        parts = line.name.split()
+        for name in (line.name, f"{parts[0]} {parts[-1]}"):
+            spellings.update(romanisations(name, line.lang).values())
+    unknown = synthetic.queries(lexicon, 50, seed=6, mix={"unknown": 1})
+    assert all(entity_id is None for _, entity_id in unknown)
+    assert [text for text, _ in unknown if text in spellings] == []
+
+
+def test_queries_reject_an_unknown_kind(lexicon):
+    with pytest.raises(ValueError, match="unknown query kind"):
+        synthetic.queries(lexicon, 5, mix={"exakt": 1})
+
+
+@settings(max_examples=200, deadline=None)
+@given(word=st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=2, max_size=15), seed=st.integers(0, 10**6))
+def test_misspell_changes_the_word_by_one_edit_and_keeps_the_first_letter(word, seed):
+    changed = synthetic.misspell(word, random.Random(seed))
+    assert changed.casefold() != word.casefold()
+    assert changed[0] == word[0]
+    assert abs(len(changed) - len(word)) <= 1
+
+
+def test_rows_csv_has_the_requested_rows_and_distinct_names(tmp_path, lexicon):
+    path = synthetic.write_rows_csv(tmp_path / "rows.csv", lexicon, rows=500, distinct=40, seed=1)
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == ["id", "name", "city"]
+    assert [int(row["id"]) for row in rows] == list(range(1, 501))
+    assert len({row["name"] for row in rows}) == 40
+    assert path.read_bytes() == synthetic.write_rows_csv(tmp_path / "again.csv", lexicon, 500, 40, seed=1).read_bytes()
+
+
+def test_tally_counts_precision_and_recall():
+    outcome = quality.tally([("a", "x"), ("b", None), ("c", "y"), ("d", "y")], ["x", "z", None, "y"])
+    assert (outcome.correct, outcome.wrong, outcome.no_answer) == (2, 1, 1)
+    assert outcome.precision == pytest.approx(2 / 3)
+    assert outcome.recall == pytest.approx(2 / 3)
+    assert quality.tally([("a", None)], [None]).precision is None
+
+
+def test_quality_script_runs_every_system(tmp_path):
+    out = io.StringIO()
+    results = quality.main(["--sets", "devset,must-not-match,iso-codes,synthetic", "--synthetic-size", "200",
+                            "--synthetic-queries", "40"], out=out)
+    report = out.getvalue()
+    assert set(results) == {"devset", "must-not-match", "iso-codes", "synthetic-200-exact", "synthetic-200-variant",
+                            "synthetic-200-misspelt", "synthetic-200-unknown"}
+    for systems in results.values():
+        assert list(systems) == ["translitnorm", "unidecode+WRatio≥85", "unidecode+WRatio≥95", "ICU+WRatio≥85", "metaphone"]
+    devset = results["devset"]["translitnorm"]
+    assert devset.n == 116 and devset.correct + devset.wrong + devset.no_answer == 116
+    assert devset.recall > 0.9
+    assert "| translitnorm | 116 |" in report and "score_cutoff 85" in report
+
+
+def test_quality_script_names_the_sets_when_one_is_unknown():
+    with pytest.raises(SystemExit, match="unknown set 'press'.*press-spellings"):
+        quality.main(["--sets", "press"], out=io.StringIO())
+
+
+def test_iso_codes_set_is_valid_and_every_query_has_its_entity():
+    lexicon = quality.ISO_DIR / "lexicon.tsv"
+    assert [str(p) for p in validate([lexicon]) if p.severity == "error"] == []
+    ids = {line.id for line in read_lexicon(lexicon, [])}
+    rows = quality._read_rows(quality.ISO_DIR / "queries.tsv")
+    assert len(rows) >= 150
+    assert {expected for _, expected in rows} <= ids
+
+
+def test_speed_script_prints_a_table_with_targets():
+    out = io.StringIO()
+    measurements = speed.main(["--sizes", "200", "--queries", "60", "--baseline-queries", "10", "--quiet"], out=out)
+    (m,) = measurements
+    assert m.size == 200 and m.lines == 200
+    assert m.compile_seconds > 0 and m.load_seconds > 0 and m.index_mb > 0
+    assert m.names_per_second > 0 and m.baseline_per_second > 0
+    report = out.getvalue()
+    assert report.startswith("| entities | lexicon lines | compile |")
+    assert "| 200 | 200 |" in report and "names/s" in report
+
+
+def test_speed_script_rejects_bad_sizes(capsys):
+    with pytest.raises(SystemExit):
+        speed.main(["--sizes", "1k"], out=io.StringIO())
+    assert "--sizes takes whole numbers" in capsys.readouterr().err
