@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable, Sequence
 
 from rapidfuzz import fuzz, process
@@ -37,6 +38,8 @@ TIER_SCORES = {"exact": 1.0, "folded": 0.95, "key": 0.88}
 FUZZY_CEILING = 0.82
 FUZZY_MIN_RATIO = 85.0
 TIER_ORDER = ("exact", "folded", "key", "fuzzy")
+# Bound on the per-part cache, so a long-running process does not grow without end.
+_PART_CACHE_ENTRIES = 200_000
 
 SLOT_WEIGHTS = {SURNAME: 0.6, GIVEN: 0.3, PATRONYMIC: 0.15, OTHER: 0.15}
 INITIAL_WEIGHT = 0.1
@@ -156,8 +159,15 @@ class Matcher:
         self.index = index
         self.rule = rule or DecisionRule()
         self._part_cache: dict[str, dict[int, PartMatch]] = {}
+        self._entity_part_sets: list[frozenset[int]] | None = None
+        self._by_entity: list[tuple[tuple[int, int, int], ...]] | None = None
         known = {scheme.id: scheme.target for scheme in schemes()}
-        self._scheme_targets = {scheme_id: known.get(scheme_id, "") for scheme_id in index.scheme_ids}
+        self._scheme_targets = [known.get(scheme_id, "") for scheme_id in index.scheme_ids]
+        # Which scheme to name when several produce the same spelling: English-language
+        # press spellings first, then international standards (BGN/PCGN first), then the rest.
+        self._scheme_base_rank = [
+            ({"en": 0, "intl": 1}.get(target, 2), 0 if scheme_id.endswith("-bgn") else 1, scheme_id)
+            for scheme_id, target in zip(index.scheme_ids, self._scheme_targets)]
 
     # -- one name part ----------------------------------------------------------------
 
@@ -166,7 +176,7 @@ class Matcher:
         cached = self._part_cache.get(text)
         if cached is None:
             cached = self._lookup(text)
-            if len(self._part_cache) > 200_000:
+            if len(self._part_cache) > _PART_CACHE_ENTRIES:
                 self._part_cache.clear()
             self._part_cache[text] = cached
         return cached
@@ -197,7 +207,7 @@ class Matcher:
             file(index.folded, folded_form(text), "folded", TIER_SCORES["folded"])
             key = matching_key(text)
             file(index.keys, key, "key", TIER_SCORES["key"])
-        if not found and len(key) >= 4:
+        if not found and len(key) >= 5:  # one edit in a short word is another name
             self._fuzzy(key, found)
         return found
 
@@ -220,35 +230,58 @@ class Matcher:
 
     # -- whole names ------------------------------------------------------------------
 
-    def candidates(self, parsed: ParsedName) -> list[Candidate]:
-        """Every entity the parsed name fits, best first (ties by ID, so results never drift)."""
+    def candidates(self, parsed: ParsedName, limit: int | None = None) -> list[Candidate]:
+        """The entities the parsed name fits, best first (ties by ID, so results never drift).
+
+        Only entities reached through a surname (persons) or a whole name (places…) are
+        considered; of persons, those that fit the most query parts are scored in full.
+        """
         index = self.index
         full = self.joined_parts(parsed.full_tokens)
         token_matches = [self.lookup(token.text) for token in full]
-        place_text = "".join(parsed.place_words)
-        place_matches = self.lookup(place_text) if place_text else {}
+        place_query = " ".join(parsed.place_words)
+        place_matches = self.lookup(place_query.replace(" ", "")) if place_query else {}
 
-        entities: dict[int, None] = {}
+        people: dict[int, None] = {}
+        places: dict[int, None] = {}
+        postings = index.postings
         for matches in token_matches:
             for part in matches:
-                for posting in index.postings[part]:
+                for posting in postings[part]:
                     if posting & 7 in (SURNAME, OTHER):
-                        entities.setdefault(posting >> 12)
+                        people[posting >> 12] = None
         for part in place_matches:
-            for posting in index.postings[part]:
+            for posting in postings[part]:
                 if posting & 7 == WHOLE:
-                    entities.setdefault(posting >> 12)
+                    places[posting >> 12] = None
 
-        results = []
-        for entity in entities:
-            if index.entity_types[entity] == "person":
-                candidate = self._score_person(entity, parsed, full, token_matches)
-            else:
-                candidate = self._score_whole(entity, place_matches, " ".join(parsed.place_words))
-            if candidate is not None:
-                results.append(candidate)
-        results.sort(key=lambda c: (-c.score, c.id))
-        return results
+        scored: list[tuple] = []
+        if people:
+            initials = [token for token in parsed.tokens if token.initial]
+            initial_letters = [self._initial_letters(token.text) for token in initials]
+            ids = index.entity_ids
+            part_sets = self._part_sets()
+            ranked = sorted((-sum(not part_sets[entity].isdisjoint(matches) for matches in token_matches), ids[entity], entity)
+                            for entity in people)
+            # An entity that fits fewer query parts than another cannot win, so only the
+            # best-fitting ones are scored in full (enough of them to show as candidates).
+            wanted = limit if limit is not None else len(ranked)
+            top_hits = ranked[0][0]
+            for rank, (hits, _, entity) in enumerate(ranked):
+                if hits > top_hits and rank >= wanted:
+                    break
+                options = self._options(entity, token_matches)
+                result = self._score_person(entity, initials, initial_letters, full, options)
+                if result is not None:
+                    scored.append(result)
+        for entity in places:
+            if index.entity_types[entity] != "person":
+                result = self._score_whole(entity, place_matches, place_query)
+                if result is not None:
+                    scored.append(result)
+        scored.sort(key=lambda item: (-item[0], index.entity_ids[item[1]]))
+        shown = scored if limit is None else scored[:limit]
+        return [self._candidate(*item, query=parsed.cleaned) for item in shown]
 
     def joined_parts(self, tokens: Sequence[Token]) -> tuple[Token, ...]:
         """Join two words that are one hyphenated name part written with a space ("Kassym Jomart").
@@ -271,145 +304,124 @@ class Matcher:
             position += 1
         return tuple(merged)
 
-    def _entity_slots(self, entity: int) -> dict[int, list[tuple[int, int]]]:
-        """slot -> [(part, name number)] for one entity."""
-        slots: dict[int, list[tuple[int, int]]] = {}
-        for part, postings in self._entity_parts(entity):
-            for posting in postings:
-                slots.setdefault(posting & 7, []).append((part, (posting >> 3) & 511))
-        return slots
-
-    def _entity_parts(self, entity: int):
-        parts_of = self._parts_by_entity()
-        return parts_of.get(entity, ())
-
-    def _parts_by_entity(self) -> dict[int, list[tuple[int, list[int]]]]:
-        cached = getattr(self, "_by_entity", None)
-        if cached is None:
-            cached = {}
+    def _parts_of(self, entity: int) -> tuple[tuple[int, int, int], ...]:
+        """(part, name number, slot) of every name part of an entity (built once for all entities)."""
+        by_entity = self._by_entity
+        if by_entity is None:
+            collected: list[list[tuple[int, int, int]]] = [[] for _ in self.index.entity_ids]
             for part, postings in enumerate(self.index.postings):
                 for posting in postings:
-                    cached.setdefault(posting >> 12, []).append((part, [posting]))
-            self._by_entity = cached
-        return cached
+                    collected[posting >> 12].append((part, (posting >> 3) & 511, posting & 7))
+            by_entity = self._by_entity = [tuple(parts) for parts in collected]
+        return by_entity[entity]
 
-    def _score_person(self, entity: int, parsed: ParsedName, full: Sequence[Token],
-                      token_matches: list[dict[int, PartMatch]]) -> Candidate | None:
-        index = self.index
-        slots = self._entity_slots(entity)
-        # options[i] = [(slot, score, tier, part, name, match)] for query token i
-        options: list[list[tuple]] = []
+    def _part_sets(self) -> list[frozenset[int]]:
+        """The person-name parts of each entity, as sets (built once, on first use)."""
+        if self._entity_part_sets is None:
+            self._entity_part_sets = [frozenset(part for part, _, slot in self._parts_of(entity) if slot != WHOLE)
+                                      for entity in range(len(self.index.entity_ids))]
+        return self._entity_part_sets
+
+    def _options(self, entity: int, token_matches: list[dict[int, PartMatch]]) -> list[list[tuple]]:
+        """For each query part, the entity's slots it can fill: [(slot, score, tier, part, name, match)]."""
+        parts = self._parts_of(entity)
+        options = []
         for matches in token_matches:
-            token_options = []
-            for slot, parts in slots.items():
-                if slot == WHOLE:
+            best: dict[int, tuple] = {}
+            for part, name, slot in parts:
+                match = matches.get(part)
+                if match is None or slot == WHOLE:
                     continue
-                best = None
-                for part, name in parts:
-                    match = matches.get(part)
-                    if match and (best is None or (match.score, _romanised(match)) > (best[1], _romanised(best[5]))):
-                        best = (slot, match.score, match.tier, part, name, match)
-                if best:
-                    token_options.append(best)
-            options.append(token_options)
-        initials = [t for t in parsed.tokens if t.initial]
-        initial_options = []
-        for token in initials:
-            letter = exact_form(token.text)
-            letter_latin = exact_form(romanise(token.text, _QUERY_ROMANISATION)) if re.search(r"[\u0400-\u052f]", letter) else letter
-            fits = []
-            for slot in (GIVEN, PATRONYMIC):
-                for part, name in slots.get(slot, ()):
-                    part_letters = index.part_initials[part]
-                    if letter[:1] in part_letters or letter_latin[:1] in part_letters or exact_form(index.parts[part]).startswith(letter):
-                        fits.append(slot)
-                        break
-            initial_options.append(fits)
+                current = best.get(slot)
+                if current is None or (match.score, _romanised(match)) > (current[1], _romanised(current[5])):
+                    best[slot] = (slot, match.score, match.tier, part, name, match)
+            options.append(list(best.values()))
+        return options
 
-        best_total = None
-        for assignment in _assignments(options, initial_options):
-            token_slots, initial_slots = assignment
-            if SURNAME not in [choice[0] for choice in token_slots if choice]:
-                continue
-            numerator = denominator = 0.0
-            for choice in token_slots:
-                if choice is None:
-                    denominator += UNMATCHED_PART_PENALTY
-                else:
-                    weight = SLOT_WEIGHTS[choice[0]]
-                    numerator += weight * choice[1]
-                    denominator += weight
-            for slot in initial_slots:
-                if slot is None:
-                    denominator += UNMATCHED_INITIAL_PENALTY
-                else:
-                    numerator += INITIAL_WEIGHT
-                    denominator += INITIAL_WEIGHT
-            total = numerator / denominator if denominator else 0.0
-            if best_total is None or total > best_total[0]:
-                best_total = (total, token_slots, initial_slots)
-        if best_total is None:
+    def _initial_letters(self, text: str) -> tuple[str, str]:
+        letter = exact_form(text)
+        latin = exact_form(romanise(text, _QUERY_ROMANISATION)) if re.search(r"[\u0400-\u052f]", letter) else letter
+        return letter, latin
+
+    def _score_person(self, entity: int, initials: Sequence[Token], initial_letters: list[tuple[str, str]],
+                      full: Sequence[Token], options: list[list[tuple]]) -> tuple | None:
+        initial_options = self._initial_options(entity, initial_letters) if initial_letters else ()
+        signature = tuple(tuple((choice[0], choice[1]) for choice in token_options) for token_options in options)
+        best = _best_assignment(signature, initial_options)
+        if best is None:
             return None
-        total, token_slots, initial_slots = best_total
+        total, positions, initial_slots = best
+        token_slots = [None if position is None else token_options[position]
+                       for position, token_options in zip(positions, options)]
         surname_choice = next(choice for choice in token_slots if choice and choice[0] == SURNAME)
         chosen = [choice for choice in token_slots if choice]
         weakest = max((choice[2] for choice in chosen), key=TIER_ORDER.index)
-        scheme = self._explaining_scheme([choice[5].schemes for choice in chosen], parsed.cleaned)
-        parts = tuple((token.text, SLOT_NAMES[choice[0]] if choice else "unmatched", choice[2] if choice else "-",
-                       round(choice[1], 4) if choice else 0.0) for token, choice in zip(full, token_slots))
-        parts += tuple((token.text + ".", SLOT_NAMES[slot] + " initial" if slot is not None else "unmatched initial", "initial", 1.0 if slot is not None else 0.0)
-                       for token, slot in zip(initials, initial_slots))
-        return self._candidate(entity, total, weakest, surname_choice[4], surname_choice[5], scheme, parts)
+        described = tuple((token.text, SLOT_NAMES[choice[0]] if choice else "unmatched", choice[2] if choice else "-",
+                           round(choice[1], 4) if choice else 0.0) for token, choice in zip(full, token_slots))
+        described += tuple((token.text + ".", SLOT_NAMES[slot] + " initial" if slot is not None else "unmatched initial",
+                            "initial", 1.0 if slot is not None else 0.0) for token, slot in zip(initials, initial_slots))
+        masks = tuple(choice[5].schemes for choice in chosen)
+        return (total, entity, weakest, surname_choice[4], surname_choice[5], masks, described)
 
-    def _score_whole(self, entity: int, place_matches: dict[int, PartMatch], query: str) -> Candidate | None:
+    def _initial_options(self, entity: int, initial_letters: list[tuple[str, str]]) -> tuple[tuple[int, ...], ...]:
+        """For each initial of the query, the entity's slots (given name, patronymic) it can stand for."""
+        index = self.index
+        parts = self._parts_of(entity)
+        fitting = []
+        for letter, latin in initial_letters:
+            fits = []
+            for slot in (GIVEN, PATRONYMIC):
+                for part, _, part_slot in parts:
+                    if part_slot != slot:
+                        continue
+                    part_letters = index.part_initials[part]
+                    if letter[:1] in part_letters or latin[:1] in part_letters or exact_form(index.parts[part]).startswith(letter):
+                        fits.append(slot)
+                        break
+            fitting.append(tuple(fits))
+        return tuple(fitting)
+
+    def _score_whole(self, entity: int, place_matches: dict[int, PartMatch], query: str) -> tuple | None:
         best = None
-        for part, postings in self._entity_parts(entity):
-            match = place_matches.get(part)
-            if match is None:
+        for part, name, slot in self._parts_of(entity):
+            if slot != WHOLE:
                 continue
-            for posting in postings:
-                if posting & 7 == WHOLE and (best is None or (match.score, _romanised(match)) > (best[0].score, _romanised(best[0]))):
-                    best = (match, part, (posting >> 3) & 511)
+            match = place_matches.get(part)
+            if match is not None and (best is None or (match.score, _romanised(match)) > (best[0].score, _romanised(best[0]))):
+                best = (match, name)
         if best is None:
             return None
-        match, part, name = best
-        parts = ((query, "whole name", match.tier, round(match.score, 4)),)
-        scheme = self._explaining_scheme([match.schemes], query)
-        return self._candidate(entity, match.score, match.tier, name, match, scheme, parts)
+        match, name = best
+        described = ((query, "whole name", match.tier, round(match.score, 4)),)
+        return (match.score, entity, match.tier, name, match, (match.schemes,), described)
 
-    def _explaining_scheme(self, masks: list[int], query: str) -> str | None:
+    def _explaining_scheme(self, masks: Sequence[int], query: str) -> str | None:
         """The scheme that produced every matched part (or the most of them), preferring the query's language."""
         common = masks[0]
         for mask in masks[1:]:
             common &= mask
         if not common:
-            common = masks[0] if len(masks) == 1 else max(masks, key=lambda m: bin(m).count("1"))
+            common = max(masks, key=lambda m: bin(m).count("1"))
         hinted = language_hints(query)
         best = None
         for number in range(common.bit_length()):
             if common >> number & 1:
-                scheme_id = self.index.scheme_ids[number]
-                rank = self._scheme_rank(scheme_id, hinted)
+                rank = (0 if self._scheme_targets[number] in hinted else 1, self._scheme_base_rank[number])
                 if best is None or rank < best[0]:
-                    best = (rank, scheme_id)
-        if best is None or best[1] in (LEXICON_SCHEME, CYRILLIC_SCHEME):
+                    best = (rank, number)
+        if best is None:
             return None
-        return best[1]
+        scheme_id = self.index.scheme_ids[best[1]]
+        return None if scheme_id in (LEXICON_SCHEME, CYRILLIC_SCHEME) else scheme_id
 
-    def _scheme_rank(self, scheme_id: str, hinted: frozenset[str]) -> tuple:
-        target = self._scheme_targets.get(scheme_id, "")
-        in_hint = 0 if target in hinted else 1
-        popular = {"en": 0, "intl": 1}.get(target, 2)
-        bgn = 0 if scheme_id.endswith("-bgn") else 1
-        return (in_hint, popular, bgn, scheme_id)
-
-    def _candidate(self, entity: int, score: float, tier: str, name: int, match: PartMatch,
-                   scheme: str | None, parts: tuple) -> Candidate:
+    def _candidate(self, score: float, entity: int, tier: str, name: int, match: PartMatch,
+                   masks: Sequence[int], parts: tuple, query: str) -> Candidate:
         index = self.index
         lang, text, role = index.entity_names[entity][name]
         return Candidate(
             id=index.entity_ids[entity], canonical=index.canonicals[entity], score=round(score, 6), method=tier,
-            scheme=scheme, matched_name=f"{text} ({lang} {role})", matched_form=match.form, parts=parts)
+            scheme=self._explaining_scheme(masks, query), matched_name=f"{text} ({lang} {role})",
+            matched_form=match.form, parts=parts)
 
     # -- decision ---------------------------------------------------------------------
 
@@ -425,8 +437,8 @@ class Matcher:
                 explanation.add(f"  {text}", f"exact {exact_form(text)!r}, folded {folded_form(latin)!r}, key {matching_key(latin)!r}")
         if not parsed.full_tokens:
             return Resolution(raw, None, None, 0.0, "none", reason="empty")
-        candidates = self.candidates(parsed)
         rule = self.rule
+        candidates = self.candidates(parsed, limit=max(rule.max_candidates, 2))
         shown = tuple(candidates[: rule.max_candidates])
         if explanation is not None:
             for candidate in candidates[: rule.max_candidates]:
@@ -503,8 +515,42 @@ def _gender_differs(first: str, second: str) -> bool:
                 or (_MALE_ENDING.search(first) and _FEMALE_ENDING.search(second)))
 
 
-def _assignments(options: list[list[tuple]], initial_options: list[list[int]]):
-    """Every way to give query parts distinct slots (or none), initials only given/patronymic."""
+@lru_cache(maxsize=65536)
+def _best_assignment(options: tuple[tuple[tuple[int, float], ...], ...],
+                     initial_options: tuple[tuple[int, ...], ...]) -> tuple | None:
+    """The best way to give query parts distinct slots of one entity.
+
+    ``options[i]`` lists (slot, score) that query part i can fill; ``initial_options[j]``
+    the slots initial j can stand for. Returns (score, chosen option position per part
+    or None, slot per initial or None), or None when no assignment gives a surname.
+    Many entities share a signature (everyone called Иванов), hence the cache.
+    """
+    best = None
+    for positions, initial_slots in _assignments(options, initial_options):
+        if not any(position is not None and options[i][position][0] == SURNAME for i, position in enumerate(positions)):
+            continue
+        numerator = denominator = 0.0
+        for i, position in enumerate(positions):
+            if position is None:
+                denominator += UNMATCHED_PART_PENALTY
+            else:
+                slot, score = options[i][position]
+                numerator += SLOT_WEIGHTS[slot] * score
+                denominator += SLOT_WEIGHTS[slot]
+        for slot in initial_slots:
+            if slot is None:
+                denominator += UNMATCHED_INITIAL_PENALTY
+            else:
+                numerator += INITIAL_WEIGHT
+                denominator += INITIAL_WEIGHT
+        total = numerator / denominator if denominator else 0.0
+        if best is None or total > best[0]:
+            best = (total, tuple(positions), tuple(initial_slots))
+    return best
+
+
+def _assignments(options, initial_options):
+    """Every way to give query parts distinct slots (or none), initials only given name then patronymic."""
 
     def tokens(position: int, used: frozenset):
         if position == len(options):
@@ -512,10 +558,10 @@ def _assignments(options: list[list[tuple]], initial_options: list[list[int]]):
             return
         for rest, rest_used in tokens(position + 1, used):
             yield [None] + rest, rest_used
-        for choice in options[position]:
-            if choice[0] not in used:
-                for rest, rest_used in tokens(position + 1, used | {choice[0]}):
-                    yield [choice] + rest, rest_used
+        for choice_position, (slot, _) in enumerate(options[position]):
+            if slot not in used:
+                for rest, rest_used in tokens(position + 1, used | {slot}):
+                    yield [choice_position] + rest, rest_used
 
     def initial_slots(position: int, used: frozenset, after: int):
         # Initials fill the given name, then the patronymic, in writing order
@@ -531,6 +577,6 @@ def _assignments(options: list[list[tuple]], initial_options: list[list[int]]):
                 for rest in initial_slots(position + 1, used | {slot}, slot):
                     yield [slot] + rest
 
-    for token_slots, used in tokens(0, frozenset()):
+    for positions, used in tokens(0, frozenset()):
         for slots in initial_slots(0, used, -1):
-            yield token_slots, slots
+            yield positions, slots
