@@ -83,18 +83,28 @@ def clean_text(text: str) -> str:
     >>> clean_text("  Kurmanbek  BAKIYEV’s (ex-president) ")
     'Kurmanbek BAKIYEV'
     """
+    # Each step can expose work for another (a stripped hyphen leaves a comma to tidy),
+    # so the steps repeat until nothing changes: that is what makes cleaning idempotent.
+    for _ in range(8):
+        cleaned = _clean_once(text)
+        if cleaned == text:
+            break
+        text = cleaned
+    return text
+
+
+def _clean_once(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _APOSTROPHES.sub("'", text)
     text = _BRACKETS.sub(" ", text)
     text = _DASHES.sub("-", text)
     text = _POSSESSIVE.sub("", text)
     text = _PUNCTUATION.sub(" ", text)
+    text = re.sub(r"\s*,\s*", ", ", text)
     # A hyphen or apostrophe that does not join two letters is noise.
     text = " ".join(word.strip("-'") for word in text.split())
     text = _SPACES.sub(" ", text).strip(" ,.-'")
-    text = re.sub(r"\s*,\s*", ", ", text)
-    text = re.sub(r"(, )+", ", ", text)
-    return text
+    return re.sub(r"(, )+", ", ", text)
 
 
 def _split_initials(word: str) -> list[Token] | None:
