@@ -19,7 +19,10 @@ install-test: $(BIN)/python
 
 run: install
 	$(BIN)/translitnorm lexicon validate --quiet lexicons/
-	tail -n +2 seeds/example-names.csv | cut -d, -f3 | $(BIN)/translitnorm resolve --lexicon lexicons/
+	mkdir -p out
+	$(BIN)/translitnorm clean seeds/example-names.csv --column name --lexicon lexicons/ \
+		--review out/review.csv -o out/example-clean.csv
+	head -n 30 out/example-clean.csv
 
 test: install-test
 	$(BIN)/python -m pytest -q
