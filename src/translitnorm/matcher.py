@@ -264,16 +264,26 @@ class Matcher:
             ranked = sorted((-sum(not part_sets[entity].isdisjoint(matches) for matches in token_matches), ids[entity], entity)
                             for entity in people)
             # An entity that fits fewer query parts than another cannot win, so only the
-            # best-fitting ones are scored in full (enough of them to show as candidates).
+            # best-fitting ones are scored in full (enough of them to show as candidates),
+            # best bound first: a whole-name score never exceeds its best part's score.
             wanted = limit if limit is not None else len(ranked)
             top_hits = ranked[0][0]
-            for rank, (hits, _, entity) in enumerate(ranked):
+            bounded = []
+            for rank, (hits, entity_id, entity) in enumerate(ranked):
                 if hits > top_hits and rank >= wanted:
                     break
                 options = self._options(entity, token_matches)
+                bound = max((choice[1] for token_options in options for choice in token_options), default=0.0)
+                bounded.append((hits, -bound, entity_id, entity, options))
+            bounded.sort(key=lambda item: item[:3])
+            scores: list[float] = []
+            for hits, negative_bound, _, entity, options in bounded:
+                if len(scores) >= wanted and (hits > top_hits or -negative_bound <= sorted(scores, reverse=True)[wanted - 1]):
+                    break
                 result = self._score_person(entity, initials, initial_letters, full, options)
                 if result is not None:
                     scored.append(result)
+                    scores.append(result[0])
         for entity in places:
             if index.entity_types[entity] != "person":
                 result = self._score_whole(entity, place_matches, place_query)
