@@ -273,6 +273,20 @@ def test_a_failed_write_leaves_the_original_intact(kg, monkeypatch):
     assert sorted(p.name for p in kg.parent.iterdir()) == ["kg.tsv", "kg.tsv.bak"]  # no temporary file left
 
 
+def test_a_failed_backup_stops_the_write(kg, monkeypatch):
+    before = kg.read_bytes()
+
+    def failing_copy(source, target):
+        Path(target).write_bytes(b"half")
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(shutil, "copy2", failing_copy)
+    with pytest.raises(OSError):
+        maintain.add_name(kg, "kg.osh", "Osch", lang="de")
+    assert kg.read_bytes() == before
+    assert sorted(p.name for p in kg.parent.iterdir()) == ["kg.tsv"]
+
+
 def test_a_file_changed_meanwhile_is_not_overwritten(kg):
     lines, original = maintain.read_for_edit(kg)
     kg.write_bytes(original + "kg.osh\tplace\tde\tOsch\talias\t\n".encode("utf-8"))  # someone else's edit

@@ -22,22 +22,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
-from translitnorm import index as index_module
 from translitnorm import lexicon as lex
 from translitnorm.clean import NONE, REVIEW_HEADER, resolve_distinct, review_lines
 from translitnorm.cluster import cluster_names
 from translitnorm.errors import TranslitnormError
-from translitnorm.index import GIVEN, SURNAME, WHOLE, CompiledIndex, build_index
+from translitnorm.index import GIVEN, SCHEME_BITS, SURNAME, WHOLE, CompiledIndex, build_index
 from translitnorm.io import count_values
 from translitnorm.lexicon import LexiconError, LexiconLine, Problem
 from translitnorm.text import is_cyrillic
 
 REVIEW_REASONS = ("ambiguous", "below-threshold", "new-cluster")
 DECISIONS = ("accept", "alias", "new", "reject")
-
-# How a form-table entry names its name part (``part << bits | schemes``); read from the
-# index so a change of its packing is followed here.
-_SCHEME_BITS = getattr(index_module, "SCHEME_BITS", 8)
 
 
 class ConflictError(TranslitnormError):
@@ -171,7 +166,7 @@ def _slot_keys(index: CompiledIndex, slots: Iterable[int]) -> dict[int, dict[tup
     found: dict[int, dict[tuple[int, int], set[str]]] = {slot: defaultdict(set) for slot in wanted}
     for key, entries in index.keys.items():
         for packed in entries:
-            for posting in index.postings[packed >> _SCHEME_BITS]:
+            for posting in index.postings[packed >> SCHEME_BITS]:
                 slot = posting & 7
                 if slot in wanted:
                     found[slot][(posting >> 12, (posting >> 3) & 511)].add(key)
@@ -399,7 +394,7 @@ def lexicon_stats(paths: Sequence[str | os.PathLike], *, top: int = 10,
     owners: dict[str, set[int]] = defaultdict(set)
     for key, entries in index.keys.items():
         for packed in entries:
-            for posting in index.postings[packed >> _SCHEME_BITS]:
+            for posting in index.postings[packed >> SCHEME_BITS]:
                 owners[key].add(posting >> 12)
     # The renderings of one shared name part give many keys for the same entities: show
     # each group of entities once, under its shortest key.
