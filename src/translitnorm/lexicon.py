@@ -470,6 +470,10 @@ def write_atomic(path: str | os.PathLike, text: str) -> None:
             os.fsync(handle.fileno())
         if target.exists():
             os.chmod(tmp_name, target.stat().st_mode & 0o777)
+        else:  # mkstemp makes files private; a new lexicon gets the usual permissions
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp_name, 0o666 & ~umask)
         os.replace(tmp_name, target)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
