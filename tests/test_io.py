@@ -85,6 +85,18 @@ def test_skip_mode_counts_and_reports_skipped_lines(tmp_path):
     assert [line for line, _ in stats.skipped] == [3, 4]
 
 
+@pytest.mark.parametrize("batch_rows", [1, 2, 3, 50_000])
+def test_a_bad_line_after_good_batches_is_found_and_no_row_is_lost_or_repeated(tmp_path, batch_rows):
+    path = tmp_path / "bad.csv"
+    good = [f"{i},Name {i}" for i in range(1, 6)]
+    path.write_text("id,name\n" + "\n".join(good[:4] + ['x,"un"closed', "y,1,2"] + good[4:]) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match="line 6: malformed CSV"):
+        read_all(path, batch_rows=batch_rows)
+    _, rows, stats = read_all(path, batch_rows=batch_rows, on_error="skip")
+    assert rows == [line.split(",") for line in good]
+    assert [line for line, _ in stats.skipped] == [6, 7] and stats.rows == 5
+
+
 def test_invalid_utf8_gives_the_byte_offset_and_the_encoding_fix(tmp_path):
     path = tmp_path / "latin.csv"
     data = "id,name\n1,Bakiev\n2,Müller\n".encode("latin-1")

@@ -18,8 +18,11 @@ the number of distinct names, never with the number of rows:
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import gc
 import io
+import itertools
 import multiprocessing
 import os
 import time
@@ -43,6 +46,10 @@ EMPTY, CLUSTER, NONE = "empty", "cluster", "none"
 # Below this many distinct names a process pool costs more than it saves.
 PARALLEL_MIN_NAMES = 2_000
 _CHUNK_NAMES = 500
+# The matcher caches look-ups per name part without a memory bound (~10 KB a part on a
+# 100k-entity lexicon); a fresh matcher over the same index every so many names keeps
+# memory flat at a small cost in speed.
+_FRESH_MATCHER_EVERY = 5_000
 
 Progress = Callable[[str, int, "int | None"], None]  # (stage, done, total)
 
@@ -90,7 +97,7 @@ class CleanSummary:
         matched = sum(self.methods[m] for m in ("exact", "folded", "key", "fuzzy"))
         values = self.rows * len(self.columns)
         share = (lambda n: f"{100 * n / values:.0f}%") if values else (lambda n: "-")
-        by_method = ", ".join(f"{m} {self.methods[m]}" for m in ("exact", "folded", "key", "fuzzy") if self.methods[m])
+        by_method = ", ".join(f"{m} {self.methods[m]:,}" for m in ("exact", "folded", "key", "fuzzy") if self.methods[m])
         lines = [
             f"rows            {self.rows:,} ({', '.join(self.columns)}), {self.distinct:,} distinct names",
             f"with an ID      {matched:,} {share(matched)}" + (f"  ({by_method})" if by_method else ""),
@@ -115,16 +122,29 @@ class CleanSummary:
 
 # -- resolving distinct names ----------------------------------------------------------
 
-_worker_normaliser: Normaliser | None = None
+class _BoundedResolver:
+    """Resolves names with a normaliser that is renewed (same index) every few thousand names."""
+
+    def __init__(self, normaliser: Normaliser):
+        self.normaliser, self.resolved = normaliser, 0
+
+    def __call__(self, names: list[str]) -> list[Outcome]:
+        if self.resolved >= _FRESH_MATCHER_EVERY:
+            self.normaliser, self.resolved = Normaliser(self.normaliser.index, self.normaliser.rule), 0
+        self.resolved += len(names)
+        return [Outcome.of(self.normaliser.resolve(name)) for name in names]
+
+
+_worker_resolver: _BoundedResolver | None = None
 
 
 def _start_worker(normaliser: Normaliser) -> None:
-    global _worker_normaliser
-    _worker_normaliser = normaliser
+    global _worker_resolver
+    _worker_resolver = _BoundedResolver(normaliser)
 
 
 def _resolve_chunk(names: list[str]) -> list[Outcome]:
-    return [Outcome.of(_worker_normaliser.resolve(name)) for name in names]
+    return _worker_resolver(names)
 
 
 def resolve_distinct(normaliser: Normaliser, names: Iterable[str], *, jobs: int = 1,
@@ -141,9 +161,9 @@ def resolve_distinct(normaliser: Normaliser, names: Iterable[str], *, jobs: int 
     outcomes: dict[str, Outcome] = {}
     chunks = [ordered[i:i + _CHUNK_NAMES] for i in range(0, total, _CHUNK_NAMES)]
     if jobs <= 1 or total < PARALLEL_MIN_NAMES:
+        resolver = _BoundedResolver(normaliser)
         for chunk in chunks:
-            for name in chunk:
-                outcomes[name] = Outcome.of(normaliser.resolve(name))
+            outcomes.update(zip(chunk, resolver(chunk)))
             if progress:
                 progress("resolving", len(outcomes), total)
         return outcomes
@@ -176,6 +196,31 @@ def clean_file(input: str | os.PathLike, output: str | os.PathLike = STDIO, colu
 
     >>> clean_file("seeds/example-names.csv", "out.csv", ["name"], jobs=2).lines()   # doctest: +SKIP
     """
+    normaliser = normaliser or Normaliser.default()
+    with _index_out_of_gc():
+        return _clean_file(input, output, columns, normaliser, input_format=input_format,
+                           output_format=output_format, encoding=encoding, on_error=on_error, cluster=cluster,
+                           review=review, jobs=jobs, batch_rows=batch_rows, review_min_score=review_min_score,
+                           review_min_rows=review_min_rows, progress=progress)
+
+
+@contextlib.contextmanager
+def _index_out_of_gc():
+    """Keep the objects that exist already (the loaded index: millions of them) out of garbage collection.
+
+    Otherwise every full collection walks the whole index: measured 1.6× slower resolving
+    and 5× slower writing on a 100k-entity lexicon. Also keeps forked workers from
+    copying the index pages that the collector would touch.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _clean_file(input, output, columns, normaliser, *, input_format, output_format, encoding, on_error, cluster,
+                review, jobs, batch_rows, review_min_score, review_min_rows, progress) -> CleanSummary:
     started = time.perf_counter()
     input, output = str(input), str(output)
     columns = list(dict.fromkeys(columns))
@@ -184,7 +229,6 @@ def clean_file(input: str | os.PathLike, output: str | os.PathLike = STDIO, colu
     if jobs < 1:
         raise InputError(f"--jobs must be 1 or more, not {jobs}")
     _refuse_clobbering(input, output, review)
-    normaliser = normaliser or Normaliser.default()
     summary = CleanSummary(input="<stdin>" if input == STDIO else input,
                            output="<stdout>" if output == STDIO else output, columns=columns,
                            review=None if review is None else str(review))
@@ -258,7 +302,7 @@ def clean_file(input: str | os.PathLike, output: str | os.PathLike = STDIO, colu
             for batch in table.batches():
                 values: list[list] = []
                 for column in columns:
-                    results = [written.get(name, empty) for name in batch.values(column)]
+                    results = list(map(written.get, batch.values(column), itertools.repeat(empty)))
                     values.extend([list(field) for field in zip(*results)] if results else [[], [], [], []])
                 writer.write(batch, values)
                 done += len(batch)

@@ -18,8 +18,10 @@ import codecs
 import contextlib
 import csv
 import difflib
+import functools
 import gzip
 import io
+import itertools
 import json
 import os
 import shutil
@@ -336,25 +338,16 @@ class TableReader:
             return
         with self._text() as (text, raw):
             if self.format == "jsonl":
-                source = self._jsonl_rows(text)
+                chunks = _chunked(self._jsonl_rows(text), self.batch_rows)
             elif self.format == "txt":
-                source = ([line.rstrip("\r\n")] for line in text)
+                chunks = _chunked(([line.rstrip("\r\n")] for line in text), self.batch_rows)
             else:
-                source = self._csv_rows(text)
-            rows: list = []
-            for row in source:
-                rows.append(row)
-                if len(rows) >= self.batch_rows:
-                    self.stats.rows += len(rows)
-                    yield Batch(self.columns, rows)
-                    rows = []
-                    if progress:
-                        progress(raw.tell())
-            if rows:
+                chunks = self._csv_chunks(text)
+            for rows in chunks:
                 self.stats.rows += len(rows)
                 yield Batch(self.columns, rows)
-            if progress:
-                progress(raw.tell())
+                if progress:
+                    progress(raw.tell())
 
     def _parquet_batches(self, progress) -> Iterator[Batch]:
         with self._parquet() as parquet:
@@ -381,7 +374,32 @@ class TableReader:
                         self.columns.append(key)
             yield value
 
-    def _csv_rows(self, text: IO[str]) -> Iterator[list[str]]:
+    def _csv_chunks(self, text: IO[str]) -> Iterator[list[list[str]]]:
+        """Lists of rows, read in bulk while every row is well-formed.
+
+        At the first batch with a problem, reading starts over carefully, row by row with
+        line numbers, after the rows already handed out (only a file with a problem pays).
+        """
+        reader = csv.reader(text, **self._dialect())
+        width = len(self.columns)
+        done = 0
+        try:
+            next(reader)  # the header
+            while True:
+                rows = list(itertools.islice(reader, self.batch_rows))
+                if not rows:
+                    return
+                if set(map(len, rows)) != {width}:
+                    break
+                done += len(rows)
+                yield rows
+        except (StopIteration, csv.Error):
+            pass
+        with self._text() as (again, _):
+            yield from _chunked(self._csv_rows(again, after=done), self.batch_rows)
+
+    def _csv_rows(self, text: IO[str], after: int = 0) -> Iterator[list[str]]:
+        """Rows one by one, checked, with the line number of each problem; the first ``after`` rows are passed over."""
         reader = csv.reader(text, **self._dialect())
         width = len(self.columns)
         skip = self.on_error == "skip"
@@ -389,6 +407,8 @@ class TableReader:
             next(reader)  # the header
         except (StopIteration, csv.Error):
             return
+        for _ in itertools.islice(reader, after):
+            pass
         while True:
             start = reader.line_num + 1
             try:
@@ -437,6 +457,14 @@ def open_table(path: str | os.PathLike, fmt: str | None = None, *, encoding: str
     if path != STDIO and Path(path).is_dir():
         raise InputError(f"{path}: is a directory; give a file")
     return TableReader(path, detect_format(path, fmt), encoding=encoding, on_error=on_error, batch_rows=batch_rows)
+
+
+def _chunked(rows: Iterator[Any], size: int) -> Iterator[list[Any]]:
+    while True:
+        chunk = list(itertools.islice(rows, size))
+        if not chunk:
+            return
+        yield chunk
 
 
 def _short(exc: BaseException) -> str:
@@ -519,13 +547,13 @@ class TableWriter:
             self._write_parquet(batch, added_values)
 
     def _write_csv(self, batch: Batch, added_values) -> None:
-        texts = [[_score_text(v) for v in values] if column.kind == "score" else
-                 [("" if v is None else v) for v in values] for column, values in zip(self.added, added_values)]
+        texts = [list(map(_score_text if column.kind == "score" else _none_as_empty, values))
+                 for column, values in zip(self.added, added_values)]
         records = batch.records()
         if batch.arrow is not None or (batch.rows and isinstance(batch.rows[0], dict)):
             records = [[_cell_text(value) for value in record] for record in records]
-        self._csv.writerows([record + list(extra) for record, extra in zip(records, zip(*texts))]
-                            if texts else records)
+        # map() over C functions: this loop runs once per row of the file
+        self._csv.writerows(map(list.__add__, records, map(list, zip(*texts))) if texts else records)
 
     def _write_jsonl(self, batch: Batch, added_values) -> None:
         names = [column.name for column in self.added]
@@ -582,8 +610,13 @@ class TableWriter:
             self._text.detach()
 
 
+@functools.lru_cache(maxsize=65536)
 def _score_text(value: float | None) -> str:
     return "" if value is None else f"{value:.4f}"
+
+
+def _none_as_empty(value: str | None) -> str:
+    return "" if value is None else value
 
 
 def _cell_text(value: Any) -> str:
