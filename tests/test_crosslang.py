@@ -1,0 +1,187 @@
+"""Cross-language Cyrillic: the same name in Russian, Ukrainian, Belarusian, Kazakh, Kyrgyz, Serbian, Bulgarian."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+import tomllib
+from importlib import resources
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from translitnorm.crosslang import LANGS, Variant, detect_lang, variants
+
+RULES = tomllib.loads(
+    resources.files("translitnorm").joinpath("data").joinpath("correspondences.toml").read_text(encoding="utf-8")
+)
+ALPHABETS = {lang: entry["alphabet"] for lang, entry in RULES["languages"].items()}
+
+
+def texts(found: list[Variant], lang: str | None = None) -> list[str]:
+    return [v.text for v in found if lang is None or v.lang == lang]
+
+
+# -- the API the index and matcher use ----------------------------------------------------------
+
+
+def test_variant_is_a_frozen_record_of_text_language_and_rules():
+    variant = variants("Харьков", "ru")[0]
+    assert isinstance(variant, Variant)
+    assert isinstance(variant.rules, tuple) and all(isinstance(rule, str) for rule in variant.rules)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        variant.text = "x"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("russian, lang, expected", [
+    ("Харьков", "uk", "Харків"),
+    ("Львов", "uk", "Львів"),
+    ("Киев", "uk", "Київ"),
+    ("Харьков", "be", "Харкаў"),
+    ("Гродно", "be", "Гродна"),
+    ("Могилёв", "be", "Магілёў"),
+    ("Елец", "be", "Ялец"),
+    ("Зерноград", "be", "Зернаград"),
+    ("Витебск", "be", "Віцебск"),
+    ("Ярославль", "be", "Яраслаўль"),
+    ("Ярославль", "sr", "Јарослављ"),
+])
+def test_a_russian_name_gets_its_forms_in_the_other_languages(russian, lang, expected):
+    found = variants(russian, "ru")
+    assert expected in texts(found, lang)
+
+
+@pytest.mark.parametrize("word, lang, russian", [
+    ("Харків", "uk", "Харьков"),
+    ("Львів", "uk", "Львов"),
+    ("Київ", "uk", "Киев"),
+    ("Рівне", "uk", "Ровно"),
+    ("Гродна", "be", "Гродно"),
+    ("Магілёў", "be", "Могилёв"),
+    ("Ялец", "be", "Елец"),
+    ("Зернаград", "be", "Зерноград"),
+    ("Віцебск", "be", "Витебск"),
+    ("Яраслаўль", "be", "Ярославль"),
+    ("Барысаў", "be", "Борисов"),
+    ("Қарағанды", "kk", "Караганда"),
+    ("Өзгөн", "ky", "Узген"),
+    ("Јарослављ", "sr", "Ярославль"),
+    ("Търново", "bg", "Тырново"),
+])
+def test_a_word_of_another_language_gets_its_russian_forms(word, lang, russian):
+    found = variants(word, lang)
+    assert russian in texts(found, "ru")
+
+
+def test_rules_that_made_a_variant_are_named_for_people():
+    kharkiv = next(v for v in variants("Харьков", "ru") if v.text == "Харків")
+    assert kharkiv.lang == "uk"
+    assert kharkiv.rules == ("Ukrainian drops ь after р before a consonant",
+                             "Ukrainian і for Russian о in a closed final syllable")
+
+
+def test_case_is_kept_word_by_word():
+    assert "Кривий Ріг" in texts(variants("Кривой Рог", "ru"), "uk")
+    assert "КИЇВ" in texts(variants("КИЕВ", "ru", limit=20), "uk")
+    assert "Кара-Балта" not in texts(variants("Кара-Балта", "ru"))  # unchanged text is never a variant
+
+
+def test_languages_without_correspondences_give_nothing():
+    assert variants("Тошкент", "uz") == []
+    assert variants("Moskau", "de") == []
+    assert variants("Харьков", "") == []
+
+
+def test_only_the_requested_languages():
+    assert {v.lang for v in variants("Харьков", "ru", langs=["be"])} == {"be"}
+
+
+def test_detect_lang_decides_by_letters_only_one_language_writes():
+    assert detect_lang("Магілёў") == "be"
+    assert detect_lang("Київ") == "uk"
+    assert detect_lang("Львів") == "uk"  # be would write Львоў
+    assert detect_lang("Қарағанды") == "kk"
+    assert detect_lang("Төө-Ашуу") == "ky"  # Kyrgyz doubles long vowels, Kazakh never does
+    assert detect_lang("Өзгөн") is None  # Kazakh writes ө too
+    assert detect_lang("Јарослављ") == "sr"
+    assert detect_lang("Ќустендил") == "mk"
+    assert detect_lang("Търново") == "bg"
+    assert detect_lang("Съешь ещё этих мягких булок") == "ru"
+
+
+@pytest.mark.parametrize("text", ["Минск", "Бишкек", "Москва", "", "Moscow", "123"])
+def test_detect_lang_says_none_when_nothing_tells(text):
+    assert detect_lang(text) is None
+
+
+# -- every rule's own example ------------------------------------------------------------------
+
+
+def _examples():
+    for rule in RULES["rule"]:
+        if "example" not in rule:
+            continue
+        lang = rule["lang"][0] if isinstance(rule["lang"], list) else rule["lang"]
+        way = rule.get("example_way", rule.get("way", "both"))
+        russian, other = rule["example"]
+        for direction in ("from_ru", "to_ru"):
+            if way in ("both", direction):
+                yield pytest.param(rule["description"], lang, direction, russian, other,
+                                   id=f"{lang}:{direction}:{russian}/{other}")
+
+
+@pytest.mark.parametrize("description, lang, direction, russian, other", list(_examples()))
+def test_every_rule_makes_its_example(description, lang, direction, russian, other):
+    if direction == "from_ru":
+        found = variants(russian, "ru", limit=64, langs=[lang])
+        target = other
+    else:
+        found = variants(other, lang, limit=64)
+        target = russian
+    made = [v for v in found if v.text == target]
+    assert made, f"{description}: {target} not among {texts(found)}"
+    assert description in made[0].rules
+
+
+def test_every_rule_is_described():
+    for rule in RULES["rule"]:
+        assert rule["description"].strip() and rule["description"][0].isupper()
+
+
+# -- bounds, order, speed ---------------------------------------------------------------------
+
+cyrillic_words = st.text(alphabet="абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєўәғқңөұүһјљњћђџ", min_size=1, max_size=14)
+
+
+@settings(max_examples=150, deadline=None)
+@given(word=cyrillic_words, lang=st.sampled_from(("ru",) + LANGS), limit=st.integers(1, 12))
+def test_variants_are_bounded_distinct_and_never_the_word_itself(word, lang, limit):
+    found = variants(word, lang, limit)
+    assert len(found) <= limit
+    assert len({v.text for v in found}) == len(found)
+    assert word not in texts(found)
+
+
+@settings(max_examples=150, deadline=None)
+@given(word=cyrillic_words, lang=st.sampled_from(("ru",) + LANGS))
+def test_variants_are_written_in_their_language_alphabet(word, lang):
+    for variant in variants(word, lang):
+        assert set(variant.text.lower()) <= set(ALPHABETS[variant.lang]), variant
+
+
+@settings(max_examples=100, deadline=None)
+@given(word=cyrillic_words)
+def test_a_smaller_limit_gives_a_prefix_of_a_larger_one(word):
+    assert variants(word, "ru", 3) == variants(word, "ru", 8)[:3]
+
+
+def test_generation_is_fast_enough_for_every_distinct_lexicon_name_part():
+    words = ["Харьков", "Днепропетровск", "Мохаммед", "Александрович", "Ростов-на-Дону", "Кривой Рог",
+             "Петропавловск-Камчатский", "Бакиев", "Жапаров", "Усть-Каменогорск"] * 20
+    words = [f"{word}{i}" for i, word in enumerate(words)]  # distinct, so no cache hits
+    start = time.perf_counter()
+    for word in words:
+        variants(word, "ru")
+    per_call = (time.perf_counter() - start) / len(words)
+    assert per_call < 0.002, f"{per_call * 1000:.2f} ms per call"
