@@ -185,3 +185,41 @@ def test_generation_is_fast_enough_for_every_distinct_lexicon_name_part():
         variants(word, "ru")
     per_call = (time.perf_counter() - start) / len(words)
     assert per_call < 0.002, f"{per_call * 1000:.2f} ms per call"
+
+
+# -- generic place words ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("raw, place", [
+    ("город Бишкек", ("Бишкек",)),
+    ("г. Москва", ("Москва",)),
+    ("м. Київ", ("Київ",)),
+    ("місто Харків", ("Харків",)),
+    ("горад Гродна", ("Гродна",)),
+    ("Бишкек шаары", ("Бишкек",)),
+    ("Қарағанды қаласы", ("Қарағанды",)),
+    ("Қарағанды облысы", ("Қарағанды",)),
+    ("Чүй облусу", ("Чүй",)),
+    ("Гомельская вобласць", ("Гомельская",)),
+    ("с. Ивановка", ("Ивановка",)),
+    ("Элиста балһсн", ("Элиста",)),
+    ("Кривий Ріг", ("Кривий", "Ріг")),
+])
+def test_generic_place_words_are_set_aside(raw, place):
+    from translitnorm.text import parse_name
+
+    assert parse_name(raw).place_words == place
+
+
+@pytest.mark.parametrize("raw", ["Город", "город", "місто", "горад", "шаары", "қаласы", "село", "посёлок", "область"])
+def test_a_name_of_only_generic_words_has_no_place_words(raw):
+    from translitnorm.text import parse_name
+
+    assert parse_name(raw).place_words == ()
+
+
+def test_generic_words_file_is_lower_case_without_duplicates():
+    text = resources.files("translitnorm").joinpath("data").joinpath("generic_words.txt").read_text(encoding="utf-8")
+    words = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    assert all(word == word.casefold() and " " not in word for word in words)
+    assert len(words) == len(set(words))
