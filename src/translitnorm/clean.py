@@ -92,15 +92,20 @@ class CleanSummary:
     skipped_count: int = 0
     seconds: float = 0.0
 
+    @property
+    def matched(self) -> int:
+        """Rows (name values) that got an entity ID."""
+        return sum(n for method, n in self.methods.items() if method not in (CLUSTER, NONE, EMPTY))
+
     def lines(self) -> list[str]:
         """The summary as short lines for a person."""
-        matched = sum(self.methods[m] for m in ("exact", "folded", "key", "fuzzy"))
         values = self.rows * len(self.columns)
         share = (lambda n: f"{100 * n / values:.0f}%") if values else (lambda n: "-")
-        by_method = ", ".join(f"{m} {self.methods[m]:,}" for m in ("exact", "folded", "key", "fuzzy") if self.methods[m])
+        by_method = ", ".join(f"{method} {n:,}" for method, n in sorted(self.methods.items(), key=lambda kv: (-kv[1], kv[0]))
+                              if method not in (CLUSTER, NONE, EMPTY))
         lines = [
             f"rows            {self.rows:,} ({', '.join(self.columns)}), {self.distinct:,} distinct names",
-            f"with an ID      {matched:,} {share(matched)}" + (f"  ({by_method})" if by_method else ""),
+            f"with an ID      {self.matched:,} {share(self.matched)}" + (f"  ({by_method})" if by_method else ""),
         ]
         if self.methods[CLUSTER]:
             lines.append(f"clustered       {self.methods[CLUSTER]:,} {share(self.methods[CLUSTER])}  "

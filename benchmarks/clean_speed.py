@@ -1,0 +1,193 @@
+"""Speed and memory of ``translitnorm clean`` on a large generated CSV, against a naive per-row baseline.
+
+Generates (once, deterministically, into ``--workdir``) a lexicon of ``--entities`` people and
+a CSV of ``--rows`` rows drawn from ``--distinct`` distinct names (``benchmarks/synthetic.py``),
+compiles the index once, then runs ``clean`` end to end in a fresh process per ``--jobs``
+value (interpreter start, cached index load, both passes, clustering, output), and a
+naive baseline (unidecode + rapidfuzz ``process.extractOne`` over every lexicon name,
+one row at a time) on a sample of rows. Peak memory is each process's maximum RSS.
+
+    PYTHONPATH=src:benchmarks python benchmarks/clean_speed.py                 # 1M rows, 50k names, 100k entities
+    PYTHONPATH=src:benchmarks python benchmarks/clean_speed.py --rows 100000 --distinct 5000 --entities 10000
+
+Targets: >= 100,000 rows/s end to end with the index cached; peak memory under 1 GiB;
+identical output for every ``--jobs``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SRC = HERE.parent / "src"
+TARGET_ROWS_PER_SECOND = 100_000
+TARGET_PEAK_MIB = 1024
+
+
+def _child_env(cache: Path) -> dict:
+    env = dict(os.environ, TRANSLITNORM_CACHE_DIR=str(cache))
+    env["PYTHONPATH"] = os.pathsep.join([str(SRC), str(HERE), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    return env
+
+
+def _run_child(args: list[str], cache: Path) -> tuple[float, dict]:
+    """Run this script as a child with ``args``; (wall seconds, the JSON it printed)."""
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, __file__, *args], env=_child_env(cache), capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    if done.returncode != 0:
+        sys.exit(f"child {' '.join(args)} failed:\n{done.stderr}")
+    return wall, json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _peaks() -> dict:
+    """Peak RSS (MiB) of this process and of its largest waited-for child (pool workers)."""
+    return {"peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "worker_peak_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+
+
+# -- what the children do -------------------------------------------------------------------
+
+def child_index(lexicon: str) -> dict:
+    from translitnorm import Normaliser
+
+    started = time.perf_counter()
+    Normaliser.from_lexicons([lexicon])
+    return {"seconds": time.perf_counter() - started, **_peaks()}
+
+
+def child_clean(lexicon: str, rows: str, output: str, jobs: int) -> dict:
+    from translitnorm import Normaliser
+    from translitnorm.clean import clean_file
+
+    started = time.perf_counter()
+    normaliser = Normaliser.from_lexicons([lexicon])
+    loaded = time.perf_counter()
+    summary = clean_file(rows, output, ["name"], normaliser, jobs=jobs, review=output + ".review.csv")
+    return {"load_seconds": loaded - started, "clean_seconds": summary.seconds, "rows": summary.rows,
+            "distinct": summary.distinct, "methods": dict(summary.methods), "clusters": summary.clusters, **_peaks()}
+
+
+def child_baseline(lexicon: str, rows: str, sample: int) -> dict:
+    """The naive approach: fold every lexicon name with unidecode, extractOne per row."""
+    import csv
+
+    from rapidfuzz import fuzz, process
+    from unidecode import unidecode
+
+    from translitnorm.lexicon import read_lexicon
+
+    started = time.perf_counter()
+    choices, ids = [], []
+    for line in read_lexicon(lexicon):
+        choices.append(unidecode(line.name).casefold())
+        ids.append(line.id)
+    prepared = time.perf_counter()
+    with open(rows, encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        names = [row["name"] for _, row in zip(range(sample), reader)]
+    matched = 0
+    timed = time.perf_counter()
+    for name in names:
+        best = process.extractOne(unidecode(name).casefold(), choices, scorer=fuzz.WRatio, score_cutoff=90)
+        matched += best is not None
+    seconds = time.perf_counter() - timed
+    return {"prepare_seconds": prepared - started, "seconds": seconds, "rows": len(names), "matched": matched,
+            **_peaks()}
+
+
+# -- the benchmark --------------------------------------------------------------------------
+
+def _digest(path: Path) -> str:
+    hasher = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            hasher.update(block)
+    return hasher.hexdigest()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--distinct", type=int, default=50_000)
+    parser.add_argument("--entities", type=int, default=100_000)
+    parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2], help="--jobs values to run and compare")
+    parser.add_argument("--baseline-sample", type=int, default=1_000, help="rows the naive baseline resolves")
+    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "translitnorm-clean-bench")
+    args = parser.parse_args()
+
+    from synthetic import write_lexicon, write_rows_csv
+
+    work = args.workdir
+    work.mkdir(parents=True, exist_ok=True)
+    cache = work / "index-cache"
+    lexicon = work / f"lexicon-{args.entities}.tsv"
+    rows = work / f"rows-{args.rows}-{args.distinct}-{args.entities}.csv"
+    if not lexicon.exists():
+        print(f"generating a lexicon of {args.entities:,} people …", flush=True)
+        write_lexicon(lexicon, args.entities)
+    if not rows.exists():
+        print(f"generating {args.rows:,} rows of {args.distinct:,} distinct names …", flush=True)
+        write_rows_csv(rows, lexicon, rows=args.rows, distinct=args.distinct)
+    size_mib = rows.stat().st_size / 2**20
+
+    cold, _ = _run_child(["--child-index", str(lexicon)], cache)
+    warm, index = _run_child(["--child-index", str(lexicon)], cache)
+    print(f"\ninput      {args.rows:,} rows ({size_mib:.0f} MiB), {args.distinct:,} distinct names, "
+          f"lexicon of {args.entities:,} entities")
+    print(f"index      compile (cold) {cold:.1f} s; load from cache {index['seconds']:.1f} s "
+          f"({index['peak_mib']:.0f} MiB)")
+
+    digests = {}
+    results = {}
+    for jobs in args.jobs:
+        output = work / f"clean-jobs{jobs}.csv"
+        wall, result = _run_child(["--child-clean", str(lexicon), str(rows), str(output), str(jobs)], cache)
+        results[jobs] = (wall, result)
+        digests[jobs] = (_digest(output), _digest(Path(str(output) + ".review.csv")))
+        rate = result["rows"] / wall
+        peak = max(result["peak_mib"], result["worker_peak_mib"])
+        total = result["peak_mib"] + (jobs * result["worker_peak_mib"] if jobs > 1 else 0)
+        print(f"clean -j{jobs}   {wall:.1f} s end to end ({result['load_seconds']:.1f} s index load, "
+              f"{result['clean_seconds']:.1f} s clean): {rate:,.0f} rows/s "
+              f"[target {TARGET_ROWS_PER_SECOND:,}: {'met' if rate >= TARGET_ROWS_PER_SECOND else 'NOT met'}]; "
+              f"peak RSS {peak:.0f} MiB per process, {total:.0f} MiB all processes "
+              f"[target {TARGET_PEAK_MIB} MiB: {'met' if total < TARGET_PEAK_MIB else 'NOT met'}]")
+    first = next(iter(results.values()))[1]
+    methods = ", ".join(f"{m} {n:,}" for m, n in sorted(first["methods"].items(), key=lambda kv: -kv[1]))
+    print(f"results    {methods}; {first['clusters']:,} clusters")
+    same = len(set(digests.values())) == 1
+    print(f"identical  output and review file for --jobs {', '.join(map(str, args.jobs))}: {'yes' if same else 'NO'}")
+
+    wall, base = _run_child(["--child-baseline", str(lexicon), str(rows), str(args.baseline_sample)], cache)
+    base_rate = base["rows"] / base["seconds"]
+    best_rate = max(r["rows"] / w for w, r in results.values())
+    print(f"baseline   unidecode + extractOne(WRatio) over {args.entities:,} entities' names, one row at a time: "
+          f"{base_rate:,.1f} rows/s on {base['rows']:,} rows (+{base['prepare_seconds']:.1f} s to fold the lexicon), "
+          f"peak RSS {base['peak_mib']:.0f} MiB; clean is {best_rate / base_rate:,.0f}× faster per row "
+          f"(1M rows would take the baseline {args.rows / base_rate / 3600:.1f} h)")
+    if not same:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1].startswith("--child-"):
+        kind, rest = sys.argv[1], sys.argv[2:]
+        if kind == "--child-index":
+            out = child_index(rest[0])
+        elif kind == "--child-clean":
+            out = child_clean(rest[0], rest[1], rest[2], int(rest[3]))
+        else:
+            out = child_baseline(rest[0], rest[1], int(rest[2]))
+        print(json.dumps(out))
+    else:
+        main()
