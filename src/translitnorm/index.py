@@ -10,6 +10,9 @@ package version, so any change rebuilds it.
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import gc
 import hashlib
 import marshal
 import os
@@ -21,13 +24,17 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from translitnorm import __version__
+from translitnorm.crosslang import variants
 from translitnorm.keys import exact_form, folded_form, matching_key
 from translitnorm.lexicon import Entity, Lexicon, LexiconError, Problem, lexicon_files, load_lexicons, script_of_lang
 from translitnorm.romanise import romanise, romanisations, schemes
 from translitnorm.text import is_cyrillic
 
-FORMAT_VERSION = 2
-SCHEME_BITS = 128
+FORMAT_VERSION = 4
+# Form entries pack a part and a scheme set as ``part << SCHEME_BITS | set number``; the
+# sets themselves (bit i = scheme_ids[i]) are stored once in ``scheme_sets``, which keeps
+# every entry a small int (fast to save and load) however many schemes there are.
+SCHEME_BITS = 20
 
 # Name-part slots. Persons have given / patronymic / surname / other parts; every other
 # entity type is matched on its whole name.
@@ -89,8 +96,8 @@ class CompiledIndex:
 
     Postings pack (entity, name, slot) into one int: ``entity << 12 | name << 3 | slot``;
     form tables pack a part and the set of schemes that gave the form as
-    ``part << SCHEME_BITS | scheme_mask`` (bit i = ``scheme_ids[i]``).  Plain ints keep
-    the index small and quick to save and load.
+    ``part << SCHEME_BITS | n`` where ``scheme_sets[n]`` is the set as a bit mask (bit i =
+    ``scheme_ids[i]``).  Plain ints keep the index small and quick to save and load.
     """
 
     entity_ids: list[str]
@@ -104,7 +111,13 @@ class CompiledIndex:
     exact: dict[str, list[int]]
     folded: dict[str, list[int]]
     keys: dict[str, list[int]]
+    # Forms of the same name in the other Cyrillic languages (Харьков → Харків, Харкаў),
+    # as written and romanised: a looser tier than the name's own renderings.
+    cross: dict[str, list[int]] = field(default_factory=dict)
+    part_langs: list[str] = field(default_factory=list)  # part id -> language of a Cyrillic part, '' for Latin
+    scheme_sets: list[int] = field(default_factory=list)
     digest: str = ""
+    _set_numbers: dict[int, int] = field(default_factory=dict, repr=False)
     _buckets: dict | None = field(default=None, repr=False)
 
     # -- building ---------------------------------------------------------------------
@@ -119,11 +132,14 @@ class CompiledIndex:
         >>> index.entity_ids, "osh" in index.exact
         (['kg.osh'], True)
         """
+        with _collector_paused():
+            return cls._compile(lexicon, digest)
+
+    @classmethod
+    def _compile(cls, lexicon: Lexicon, digest: str) -> "CompiledIndex":
         scheme_ids = [LEXICON_SCHEME, CYRILLIC_SCHEME] + [scheme.id for scheme in schemes()]
-        if len(scheme_ids) > SCHEME_BITS:
-            raise ValueError(f"{len(scheme_ids)} schemes do not fit the index's {SCHEME_BITS}-bit scheme sets")
         scheme_number = {scheme_id: number for number, scheme_id in enumerate(scheme_ids)}
-        index = cls([], [], [], [], [], [], [], scheme_ids, {}, {}, {}, digest)
+        index = cls([], [], [], [], [], [], [], scheme_ids, {}, {}, {}, {}, [], [], digest)
         part_number: dict[tuple[str, str], int] = {}
         for entity_number, entity in enumerate(lexicon):
             index.entity_ids.append(entity.id)
@@ -140,6 +156,7 @@ class CompiledIndex:
                     if number is None:
                         number = part_number[(text, lang_key)] = len(index.parts)
                         index.parts.append(text)
+                        index.part_langs.append(lang_key)
                         index.postings.append([])
                         index._add_part(number, text, lang_key, scheme_number)
                     index.postings[number].append(entity_number << 12 | name_number << 3 | slot)
@@ -154,6 +171,8 @@ class CompiledIndex:
                     renderings.setdefault(scheme_id, rendering)
         else:
             renderings = {LEXICON_SCHEME: text}
+        if lang:
+            self._add_cross_language_forms(number, text, lang, renderings, scheme_number)
         initials = set()
         for table, reduce in ((self.exact, exact_form), (self.folded, folded_form), (self.keys, matching_key)):
             masks: dict[str, int] = {}
@@ -162,17 +181,63 @@ class CompiledIndex:
                 if form:
                     masks[form] = masks.get(form, 0) | 1 << scheme_number[scheme_id]
             for form, mask in masks.items():
-                table.setdefault(form, []).append(number << SCHEME_BITS | mask)
+                table.setdefault(form, []).append(number << SCHEME_BITS | self._set_number(mask))
                 if reduce is exact_form:
                     initials.add(form[0])
         self.part_initials.append("".join(sorted(initials)))
+
+    def _add_cross_language_forms(self, number: int, text: str, lang: str, own: dict[str, str],
+                                  scheme_number: dict[str, int]) -> None:
+        own_forms = {exact_form(rendering) for rendering in own.values()} | {folded_form(r) for r in own.values()}
+        for variant in variants(text, lang):
+            renderings = {CYRILLIC_SCHEME: variant.text}
+            if variant.lang in self._scheme_langs():
+                renderings.update(romanisations(variant.text, lang=variant.lang))
+            masks: dict[str, int] = {}
+            for scheme_id, rendering in renderings.items():
+                for form in {exact_form(rendering), folded_form(rendering)}:
+                    if form and form not in own_forms:
+                        masks[form] = masks.get(form, 0) | 1 << scheme_number[scheme_id]
+            for form, mask in masks.items():
+                entries = self.cross.setdefault(form, [])
+                if any(entry >> SCHEME_BITS == number for entry in entries):
+                    continue  # an earlier, more regular variant already gives this form
+                entries.append(number << SCHEME_BITS | self._set_number(mask))
+
+    def _set_number(self, mask: int) -> int:
+        number = self._set_numbers.get(mask)
+        if number is None:
+            number = self._set_numbers[mask] = len(self.scheme_sets)
+            if number >= 1 << SCHEME_BITS:
+                raise ValueError("too many distinct scheme sets for the index format")
+            self.scheme_sets.append(mask)
+        return number
+
+    @staticmethod
+    @functools.cache
+    def _scheme_langs() -> frozenset[str]:
+        return frozenset(scheme.lang for scheme in schemes())
+
+    def cross_language_note(self, part: int, form: str) -> str:
+        """Which form in which language, by which correspondences, gave ``form`` for a part (for explanations).
+
+        Worked out again on demand rather than stored: only shown candidates need it.
+        """
+        lang = self.part_langs[part]
+        for variant in variants(self.parts[part], lang) if lang else ():
+            renderings = [variant.text]
+            if variant.lang in self._scheme_langs():
+                renderings += romanisations(variant.text, lang=variant.lang).values()
+            if any(form in (exact_form(r), folded_form(r)) for r in renderings):
+                return f"{variant.lang} form {variant.text}: " + "; ".join(variant.rules)
+        return ""
 
     # -- persistence ------------------------------------------------------------------
 
     def _state(self) -> tuple:
         return (FORMAT_VERSION, self.digest, self.entity_ids, self.entity_types, self.canonicals,
                 self.entity_names, self.parts, self.part_initials, self.postings, self.scheme_ids,
-                self.exact, self.folded, self.keys)
+                self.exact, self.folded, self.keys, self.cross, self.part_langs, self.scheme_sets)
 
     def save(self, path: str | os.PathLike) -> None:
         """Write the index atomically to ``path``."""
@@ -190,8 +255,8 @@ class CompiledIndex:
     @classmethod
     def load(cls, path: str | os.PathLike) -> "CompiledIndex":
         """Read an index written by :meth:`save`; raises ValueError when it is of another version."""
-        with open(path, "rb") as handle:
-            state = marshal.load(handle)
+        with open(path, "rb") as handle, _collector_paused():
+            state = marshal.loads(handle.read())
         if not isinstance(state, tuple) or not state or state[0] != FORMAT_VERSION:
             raise ValueError(f"{path}: not a compiled index of format {FORMAT_VERSION}")
         return cls(*state[2:], digest=state[1])  # type: ignore[misc]
@@ -206,6 +271,19 @@ class CompiledIndex:
                 buckets.setdefault((key[0], len(key)), []).append(key)
             self._buckets = buckets
         return self._buckets
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """Pause the cyclic garbage collector: building millions of small acyclic objects
+    (strings, ints, lists) otherwise triggers it thousands of times for nothing."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def display_name(entity: Entity) -> str:

@@ -26,6 +26,7 @@ from typing import Iterable, Sequence
 
 from rapidfuzz import fuzz, process
 
+from translitnorm.crosslang import detect_lang, variants
 from translitnorm.index import (
     CYRILLIC_SCHEME, GIVEN, LEXICON_SCHEME, OTHER, PATRONYMIC, SCHEME_BITS, SLOT_NAMES, SURNAME, WHOLE,
     CompiledIndex,
@@ -34,10 +35,10 @@ from translitnorm.keys import exact_form, folded_form, matching_key
 from translitnorm.romanise import romanise, schemes
 from translitnorm.text import ParsedName, Token, parse_name
 
-TIER_SCORES = {"exact": 1.0, "folded": 0.95, "key": 0.88}
+TIER_SCORES = {"exact": 1.0, "folded": 0.95, "key": 0.88, "cross": 0.86}
 FUZZY_CEILING = 0.82
 FUZZY_MIN_RATIO = 85.0
-TIER_ORDER = ("exact", "folded", "key", "fuzzy")
+TIER_ORDER = ("exact", "folded", "key", "cross", "fuzzy")
 # Bound on the per-part cache, so a long-running process does not grow without end.
 _PART_CACHE_ENTRIES = 200_000
 
@@ -55,6 +56,8 @@ _MALE_ENDING = re.compile(r"(ов|ев|ёв|ин|ын|ий|ый|ой|ov|ev|in|yn
 # Cyrillic query parts are compared with the lexicon's Cyrillic names first; when
 # that fails they are romanised once and looked up like a Latin spelling.
 _QUERY_ROMANISATION = "ru-bgn"
+_CYRILLIC_LETTER = re.compile(r"[\u0400-\u052f]")
+_LATER = "…"
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,7 @@ class Candidate:
     scheme: str | None
     matched_name: str
     matched_form: str
-    parts: tuple[tuple[str, str, str, float], ...] = ()  # (query part, slot, tier, score)
+    parts: tuple[tuple[str, str, str, float, str], ...] = ()  # (query part, slot, tier, score, correspondence)
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,7 @@ class PartMatch:
     score: float
     schemes: int  # bit set over the index's scheme_ids
     form: str
+    note: str = ""  # the cross-language correspondences that produced the form
 
 
 @dataclass
@@ -185,31 +189,56 @@ class Matcher:
         index = self.index
         found: dict[int, PartMatch] = {}
 
-        def file(table: dict[str, list[int]], form: str, tier: str, score: float) -> None:
+        def file(table: dict[str, list[int]], form: str, tier: str, score: float, note: str = "") -> None:
             for packed in table.get(form, ()):
                 part = packed >> SCHEME_BITS
                 if part not in found or found[part].score < score:
-                    found[part] = PartMatch(tier, score, packed & _SCHEME_MASK, form)
+                    found[part] = PartMatch(tier, score, index.scheme_sets[packed & _SCHEME_MASK], form, note)
 
         exact = exact_form(text)
         if not exact:
             return found
-        cyrillic = bool(re.search(r"[\u0400-\u052f]", exact))
+        cyrillic = bool(_CYRILLIC_LETTER.search(exact))
         file(index.exact, exact, "exact", TIER_SCORES["exact"])
         if cyrillic:
             # A Cyrillic spelling that is not in the lexicon (another language's form)
             # is looked up through one romanisation, no better than the key tier.
             latin = romanise(text, _QUERY_ROMANISATION)
             file(index.folded, folded_form(latin), "key", TIER_SCORES["key"])
-            file(index.keys, matching_key(latin), "key", TIER_SCORES["key"])
             key = matching_key(latin)
         else:
             file(index.folded, folded_form(text), "folded", TIER_SCORES["folded"])
             key = matching_key(text)
-            file(index.keys, key, "key", TIER_SCORES["key"])
+        if not found:
+            self._cross_language(text, exact, cyrillic, found)
+        file(index.keys, key, "key", TIER_SCORES["key"])
         if not found and len(key) >= 5:  # one edit in a short word is another name
             self._fuzzy(key, found)
         return found
+
+    def _cross_language(self, text: str, exact: str, cyrillic: bool, found: dict[int, PartMatch]) -> None:
+        """Look a part up among the lexicon names' forms in the other Cyrillic languages,
+        and, for a Ukrainian, Belarusian, Kazakh… word, among its own Russian forms."""
+        index = self.index
+        score = TIER_SCORES["cross"]
+        forms = [(exact, None), (folded_form(text), None)]
+        if cyrillic:
+            lang = detect_lang(text)
+            if lang and lang != "ru":
+                forms += [(exact_form(variant.text), variant) for variant in variants(text, lang)]
+        for form, variant in forms:
+            for table in (index.cross, index.exact):
+                if table is index.exact and variant is None:
+                    continue  # the query's own form was already looked up
+                for packed in table.get(form, ()):
+                    part = packed >> SCHEME_BITS
+                    if part in found:
+                        continue
+                    if variant is not None:
+                        note = f"{variant.lang} word read as its form {variant.text}: " + "; ".join(variant.rules)
+                    else:
+                        note = _LATER  # worked out only if the match is shown
+                    found[part] = PartMatch("cross", score, index.scheme_sets[packed & _SCHEME_MASK], form, note)
 
     def _fuzzy(self, key: str, found: dict[int, PartMatch]) -> None:
         buckets = self.index.key_buckets()
@@ -226,7 +255,7 @@ class Matcher:
             for packed in self.index.keys[neighbour]:
                 part = packed >> SCHEME_BITS
                 if part not in found or found[part].score < score:
-                    found[part] = PartMatch("fuzzy", score, packed & _SCHEME_MASK, neighbour)
+                    found[part] = PartMatch("fuzzy", score, self.index.scheme_sets[packed & _SCHEME_MASK], neighbour)
 
     # -- whole names ------------------------------------------------------------------
 
@@ -367,9 +396,11 @@ class Matcher:
         chosen = [choice for choice in token_slots if choice]
         weakest = max((choice[2] for choice in chosen), key=TIER_ORDER.index)
         described = tuple((token.text, SLOT_NAMES[choice[0]] if choice else "unmatched", choice[2] if choice else "-",
-                           round(choice[1], 4) if choice else 0.0) for token, choice in zip(full, token_slots))
+                           round(choice[1], 4) if choice else 0.0, choice[5].note if choice else "",
+                           choice[3] if choice else -1, choice[5].form if choice else "")
+                          for token, choice in zip(full, token_slots))
         described += tuple((token.text + ".", SLOT_NAMES[slot] + " initial" if slot is not None else "unmatched initial",
-                            "initial", 1.0 if slot is not None else 0.0) for token, slot in zip(initials, initial_slots))
+                            "initial", 1.0 if slot is not None else 0.0, "", -1, "") for token, slot in zip(initials, initial_slots))
         masks = tuple(choice[5].schemes for choice in chosen)
         return (total, entity, weakest, surname_choice[4], surname_choice[5], masks, described)
 
@@ -398,12 +429,15 @@ class Matcher:
                 continue
             match = place_matches.get(part)
             if match is not None and (best is None or (match.score, _romanised(match)) > (best[0].score, _romanised(best[0]))):
-                best = (match, name)
+                best = (match, name, part)
         if best is None:
             return None
-        match, name = best
-        described = ((query, "whole name", match.tier, round(match.score, 4)),)
+        match, name, part = best
+        described = ((query, "whole name", match.tier, round(match.score, 4), match.note, part, match.form),)
         return (match.score, entity, match.tier, name, match, (match.schemes,), described)
+
+    def _note(self, part: int, form: str) -> str:
+        return self.index.cross_language_note(part, form)
 
     def _explaining_scheme(self, masks: Sequence[int], query: str) -> str | None:
         """The scheme that produced every matched part (or the most of them), preferring the query's language."""
@@ -427,6 +461,8 @@ class Matcher:
     def _candidate(self, score: float, entity: int, tier: str, name: int, match: PartMatch,
                    masks: Sequence[int], parts: tuple, query: str) -> Candidate:
         index = self.index
+        parts = tuple(described[:4] + (self._note(described[5], described[6]) if described[4] == _LATER else described[4],)
+                      for described in parts)
         lang, text, role = index.entity_names[entity][name]
         return Candidate(
             id=index.entity_ids[entity], canonical=index.canonicals[entity], score=round(score, 6), method=tier,
@@ -452,7 +488,8 @@ class Matcher:
         shown = tuple(candidates[: rule.max_candidates])
         if explanation is not None:
             for candidate in candidates[: rule.max_candidates]:
-                parts = "; ".join(f"{q} → {slot} ({tier} {score:.2f})" for q, slot, tier, score in candidate.parts)
+                parts = "; ".join(f"{q} → {slot} ({tier} {score:.2f}{', ' + note if note else ''})"
+                                  for q, slot, tier, score, note in candidate.parts)
                 via = f" via {candidate.scheme}" if candidate.scheme else ""
                 explanation.add(f"candidate {candidate.id}", f"{candidate.score:.3f}  {candidate.matched_name} as {candidate.matched_form!r}{via}  [{parts}]")
         if not candidates:
