@@ -35,13 +35,23 @@ def test_devset_gets_97_percent_right_and_no_wrong_id(devset):
     assert accuracy >= 0.97, f"{accuracy:.1%} right; missed: {outcome['missed']}"
 
 
-@pytest.mark.parametrize("name, min_accuracy", [("press-spellings", 0.93), ("name-forms", 0.93)])
-def test_labelled_sets_on_the_shipped_lexicon(shipped, name, min_accuracy):
+@pytest.mark.parametrize("name", ["press-spellings", "name-forms"])
+def test_labelled_sets_on_the_shipped_lexicon(shipped, name):
     rows = read_labelled(SETS / f"{name}.tsv")
     outcome = score(shipped, rows)
     assert outcome["wrong"] == [], "wrong IDs are worse than no ID"
-    accuracy = len(outcome["correct"]) / len(rows)
-    assert accuracy >= min_accuracy, f"{accuracy:.1%} right; missed: {outcome['missed']}"
+    assert outcome["missed"] == [], "a case we cannot get right yet belongs in known-failures.tsv"
+
+
+@pytest.mark.parametrize("row", read_labelled(SETS / "known-failures.tsv"), ids=lambda row: row["query"])
+@pytest.mark.xfail(strict=True, reason="known failure (see the note in known-failures.tsv); a pass means it is fixed: move the row back")
+def test_known_failures(shipped, row):
+    assert shipped.resolve(row["query"]).id == row["expected"]
+
+
+def test_known_failures_give_no_id_rather_than_a_wrong_one(shipped):
+    outcome = score(shipped, read_labelled(SETS / "known-failures.tsv"))
+    assert outcome["wrong"] == []
 
 
 def test_names_not_in_the_lexicon_get_no_id(shipped):
