@@ -157,7 +157,11 @@ def test_labelled_set_rows_are_well_formed(path):
         assert None not in row and all(row[c] for c in ("query", "expected", "source")), row
 
 
-@pytest.mark.parametrize("path", SET_FILES, ids=lambda p: p.name)
+# The cross-language sets run on their own Russian-only lexicon (tests/data/crosslang/).
+SHIPPED_LEXICON_SETS = [path for path in SET_FILES if not path.name.startswith("crosslang-")]
+
+
+@pytest.mark.parametrize("path", SHIPPED_LEXICON_SETS, ids=lambda p: p.name)
 def test_labelled_set_expected_ids_exist(shipped, path):
     missing = [(row["query"], row["expected"]) for row in read_set(path)
                if row["expected"] != "NONE" and row["expected"] not in shipped]
