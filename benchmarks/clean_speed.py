@@ -160,7 +160,7 @@ def main() -> None:
         print(f"clean -j{jobs}   {wall:.1f} s end to end ({result['load_seconds']:.1f} s index load, "
               f"{result['clean_seconds']:.1f} s clean): {rate:,.0f} rows/s "
               f"[target {TARGET_ROWS_PER_SECOND:,}: {'met' if rate >= TARGET_ROWS_PER_SECOND else 'NOT met'}]; "
-              f"peak RSS {peak:.0f} MiB per process, {total:.0f} MiB all processes "
+              f"peak RSS {peak:.0f} MiB per process, at most {total:.0f} MiB all processes together "
               f"[target {TARGET_PEAK_MIB} MiB: {'met' if total < TARGET_PEAK_MIB else 'NOT met'}]")
     first = next(iter(results.values()))[1]
     methods = ", ".join(f"{m} {n:,}" for m, n in sorted(first["methods"].items(), key=lambda kv: -kv[1]))

@@ -46,10 +46,6 @@ EMPTY, CLUSTER, NONE = "empty", "cluster", "none"
 # Below this many distinct names a process pool costs more than it saves.
 PARALLEL_MIN_NAMES = 2_000
 _CHUNK_NAMES = 500
-# The matcher caches look-ups per name part without a memory bound (~10 KB a part on a
-# 100k-entity lexicon); a fresh matcher over the same index every so many names keeps
-# memory flat at a small cost in speed.
-_FRESH_MATCHER_EVERY = 5_000
 
 Progress = Callable[[str, int, "int | None"], None]  # (stage, done, total)
 
@@ -127,29 +123,16 @@ class CleanSummary:
 
 # -- resolving distinct names ----------------------------------------------------------
 
-class _BoundedResolver:
-    """Resolves names with a normaliser that is renewed (same index) every few thousand names."""
-
-    def __init__(self, normaliser: Normaliser):
-        self.normaliser, self.resolved = normaliser, 0
-
-    def __call__(self, names: list[str]) -> list[Outcome]:
-        if self.resolved >= _FRESH_MATCHER_EVERY:
-            self.normaliser, self.resolved = Normaliser(self.normaliser.index, self.normaliser.rule), 0
-        self.resolved += len(names)
-        return [Outcome.of(self.normaliser.resolve(name)) for name in names]
-
-
-_worker_resolver: _BoundedResolver | None = None
+_worker_normaliser: Normaliser | None = None
 
 
 def _start_worker(normaliser: Normaliser) -> None:
-    global _worker_resolver
-    _worker_resolver = _BoundedResolver(normaliser)
+    global _worker_normaliser
+    _worker_normaliser = normaliser
 
 
 def _resolve_chunk(names: list[str]) -> list[Outcome]:
-    return _worker_resolver(names)
+    return [Outcome.of(_worker_normaliser.resolve(name)) for name in names]
 
 
 def resolve_distinct(normaliser: Normaliser, names: Iterable[str], *, jobs: int = 1,
@@ -166,9 +149,8 @@ def resolve_distinct(normaliser: Normaliser, names: Iterable[str], *, jobs: int 
     outcomes: dict[str, Outcome] = {}
     chunks = [ordered[i:i + _CHUNK_NAMES] for i in range(0, total, _CHUNK_NAMES)]
     if jobs <= 1 or total < PARALLEL_MIN_NAMES:
-        resolver = _BoundedResolver(normaliser)
         for chunk in chunks:
-            outcomes.update(zip(chunk, resolver(chunk)))
+            outcomes.update((name, Outcome.of(normaliser.resolve(name))) for name in chunk)
             if progress:
                 progress("resolving", len(outcomes), total)
         return outcomes
@@ -385,12 +367,16 @@ def _output_format(output: str, explicit: str | None, input_format: str) -> str:
 
 def _refuse_clobbering(input: str, output: str, review) -> None:
     """Refuse to write over the input (or the output over the review file)."""
-    paths = {"the output": output, "the review file": None if review is None else str(review)}
-    for what, path in paths.items():
-        if path is None or path == STDIO or input == STDIO:
-            continue
-        if Path(path).exists() and Path(input).exists() and os.path.samefile(path, input) or \
-                Path(path).resolve() == Path(input).resolve():
+
+    def same(first: str, second: str) -> bool:
+        if STDIO in (first, second):
+            return False
+        if Path(first).exists() and Path(second).exists():
+            return os.path.samefile(first, second)
+        return Path(first).resolve() == Path(second).resolve()
+
+    for what, path in (("the output", output), ("the review file", review)):
+        if path is not None and same(str(path), input):
             raise InputError(f"{what} {path} is the input file; write it elsewhere (-o other.csv)")
-    if review is not None and output != STDIO and Path(str(review)).resolve() == Path(output).resolve():
+    if review is not None and same(str(review), output):
         raise InputError(f"the review file and the output are both {output}; give them different names")

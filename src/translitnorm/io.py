@@ -23,6 +23,7 @@ import gzip
 import io
 import itertools
 import json
+import operator
 import os
 import shutil
 import sys
@@ -110,8 +111,7 @@ class Batch:
             return [_as_text(v) for v in self.arrow.column(self.arrow.schema.get_field_index(column)).to_pylist()]
         if self.rows and isinstance(self.rows[0], dict):
             return [_as_text(row.get(column)) for row in self.rows]
-        position = self.columns.index(column)
-        return [row[position] for row in self.rows]
+        return list(map(operator.itemgetter(self.columns.index(column)), self.rows))
 
     def records(self) -> list[list[Any]]:
         """Rows as lists aligned with ``columns`` (whatever the source format)."""
