@@ -163,7 +163,7 @@ class Matcher:
         self.index = index
         self.rule = rule or DecisionRule()
         self._part_cache: dict[str, dict[int, PartMatch]] = {}
-        self._entity_part_sets: list[frozenset[int]] | None = None
+        self._part_entities: dict[int, frozenset[int]] = {}
         self._by_entity: list[tuple[tuple[int, int, int], ...]] | None = None
         known = {scheme.id: scheme.target for scheme in schemes()}
         self._scheme_targets = [known.get(scheme_id, "") for scheme_id in index.scheme_ids]
@@ -175,17 +175,18 @@ class Matcher:
 
     # -- one name part ----------------------------------------------------------------
 
-    def lookup(self, text: str) -> dict[int, PartMatch]:
+    def lookup(self, text: str, fuzzy: bool = True) -> dict[int, PartMatch]:
         """Name parts of the index that ``text`` (one name part, or a whole place name) may be."""
-        cached = self._part_cache.get(text)
+        cache_key = text if fuzzy else "\0" + text
+        cached = self._part_cache.get(cache_key)
         if cached is None:
-            cached = self._lookup(text)
+            cached = self._lookup(text, fuzzy)
             if len(self._part_cache) > _PART_CACHE_ENTRIES:
                 self._part_cache.clear()
-            self._part_cache[text] = cached
+            self._part_cache[cache_key] = cached
         return cached
 
-    def _lookup(self, text: str) -> dict[int, PartMatch]:
+    def _lookup(self, text: str, fuzzy: bool) -> dict[int, PartMatch]:
         index = self.index
         found: dict[int, PartMatch] = {}
 
@@ -212,7 +213,7 @@ class Matcher:
         if not found:
             self._cross_language(text, exact, cyrillic, found)
         file(index.keys, key, "key", TIER_SCORES["key"])
-        if not found and len(key) >= 5:  # one edit in a short word is another name
+        if fuzzy and not found and len(key) >= 5:  # one edit in a short word is another name
             self._fuzzy(key, found)
         return found
 
@@ -269,7 +270,10 @@ class Matcher:
         full = self.joined_parts(parsed.full_tokens)
         token_matches = [self.lookup(token.text) for token in full]
         place_query = " ".join(parsed.place_words)
-        place_matches = self.lookup(place_query.replace(" ", "")) if place_query else {}
+        # A name of several words is looked up whole for places too, but not fuzzily:
+        # "Nazar Averchenko" run together would otherwise be a fuzzy search per person.
+        place_text = place_query.replace(" ", "")
+        place_matches = self.lookup(place_text, fuzzy=len(parsed.place_words) == 1) if place_query else {}
 
         people: dict[int, None] = {}
         places: dict[int, None] = {}
@@ -289,9 +293,14 @@ class Matcher:
             initials = [token for token in parsed.tokens if token.initial]
             initial_letters = [self._initial_letters(token.text) for token in initials]
             ids = index.entity_ids
-            part_sets = self._part_sets()
-            ranked = sorted((-sum(not part_sets[entity].isdisjoint(matches) for matches in token_matches), ids[entity], entity)
-                            for entity in people)
+            hits = dict.fromkeys(people, 0)
+            for matches in token_matches:
+                reached: set[int] = set()
+                for part in matches:
+                    reached |= self._entities_of(part)
+                for entity in reached.intersection(hits):
+                    hits[entity] += 1
+            ranked = sorted((-count, ids[entity], entity) for entity, count in hits.items())
             # An entity that fits fewer query parts than another cannot win, so only the
             # best-fitting ones are scored in full (enough of them to show as candidates),
             # best bound first: a whole-name score never exceeds its best part's score.
@@ -307,7 +316,8 @@ class Matcher:
             bounded.sort(key=lambda item: item[:3])
             scores: list[float] = []
             for hits, negative_bound, _, entity, options in bounded:
-                if len(scores) >= wanted and (hits > top_hits or -negative_bound <= sorted(scores, reverse=True)[wanted - 1]):
+                # Strictly below: an equal score could still rank first by ID.
+                if len(scores) >= wanted and (hits > top_hits or -negative_bound < sorted(scores, reverse=True)[wanted - 1]):
                     break
                 result = self._score_person(entity, initials, initial_letters, full, options)
                 if result is not None:
@@ -354,12 +364,12 @@ class Matcher:
             by_entity = self._by_entity = [tuple(parts) for parts in collected]
         return by_entity[entity]
 
-    def _part_sets(self) -> list[frozenset[int]]:
-        """The person-name parts of each entity, as sets (built once, on first use)."""
-        if self._entity_part_sets is None:
-            self._entity_part_sets = [frozenset(part for part, _, slot in self._parts_of(entity) if slot != WHOLE)
-                                      for entity in range(len(self.index.entity_ids))]
-        return self._entity_part_sets
+    def _entities_of(self, part: int) -> frozenset[int]:
+        """The entities a name part belongs to, as a set (cached per part)."""
+        entities = self._part_entities.get(part)
+        if entities is None:
+            entities = self._part_entities[part] = frozenset(posting >> 12 for posting in self.index.postings[part])
+        return entities
 
     def _options(self, entity: int, token_matches: list[dict[int, PartMatch]]) -> list[list[tuple]]:
         """For each query part, the entity's slots it can fill: [(slot, score, tier, part, name, match)]."""
@@ -471,6 +481,23 @@ class Matcher:
 
     # -- decision ---------------------------------------------------------------------
 
+    def _reason(self, candidates: Sequence[Candidate], parsed: ParsedName) -> str | None:
+        """Why the best candidate may not be given as the answer, or None when it may."""
+        if not candidates:
+            return "no-candidates"
+        rule = self.rule
+        best = candidates[0]
+        runner_up = candidates[1].score if len(candidates) > 1 else 0.0
+        threshold = rule.min_score_single if len(parsed.full_tokens) == 1 else rule.min_score
+        if best.score < threshold:
+            return "below-threshold"
+        if best.score - runner_up < rule.margin:
+            return "ambiguous"
+        return None
+
+    def _decides(self, candidates: Sequence[Candidate], parsed: ParsedName) -> bool:
+        return self._reason(candidates, parsed) is None
+
     def resolve(self, raw: str, explanation: Explanation | None = None) -> Resolution:
         """Resolve one raw name (see :meth:`translitnorm.Normaliser.resolve`)."""
         parsed = parse_name(raw if isinstance(raw, str) else "")
@@ -484,7 +511,11 @@ class Matcher:
         if not parsed.full_tokens:
             return Resolution(raw, None, None, 0.0, "none", reason="empty")
         rule = self.rule
-        candidates = self.candidates(parsed, limit=max(rule.max_candidates, 2))
+        # The decision needs the best two; more are worked out only when they will be shown.
+        limit = max(rule.max_candidates, 2) if explanation is not None else 2
+        candidates = self.candidates(parsed, limit=limit)
+        if limit < rule.max_candidates and len(candidates) == limit and not self._decides(candidates, parsed):
+            candidates = self.candidates(parsed, limit=rule.max_candidates)
         shown = tuple(candidates[: rule.max_candidates])
         if explanation is not None:
             for candidate in candidates[: rule.max_candidates]:
@@ -492,20 +523,15 @@ class Matcher:
                                   for q, slot, tier, score, note in candidate.parts)
                 via = f" via {candidate.scheme}" if candidate.scheme else ""
                 explanation.add(f"candidate {candidate.id}", f"{candidate.score:.3f}  {candidate.matched_name} as {candidate.matched_form!r}{via}  [{parts}]")
+        reason = self._reason(candidates, parsed)
         if not candidates:
-            resolution = Resolution(raw, None, None, 0.0, "none", reason="no-candidates")
+            resolution = Resolution(raw, None, None, 0.0, "none", reason=reason)
+        elif reason is not None:
+            resolution = Resolution(raw, None, None, candidates[0].score, "none", candidates=shown, reason=reason)
         else:
             best = candidates[0]
-            runner_up = candidates[1].score if len(candidates) > 1 else 0.0
-            single = len(parsed.full_tokens) == 1
-            threshold = rule.min_score_single if single else rule.min_score
-            if best.score < threshold:
-                resolution = Resolution(raw, None, None, best.score, "none", candidates=shown, reason="below-threshold")
-            elif best.score - runner_up < rule.margin:
-                resolution = Resolution(raw, None, None, best.score, "none", candidates=shown, reason="ambiguous")
-            else:
-                resolution = Resolution(raw, best.id, best.canonical, best.score, best.method, best.scheme,
-                                        best.matched_name, best.matched_form, shown, None)
+            resolution = Resolution(raw, best.id, best.canonical, best.score, best.method, best.scheme,
+                                    best.matched_name, best.matched_form, shown, None)
         if explanation is not None:
             explanation.add("decision", _describe_decision(resolution, rule, len(parsed.full_tokens) == 1))
             explanation.resolution = resolution
