@@ -78,9 +78,11 @@ class Candidate:
 class Resolution:
     """The answer for one name: an entity ID, or no ID and the candidates a person should see.
 
-    ``method`` is ``exact``, ``folded``, ``key``, ``fuzzy`` (the weakest evidence used) or
-    ``none``; ``reason`` says why no ID was given (``no-candidates``, ``below-threshold``,
-    ``ambiguous``, ``empty``).
+    ``method`` is ``exact``, ``folded``, ``key``, ``cross`` (another Cyrillic language's
+    form), ``fuzzy`` (the weakest evidence used) or ``none``; ``reason`` says why no ID was
+    given (``no-candidates``, ``below-threshold``, ``ambiguous``, ``empty``).
+    ``candidates`` ranks up to ``DecisionRule.max_candidates`` entities when no ID was
+    given, and the winner with its runner-up when one was.
     """
 
     query: str
