@@ -119,6 +119,7 @@ class _Direction:
     rules: dict[str, tuple[_Rule, ...]]  # first letter of the match -> rules
     stress_marks: str
     uses_stress: bool
+    unstressed_endings: tuple[str, ...] = ()
 
 
 def _context(pattern: str | None, where: str, anchor: str) -> re.Pattern | None:
@@ -176,10 +177,10 @@ def _parse(data: dict, origin: str) -> dict[tuple[str, str], _Direction]:
         by_letter: dict[str, list[_Rule]] = {}
         for rule in rules:
             by_letter.setdefault(rule.source[0], []).append(rule)
-        marks = languages.get(source_lang, {}).get("stress_marks", "")
+        language = languages.get(source_lang, {})
         directions[(source_lang, target_lang)] = _Direction(
-            source_lang, target_lang, {k: tuple(v) for k, v in by_letter.items()}, marks,
-            any(rule.stress for rule in rules),
+            source_lang, target_lang, {k: tuple(v) for k, v in by_letter.items()}, language.get("stress_marks", ""),
+            any(rule.stress for rule in rules), tuple(language.get("unstressed_endings", ())),
         )
     return directions
 
@@ -209,6 +210,10 @@ def _stress_hypotheses(word: str, direction: _Direction) -> list[tuple[float, in
     marked = [i for i in vowels if word[i] in direction.stress_marks]
     if marked:
         return [(0.0, marked[0])]
+    ending = next((e for e in direction.unstressed_endings if word.endswith(e) and len(e) < len(word)), "")
+    if ending:
+        kept = [i for i in vowels if i < len(word) - len(ending)]
+        vowels = kept or vowels
     # An о (or е) is the likeliest seat of stress in a name; then the last syllable.
     ordered = [i for i in vowels if word[i] in "ое"] + [i for i in reversed(vowels) if word[i] not in "ое"]
     return [(0.01 * rank, position) for rank, position in enumerate(ordered)]
