@@ -45,14 +45,16 @@ def translit_command(
 
 def _print_table(text: str, lang: str, renderings: dict[str, str]) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
-    table = Table(title=f"{text} ({lang}) under {len(renderings)} schemes")
+    # Names and descriptions are data, not rich markup ("[dʒ]", "[Bakiev]" must print as written).
+    table = Table(title=escape(f"{text} ({lang}) under {len(renderings)} schemes"))
     table.add_column("scheme", no_wrap=True)
     table.add_column("target", no_wrap=True)
     table.add_column("rendering", no_wrap=True, style="bold")
     table.add_column("description")
     for scheme_id, rendering in renderings.items():
         scheme = rom.get_scheme(scheme_id)
-        table.add_row(scheme_id, scheme.target, rendering, scheme.description)
+        table.add_row(scheme_id, scheme.target, escape(rendering), escape(scheme.description))
     Console(soft_wrap=False).print(table)
