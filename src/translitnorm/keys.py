@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Callable
 
 from unidecode import unidecode
 
@@ -94,15 +95,24 @@ def matching_key(text: str) -> str:
     >>> matching_key("Tomsk-7")
     'tomsk7'
     """
-    keyed = _reduce(exact_form(text))
     # Folding an unusual character can create a spelling a rule applies to ('ºe' → 'oe'):
     # reduce again until nothing changes, so a key is always its own key.
-    for _ in range(4):
-        again = _reduce(keyed)
-        if again == keyed:
+    return until_stable(_reduce, exact_form(text))
+
+
+def until_stable(step: Callable[[str], str], text: str, limit: int = 8) -> str:
+    """Apply ``step`` until the text stops changing (at most ``limit`` times): what makes
+    cleaning and keys idempotent when one step exposes work for another.
+
+    >>> until_stable(lambda t: t.replace("aa", "a"), "aaaa")
+    'a'
+    """
+    for _ in range(limit):
+        again = step(text)
+        if again == text:
             break
-        keyed = again
-    return keyed
+        text = again
+    return text
 
 
 def _reduce(form: str) -> str:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from translitnorm.keys import until_stable
+
 _CYRILLIC = re.compile(r"[\u0400-\u052f\u1c80-\u1c8f\u2de0-\u2dff\ua640-\ua69f]")
 _LETTER = re.compile(r"[^\W\d_]")
 # Apostrophe-like marks that writers use interchangeably (soft signs, Ukrainian apostrophe, typographic quotes).
@@ -85,12 +87,7 @@ def clean_text(text: str) -> str:
     """
     # Each step can expose work for another (a stripped hyphen leaves a comma to tidy),
     # so the steps repeat until nothing changes: that is what makes cleaning idempotent.
-    for _ in range(8):
-        cleaned = _clean_once(text)
-        if cleaned == text:
-            break
-        text = cleaned
-    return text
+    return until_stable(_clean_once, text)
 
 
 def _clean_once(text: str) -> str:
