@@ -31,8 +31,10 @@ def test_representative_ties_go_to_the_alphabetically_first_spelling():
 
 
 def test_one_edit_apart_joins_long_parts_but_not_short_ones():
-    assert groups({"Tekebayev": 1, "Tekebaev": 1, "Tekebayeb": 1}) == [["Tekebaev", "Tekebayeb", "Tekebayev"]]
+    assert groups({"Tekebayev": 1, "Tekebaev": 1, "Tekbayev": 1}) == [["Tekbayev", "Tekebaev", "Tekebayev"]]
     assert groups({"Ivan Kim": 1, "Ivan Kum": 1}) == [["Ivan Kim"], ["Ivan Kum"]]
+    assert groups({"Abdrakhmanov": 1, "Abdrahmanov": 1, "Abdrakhmanow": 1, "Abdurakhmanov": 1}) == [
+        ["Abdrahmanov", "Abdrakhmanov", "Abdrakhmanow", "Abdurakhmanov"]]
 
 
 def test_must_not_merge_sibilants_gender_forms_and_digits():
@@ -41,6 +43,24 @@ def test_must_not_merge_sibilants_gender_forms_and_digits():
     assert groups({"Daniyar Usenov": 1, "Daniyar Usenova": 1}) == [["Daniyar Usenov"], ["Daniyar Usenova"]]
     assert groups({"Tomsk-7": 1, "Tomsk-8": 1, "Tomsk-7 ": 1}) == [["Tomsk-7", "Tomsk-7 "], ["Tomsk-8"]]
     assert groups({"Zhukov": 1, "Shukov": 1}) == [["Shukov"], ["Zhukov"]]
+    assert groups({"Roman Antonov": 1, "Romana Antonov": 1}) == [["Roman Antonov"], ["Romana Antonov"]]
+    assert groups({"Halina Belkevics": 1, "Kalina Belkevics": 1}) == [["Halina Belkevics"], ["Kalina Belkevics"]]
+
+
+def test_two_misspelt_parts_are_two_other_names_not_variants():
+    assert groups({"Agafia Lesina": 1, "Agapiya Levina": 1}) == [["Agafia Lesina"], ["Agapiya Levina"]]
+    assert groups({"Agafia Lesina": 1, "Agafia Levina": 1}) == [["Agafia Lesina"], ["Agafia Levina"]]
+    assert groups({"Agafia Lesinova": 1, "Agafia Lessinowa": 1, "Agafia Lesinowa": 1}) == [
+        ["Agafia Lesinova", "Agafia Lesinowa", "Agafia Lessinowa"]]
+
+
+def test_typos_join_but_other_letters_and_endings_do_not():
+    assert groups({"Dinara Nabieva": 2, "Dinara Nabirva": 1, "Arlin Radugina": 1, "Arlin Raduguina": 1,
+                   "Melenti Korjavin": 1, "Melenti Korjavine": 1}) == [
+        ["Arlin Radugina", "Arlin Raduguina"], ["Dinara Nabieva", "Dinara Nabirva"],
+        ["Melenti Korjavin", "Melenti Korjavine"]]
+    assert groups({"Kristina Astahova": 1, "Kristina Astapova": 1}) == [["Kristina Astahova"], ["Kristina Astapova"]]
+    assert groups({"Germann Alekseev": 1, "Aleksei German": 1}) == [["Aleksei German"], ["Germann Alekseev"]]
 
 
 def test_cyrillic_and_latin_spellings_meet_and_order_is_free():

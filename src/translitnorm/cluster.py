@@ -1,11 +1,12 @@
 """Group spellings of names that no lexicon knows: variants of one name share one cluster.
 
 Two spellings join when their matching keys are equal (Usenov ~ Oussenov ~ Ussenow)
-or when the keys are fuzzy neighbours: one edit apart (two for long name parts),
-found with rapidfuzz inside buckets of the same first letter and similar length.
-A fuzzy link is refused where DESIGN's lessons say the names differ: an edit that
-touches ч, ш, щ or ж (Sasha is not Chacha), a female against a male surname form
-(Usenova is not Usenov), or different digits (Tomsk-7 is not Tomsk-8).
+or when the keys are fuzzy neighbours: one edit apart in a part of 7 key letters or more (two from 12),
+found with rapidfuzz inside buckets of the same first letter and similar length,
+in one name part only. A fuzzy link is refused where DESIGN's lessons say the names
+differ: an edit that touches ч, ш, щ or ж (Sasha is not Chacha), a female against a
+male form (Usenova is not Usenov, Romana is not Roman), different digits (Tomsk-7 is
+not Tomsk-8), a different first letter (Halina is not Kalina).
 
 Cluster IDs are deterministic: ``~`` plus a hash of the cluster's smallest member
 key, so the same variants get the same ID whatever the order they arrive in.
@@ -34,6 +35,7 @@ from translitnorm.text import parse_name
 
 # Key letters a fuzzy edit must not touch: DESIGN's lesson, merging them multiplies false matches.
 _SIBILANTS = frozenset("чшщж")
+_VOWELS = frozenset("aeiou")
 _DIGITS = re.compile(r"\d+")
 _QUERY_ROMANISATION = "ru-bgn"  # the same one-scheme romanisation the matcher uses for Cyrillic queries
 
@@ -132,8 +134,9 @@ def cluster_names(names_with_counts: Mapping[str, int] | Iterable[tuple[str, int
 
 
 def _allowed_edits(length: int) -> int:
-    """Edits a name part of this key length may differ by: none for short parts, where one letter is another name."""
-    return 2 if length >= 10 else 1 if length >= 5 else 0
+    """Edits a name part of this key length may differ by: none below 7 letters, where one letter
+    more often makes another real name (Lesina, Levina) than a typo."""
+    return 2 if length >= 12 else 1 if length >= 7 else 0
 
 
 def _fuzzy_pairs(keys: list[str]) -> Iterable[tuple[str, str]]:
@@ -143,7 +146,7 @@ def _fuzzy_pairs(keys: list[str]) -> Iterable[tuple[str, str]]:
         if not key.startswith("="):
             buckets[(key[0], len(key))].append(key)
     for (letter, length), queries in sorted(buckets.items()):
-        limit = 2 if length >= 10 else 1
+        limit = 2 if length >= 12 else 1  # edits between whole keys; parts are checked one by one
         for other_length in range(length, length + limit + 1):
             choices = buckets.get((letter, other_length))
             if not choices:
@@ -159,18 +162,33 @@ def _fuzzy_pairs(keys: list[str]) -> Iterable[tuple[str, str]]:
 
 
 def _neighbours(first: str, second: str) -> bool:
-    """True when two name keys are variants of one name: part by part close, nothing DESIGN forbids."""
+    """True when two name keys are variants of one name: one part a little off, nothing DESIGN forbids.
+
+    All parts but one must have equal keys (two misspelt parts are more often two other
+    names), and the one that differs must keep its first letter (Halina is not Kalina),
+    its final -a (Roman is not Romana), its ending but for a vowel more or less
+    (Korjavin, Korjavine), its gender ending, its digits and its ч/ш/щ/ж, and change
+    no consonant into another.
+    """
     first_parts, second_parts = first.split(" "), second.split(" ")
     if len(first_parts) != len(second_parts):
         return False
-    for a, b in zip(first_parts, second_parts):
-        if a == b:
-            continue
-        if Levenshtein.distance(a, b) > _allowed_edits(min(len(a), len(b))):
+    differing = [(a, b) for a, b in zip(first_parts, second_parts) if a != b]
+    if len(differing) != 1:
+        return False
+    [(a, b)] = differing
+    if Levenshtein.distance(a, b) > _allowed_edits(min(len(a), len(b))):
+        return False
+    if a[0] != b[0] or a.endswith("a") != b.endswith("a"):
+        return False
+    if _DIGITS.findall(a) != _DIGITS.findall(b) or _gender_differs(a, b):
+        return False
+    for tag, source, target in Levenshtein.editops(a, b):
+        old, new = a[source:source + 1], b[target:target + 1]
+        if old in _SIBILANTS or new in _SIBILANTS:
             return False
-        if _DIGITS.findall(a) != _DIGITS.findall(b) or _gender_differs(a, b):
-            return False
-        for _, source, target in Levenshtein.editops(a, b):
-            if a[source:source + 1] in _SIBILANTS or b[target:target + 1] in _SIBILANTS:
-                return False
+        if tag == "replace" and old not in _VOWELS and new not in _VOWELS:
+            return False  # Astahova, Astapova: one consonant for another is usually another name
+        if source >= len(a) - 2 and not (tag != "replace" and (old or new) in _VOWELS):
+            return False  # endings carry the grammar: Alekseev (surname) is not Aleksei (given name)
     return True
