@@ -286,3 +286,30 @@ def test_cli_latin1_input_with_encoding_option(tmp_path):
                                       "--lexicon", str(ROOT / "lexicons")])
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[1].startswith("Müller,~")
+
+
+def test_progress_reports_each_stage_up_to_its_total(tmp_path, shipped):
+    data = tmp_path / "in.csv"
+    write_csv(data, [["name"], *[["Bakiev"], ["Felix Kulov"], ["Daniar Ussenov"]] * 5])
+    seen: dict[str, tuple[int, int | None]] = {}
+    clean_file(data, tmp_path / "out.csv", ["name"], shipped, batch_rows=4,
+               progress=lambda stage, done, total: seen.__setitem__(stage, (done, total)))
+    assert seen["reading"] == (data.stat().st_size, data.stat().st_size)
+    assert seen["resolving"] == (3, 3)
+    assert seen["clustering"] == (2, 2)
+    assert seen["writing"] == (15, 15)
+
+
+def test_cli_draws_progress_only_on_a_terminal_and_quiet_silences_the_summary(tmp_path):
+    from translitnorm.cli.clean_cmd import stderr_progress
+
+    with stderr_progress(False) as progress:
+        assert progress is None
+    with stderr_progress(True) as progress:
+        progress("reading", 1, 2)
+        progress("reading", 2, 2)
+    data = tmp_path / "in.csv"
+    write_csv(data, [["name"], ["Bakiev"]])
+    result = CliRunner().invoke(app, ["clean", str(data), "-c", "name", "-q", "-o", str(tmp_path / "o.csv"),
+                                      "--lexicon", str(ROOT / "lexicons")])
+    assert result.exit_code == 0 and result.stderr == ""
