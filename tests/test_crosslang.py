@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+import unicodedata
 import tomllib
 from importlib import resources
 
@@ -172,6 +173,19 @@ def test_variants_are_bounded_distinct_and_never_the_word_itself(word, lang, lim
 def test_variants_are_written_in_their_language_alphabet(word, lang):
     for variant in variants(word, lang):
         assert set(variant.text.lower()) <= set(ALPHABETS[variant.lang]), variant
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=st.text(alphabet="абвгдеёжзийклмноўіїєқөјъьABCxyz -'’.,7\u0301", max_size=30),
+       lang=st.sampled_from(("ru",) + LANGS))
+def test_any_text_gives_variants_that_keep_its_non_letters(text, lang):
+    """Spaces, hyphens, digits and punctuation pass through; only words are rewritten."""
+    for variant in variants(text, lang):
+        assert _separators(variant.text) == _separators(text)
+
+
+def _separators(text: str) -> list[str]:
+    return [c for c in text if not c.isalpha() and c not in "'’" and not unicodedata.combining(c)]
 
 
 @settings(max_examples=100, deadline=None)
