@@ -149,6 +149,21 @@ def test_every_rule_makes_its_example(description, lang, direction, russian, oth
     assert description in made[0].rules
 
 
+@pytest.mark.parametrize("rule, message", [
+    ({"lang": "uk", "ru": "о", "other": "і"}, "missing description"),
+    ({"lang": "xx", "ru": "о", "other": "і", "description": "D"}, "unknown lang 'xx'"),
+    ({"lang": "uk", "ru": "о", "other": "і", "description": "D", "befor": "$"}, "unknown field 'befor'"),
+    ({"lang": "uk", "ru": "о", "other": "і", "description": "D", "before": "("}, "'before' is not a valid pattern"),
+    ({"lang": "uk", "ru": "о", "other": "і", "description": "D", "stress": "loud"}, "stress must be one of"),
+])
+def test_a_broken_rule_is_reported_with_what_is_wrong(rule, message):
+    from translitnorm.crosslang import CorrespondenceError, _parse
+
+    with pytest.raises(CorrespondenceError, match=message) as error:
+        _parse({"rule": [rule]}, "correspondences.toml")
+    assert "correspondences.toml: rule 1" in str(error.value)
+
+
 def test_every_rule_is_described():
     for rule in RULES["rule"]:
         assert rule["description"].strip() and rule["description"][0].isupper()

@@ -56,6 +56,8 @@ _APOSTROPHES = re.compile("[\u2019\u02bc\u02b9`\u00b4]")
 _STRESS_MARKS = re.compile("(?<=[аеиоуыэюяіѣ])[\u0300\u0301]", re.IGNORECASE)
 _STRESS_CONDITIONS = ("stressed", "unstressed", "pretonic", "atonic")
 _WAYS = ("both", "from_ru", "to_ru")
+_RULE_KEYS = frozenset({"lang", "ru", "other", "way", "required", "cost", "cost_to_ru", "after", "before", "word",
+                        "stress", "description", "example", "example_way"})
 
 
 class CorrespondenceError(TranslitnormError, ValueError):
@@ -141,6 +143,9 @@ def _parse(data: dict, origin: str) -> dict[tuple[str, str], _Direction]:
         missing = [key for key in ("lang", "ru", "other", "description") if key not in entry]
         if missing:
             raise CorrespondenceError(f"{where}: missing {', '.join(missing)}")
+        unknown_keys = sorted(set(entry) - _RULE_KEYS)
+        if unknown_keys:
+            raise CorrespondenceError(f"{where}: unknown field {unknown_keys[0]!r}; fields are: {', '.join(sorted(_RULE_KEYS))}")
         langs = entry["lang"] if isinstance(entry["lang"], list) else [entry["lang"]]
         unknown = [lang for lang in langs if lang not in LANGS]
         if unknown:
