@@ -238,10 +238,15 @@ def _word_paths(word: str, direction: _Direction, keep: int) -> list[_Path]:
                 continue
             letter = word[position]
             edges = [rule for rule in direction.rules.get(letter, ()) if rule.applies(word, position, stress, vowels)]
-            if not any(rule.required for rule in edges):
-                edges_out = [(position + 1, letter, 0.0, None)]
-            else:
+            required = [len(rule.source) for rule in edges if rule.required]
+            if required:
+                # The letters cannot stay; the most specific required rules replace them (ий → і beats и → і),
+                # and optional rules remain alternatives.
+                longest = max(required)
+                edges = [rule for rule in edges if not rule.required or len(rule.source) == longest]
                 edges_out = []
+            else:
+                edges_out = [(position + 1, letter, 0.0, None)]
             edges_out += [(position + len(rule.source), rule.target, rule.cost, rule.description) for rule in edges]
             for end, piece, cost, description in edges_out:
                 for path_cost, text, rules in paths:
