@@ -313,6 +313,26 @@ def test_false_answers_on_cyrillic_places_the_lexicon_does_not_hold_stay_within_
     assert len(wrong) / len(rows) <= 0.01, wrong
 
 
+def test_latin_spellings_of_places_the_lexicon_does_not_hold_rarely_get_an_id(russian_only):
+    """Every romanisation (the place's own language's schemes and Russian ones) of every Cyrillic
+    must-not-match name: about 1,600 Latin spellings no lexicon name should claim."""
+    from translitnorm.romanise import romanisations
+
+    spellings: dict[str, str] = {}
+    for row in read_labelled(SETS / "crosslang-must-not-match.tsv"):
+        if row["query"].isascii():
+            continue
+        lang = row["note"].split(":")[0]
+        for source_lang in sorted({lang, "ru"}):
+            for rendering in romanisations(row["query"], lang=source_lang).values():
+                spellings.setdefault(rendering, row["query"])
+    assert len(spellings) > 1000
+    queries = sorted(spellings)
+    results = russian_only.resolve_many(queries)
+    wrong = [f"{query} ({spellings[query]}) → {result.id}" for query, result in zip(queries, results) if result.id]
+    assert len(wrong) / len(queries) <= 0.002, wrong
+
+
 def test_a_cross_language_match_is_looser_evidence_than_an_exact_one(russian_only):
     exact = russian_only.resolve("Харьков")
     cross = russian_only.resolve("Харків")
