@@ -57,18 +57,22 @@ class Normaliser:
         """
         return self._matcher.resolve(name)
 
-    def resolve_many(self, names: Iterable[str | None]) -> list[Resolution]:
+    def resolve_many(self, names, *, as_: str = "list", jobs: int | None = None, progress=None):
         """Resolve many names, each distinct name once; results are in input order.
 
-        ``None`` and empty names give a resolution with method ``none`` and reason ``empty``.
+        ``names``: a list or iterable of names, a pandas Series or a pyarrow (Chunked)Array.
+        ``as_``: ``"list"`` of :class:`Resolution` (default), or a table with the columns id,
+        canonical, score, method, scheme: ``"arrow"`` or ``"pandas"``.  ``None`` (and NaN) and empty
+        names give no ID (reason ``empty``; method ``empty`` in a table).  Large batches use up to
+        ``jobs`` processes (``None``: one per core); see :mod:`translitnorm.batch`.
 
         >>> [r.id for r in Normaliser.default().resolve_many(["Bakiev", "Bakiyev", None])]  # doctest: +SKIP
         ['kg.bakiev.kurmanbek', 'kg.bakiev.kurmanbek', None]
+        >>> Normaliser.default().resolve_many(series, as_="pandas")                         # doctest: +SKIP
         """
-        names = list(names)
-        distinct = {name: None for name in names}
-        results = {name: self._matcher.resolve(name if isinstance(name, str) else "") for name in distinct}
-        return [results[name] for name in names]
+        from translitnorm import batch
+
+        return batch.resolve_many(self, names, as_=as_, jobs=jobs, progress=progress)
 
     def explain(self, name: str) -> Explanation:
         """The steps of resolving ``name``: cleaning, parts, keys, candidates with scores, decision.

@@ -1,0 +1,263 @@
+"""Resolve many names at once: each distinct name once, results in input order, several cores when it pays.
+
+Names come as a list (or any iterable), a pandas Series, or a pyarrow Array /
+ChunkedArray; results come back as a list of :class:`~translitnorm.Resolution`
+or as a table (pyarrow or pandas) with the columns of :data:`RESULT_COLUMNS`.
+This is the engine behind :meth:`translitnorm.Normaliser.resolve_many` and
+:mod:`translitnorm.spark`.
+
+Worker processes are started with ``spawn`` (safe in programs that run threads,
+such as a Spark driver or a web server) and each receives the pickled normaliser
+once, when it starts; after that only names and results cross process boundaries.
+Starting workers costs about half a second, so small batches stay in-process
+(see :data:`PARALLEL_MIN_NAMES`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import math
+import multiprocessing
+import os
+import pickle
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal, Sequence
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from translitnorm.matcher import Resolution
+
+if TYPE_CHECKING:  # pragma: no cover
+    from translitnorm.normaliser import Normaliser
+
+OutputKind = Literal["list", "arrow", "pandas"]
+
+#: The columns of a result table, in order, with their Arrow types.
+RESULT_SCHEMA = pa.schema([
+    pa.field("id", pa.string()),
+    pa.field("canonical", pa.string()),
+    pa.field("score", pa.float64()),
+    pa.field("method", pa.string()),
+    pa.field("scheme", pa.string()),
+])
+RESULT_COLUMNS = tuple(RESULT_SCHEMA.names)
+
+#: ``method`` in a result table for a name with nothing to resolve (null, empty, only a title).
+EMPTY_METHOD = "empty"
+
+#: Fewer distinct names than this are resolved in-process whatever ``jobs`` says: below it,
+#: starting worker processes costs more than they save (measured in benchmarks/etl_speed.py).
+PARALLEL_MIN_NAMES = 20_000
+
+#: Distinct names per task sent to a worker: large enough that sending is cheap, small enough
+#: that the workers finish together and progress is reported often.
+CHUNK_SIZE = 2_000
+
+Progress = Callable[[int, int], Any]
+
+
+def resolve_many(normaliser: "Normaliser", names: Any, *, as_: OutputKind = "list", jobs: int | None = None,
+                 progress: Progress | None = None):
+    """Resolve ``names`` with ``normaliser``; each distinct name once, results in input order.
+
+    ``names``: an iterable of ``str`` / ``None``, a pandas Series or a pyarrow (Chunked)Array of
+    strings; nulls (``None``, NaN, ``pd.NA``) give no ID.  ``as_``: ``"list"`` of
+    :class:`Resolution`, or a table of :data:`RESULT_COLUMNS`, ``"arrow"`` (``pyarrow.Table``) or
+    ``"pandas"`` (``DataFrame`` with the index of an input Series).  In a table, a name with nothing
+    to resolve has method ``empty``.  ``jobs``: worker processes at most (``None``: one per core);
+    fewer than :data:`PARALLEL_MIN_NAMES` distinct names are always resolved in-process.
+    ``progress(done, total)`` is called as distinct names are resolved.
+
+    >>> from translitnorm import Normaliser
+    >>> norm = Normaliser.default()
+    >>> [r.id for r in resolve_many(norm, ["Bakiev", "Bakijew", None])]
+    ['kg.bakiev.kurmanbek', 'kg.bakiev.kurmanbek', None]
+    >>> resolve_many(norm, ["Bakijew", None], as_="arrow").column("method").to_pylist()
+    ['exact', 'empty']
+    """
+    if as_ not in ("list", "arrow", "pandas"):
+        raise ValueError(f"as_={as_!r}: choose 'list', 'arrow' or 'pandas'")
+    distinct, codes, pandas_index = _factorize(names)
+    resolved = _resolve_distinct(normaliser, distinct, jobs=_worker_count(jobs, len(distinct)),
+                                 progress=progress)
+    if as_ == "list":
+        return [resolved[code] for code in codes.to_pylist()]
+    table = _take(result_table(resolved), codes)
+    if as_ == "arrow":
+        return table
+    frame = table.to_pandas()
+    if pandas_index is not None:
+        frame.index = pandas_index
+    return frame
+
+
+def result_table(resolutions: Sequence[Resolution]) -> pa.Table:
+    """Resolutions as a table of :data:`RESULT_COLUMNS` (one row each, in order).
+
+    >>> from translitnorm import Normaliser
+    >>> result_table(Normaliser.default().resolve_many(["Bakijew"])).column("id").to_pylist()
+    ['kg.bakiev.kurmanbek']
+    """
+    rows = [_row(resolution) for resolution in resolutions]
+    columns = list(zip(*rows)) if rows else [()] * len(RESULT_COLUMNS)
+    return pa.Table.from_arrays([pa.array(values, type=field.type) for values, field in zip(columns, RESULT_SCHEMA)],
+                                schema=RESULT_SCHEMA)
+
+
+def _row(resolution: Resolution) -> tuple:
+    method = EMPTY_METHOD if resolution.reason == "empty" else resolution.method
+    return resolution.id, resolution.canonical, resolution.score, method, resolution.scheme
+
+
+# -- input: distinct names and where each row finds its own ------------------------------
+
+
+def _factorize(names: Any) -> tuple[list[str | None], pa.Array, Any]:
+    """(distinct names, their code for each input row, the pandas index if the input had one)."""
+    if isinstance(names, (pa.Array, pa.ChunkedArray)):
+        return _factorize_arrow(names)
+    pandas_index = None
+    if _is_pandas_series(names):
+        pandas_index = names.index
+        names = names.astype(object).where(names.notna(), None).tolist()
+    elif isinstance(names, (str, bytes)):
+        raise TypeError("names must be a collection of names, not one string: pass [name] or use resolve()")
+    code_of: dict[str | None, int] = {}
+    codes = []
+    for position, name in enumerate(names):
+        if name is not None and not isinstance(name, str):
+            if isinstance(name, float) and math.isnan(name):
+                name = None
+            else:
+                raise TypeError(f"names[{position}] is {type(name).__name__} {name!r}, not a string or None")
+        code = code_of.get(name)
+        if code is None:
+            code = code_of[name] = len(code_of)
+        codes.append(code)
+    return list(code_of), pa.array(codes, type=pa.int64()), pandas_index
+
+
+def _factorize_arrow(names: pa.Array | pa.ChunkedArray) -> tuple[list[str | None], pa.Array, None]:
+    if pa.types.is_dictionary(names.type):
+        names = names.cast(names.type.value_type)
+    if pa.types.is_null(names.type):
+        names = names.cast(pa.string())
+    if not (pa.types.is_string(names.type) or pa.types.is_large_string(names.type)
+            or pa.types.is_string_view(names.type)):
+        raise TypeError(f"names must be an Arrow string array, not {names.type}: cast it with .cast(pa.string())")
+    distinct = pc.unique(names)
+    codes = pc.index_in(names, value_set=distinct, skip_nulls=False)
+    if isinstance(codes, pa.ChunkedArray):
+        codes = codes.combine_chunks()
+    return distinct.to_pylist(), codes, None
+
+
+def _is_pandas_series(value: Any) -> bool:
+    # pandas is optional: only look at it when the caller may have passed a Series.
+    module = type(value).__module__
+    if not module.startswith("pandas"):
+        return False
+    import pandas
+
+    return isinstance(value, pandas.Series)
+
+
+def _take(table: pa.Table, codes: pa.Array) -> pa.Table:
+    return table.take(codes) if len(codes) else table.slice(0, 0)
+
+
+# -- resolving the distinct names --------------------------------------------------------
+
+
+def _worker_count(jobs: int | None, distinct: int) -> int:
+    if jobs is not None and (not isinstance(jobs, int) or jobs < 1):
+        raise ValueError(f"jobs={jobs!r}: give a number of processes ≥ 1, or None for one per core")
+    if distinct < PARALLEL_MIN_NAMES or multiprocessing.current_process().daemon:
+        return 1  # few names, or inside a worker process, which may not start processes of its own
+    cores = available_cores()
+    wanted = cores if jobs is None else min(jobs, cores)
+    return max(1, min(wanted, math.ceil(distinct / CHUNK_SIZE)))
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity, not the machine's core count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _resolve_distinct(normaliser: "Normaliser", distinct: list[str | None], *, jobs: int,
+                      progress: Progress | None) -> list[Resolution]:
+    total = len(distinct)
+    if jobs <= 1:
+        results: list[Resolution] = []
+        with _index_out_of_gc():
+            for number, name in enumerate(distinct, 1):
+                results.append(normaliser.resolve(name))  # type: ignore[arg-type]  (None gives reason 'empty')
+                if progress is not None and (number % CHUNK_SIZE == 0 or number == total):
+                    progress(number, total)
+        return results
+    if getattr(multiprocessing.current_process(), "_inheriting", False):
+        # A worker that is importing the main script again, whose top-level code resolves names: the
+        # script lacks its main guard.  Fail here, before a pool that could never start hangs the run.
+        raise RuntimeError(_MAIN_GUARD_HELP)
+    chunks = [distinct[start:start + CHUNK_SIZE] for start in range(0, total, CHUNK_SIZE)]
+    results = []
+    # The normaliser goes to the workers through a file, not the pipe that starts them: a worker
+    # that dies while starting could leave a large write to that pipe blocked for ever.
+    descriptor, shipped = tempfile.mkstemp(prefix="translitnorm-normaliser-", suffix=".pickle")
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            pickle.dump(normaliser, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_start_worker, initargs=(shipped,))
+        try:
+            for chunk_results in pool.map(_resolve_chunk, chunks):
+                results.extend(chunk_results)
+                if progress is not None:
+                    progress(len(results), total)
+        except BrokenProcessPool as exc:
+            raise BrokenProcessPool(f"the worker processes resolving names stopped. {_MAIN_GUARD_HELP}") from exc
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+    finally:
+        os.unlink(shipped)
+    return results
+
+
+@contextlib.contextmanager
+def _index_out_of_gc():
+    """Keep the objects that exist already (above all the loaded index: millions of them) out of the
+    cyclic garbage collector while resolving: otherwise every full collection walks the whole index."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+_MAIN_GUARD_HELP = ("Resolving in several processes needs a script's code under `if __name__ == \"__main__\":` "
+                    "(each worker process imports the script again); or pass jobs=1.")
+
+_worker_normaliser: "Normaliser | None" = None
+
+
+def _start_worker(path: str) -> None:
+    global _worker_normaliser
+    gc.disable()  # unpickling millions of small objects would trigger the collector thousands of times
+    try:
+        with open(path, "rb") as handle:
+            _worker_normaliser = pickle.load(handle)
+    finally:
+        gc.enable()
+    gc.freeze()  # the worker lives for this one job: its index need never be collected
+
+
+def _resolve_chunk(names: list[str | None]) -> list[Resolution]:
+    assert _worker_normaliser is not None, "worker started without a normaliser"
+    return [_worker_normaliser.resolve(name) for name in names]  # type: ignore[arg-type]
