@@ -90,6 +90,14 @@ def test_case_is_kept_word_by_word():
     assert "Кара-Балта" not in texts(variants("Кара-Балта", "ru"))  # unchanged text is never a variant
 
 
+def test_same_spelling_adds_the_languages_that_write_the_name_unchanged():
+    found = variants("Гомель", "ru", same_spelling=True)
+    same = [(v.lang, v.rules) for v in found if v.text == "Гомель"]
+    assert same == [("uk", ()), ("be", ())]  # not sr (Гомељ), bg (Гомел), kk and ky (no ь in their names)
+    assert found[:len(found) - 2] == variants("Гомель", "ru")
+    assert not any(v.text == "Харьков" for v in variants("Харьков", "ru", same_spelling=True))
+
+
 def test_languages_without_correspondences_give_nothing():
     assert variants("Тошкент", "uz") == []
     assert variants("Moskau", "de") == []

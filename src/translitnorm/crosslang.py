@@ -293,27 +293,39 @@ def _normalise(text: str) -> str:
     return _APOSTROPHES.sub("'", unicodedata.normalize("NFC", text))
 
 
+def _writable(text: str, lang: str) -> bool:
+    """Whether ``lang`` can spell ``text``: every letter in its alphabet, none of its "never" patterns."""
+    for code, alphabet, never in _alphabets():
+        if code == lang:
+            lowered = text.lower()
+            return (all(c in alphabet for c in lowered if c.isalpha())
+                    and not any(pattern.search(lowered) for pattern in never))
+    return True
+
+
 @lru_cache(maxsize=65536)
-def _variants(text: str, lang: str, limit: int, langs: tuple[str, ...] | None) -> tuple[Variant, ...]:
+def _variants(text: str, lang: str, limit: int, langs: tuple[str, ...] | None,
+              same_spelling: bool) -> tuple[Variant, ...]:
     text = _normalise(text)
     directions = _directions()
-    alphabets = {code: alphabet for code, alphabet, _ in _alphabets()}
     targets = [target for target in LANGS if (PIVOT, target) in directions] if lang == PIVOT else [PIVOT]
     if langs is not None:
         targets = [target for target in targets if target in langs]
     ranked = []
+    same = []
     for order, target in enumerate(targets):
         direction = directions.get((lang, target))
         if direction is None:
             continue
-        alphabet = alphabets.get(target)
+        unchanged = False
         for cost, rewritten, rules in _rewrite(text, direction, limit + 1):
             if rewritten == text:
-                continue
+                unchanged = True
             # A letter the target language does not write means no rule covered it: not a form of that language.
-            if alphabet is not None and any(c.isalpha() and c not in alphabet for c in rewritten.lower()):
-                continue
-            ranked.append((round(cost, 6), order, rewritten, Variant(rewritten, target, rules)))
+            elif _writable(rewritten, target):
+                ranked.append((round(cost, 6), order, rewritten, Variant(rewritten, target, rules)))
+        if same_spelling and unchanged and _writable(text, target):
+            same.append(Variant(text, target))
     ranked.sort(key=lambda item: item[:3])
     # One text once: Serbian and Macedonian (say) often write a Russian name alike.
     seen: set[str] = set()
@@ -322,28 +334,33 @@ def _variants(text: str, lang: str, limit: int, langs: tuple[str, ...] | None) -
         if variant.text not in seen:
             seen.add(variant.text)
             chosen.append(variant)
-    return tuple(chosen[:limit])
+    return tuple(chosen[:limit]) + tuple(same)
 
 
-def variants(text: str, lang: str, limit: int = 8, *, langs: Iterable[str] | None = None) -> list[Variant]:
+def variants(text: str, lang: str, limit: int = 8, *, langs: Iterable[str] | None = None,
+             same_spelling: bool = False) -> list[Variant]:
     """Forms ``text`` (written in ``lang``) likely takes in the other Cyrillic languages, best first.
 
     For Russian text: its forms in Ukrainian, Belarusian, Serbian … (only those in
     ``langs`` when given); for text in another language: its likely Russian forms.
     Ordered by the total cost of the rules used (then by language, then text); a text
     that several languages write alike is given once, under the first language.
-    At most ``limit`` variants; the text itself is never one. Languages without
-    correspondences (``de``, ``uz`` …) give no variants.
+    At most ``limit`` variants; the text itself is not one, unless ``same_spelling``:
+    then, after them, the text itself once for each language that writes the name
+    unchanged (Гомель is Belarusian and Ukrainian too, romanised *Homiel*, *Homel*).
+    Languages without correspondences (``de``, ``uz`` …) give no variants.
 
     >>> [(v.text, v.lang) for v in variants("Львов", "ru", langs=["uk", "be"])]
     [('Львоў', 'be'), ('Львів', 'uk')]
     >>> variants("Ялец", "be")[0].text
     'Елец'
+    >>> [(v.text, v.lang) for v in variants("Гомель", "ru", langs=["uk", "be", "sr"], same_spelling=True)]
+    [('Гомељ', 'sr'), ('Гамель', 'be'), ('Гоміль', 'uk'), ('Гомель', 'uk'), ('Гомель', 'be')]
     """
     base = (lang or "").split("-")[0].lower()
     if base != PIVOT and base not in LANGS:
         return []
-    return list(_variants(text, base, limit, None if langs is None else tuple(langs)))
+    return list(_variants(text, base, limit, None if langs is None else tuple(langs), same_spelling))
 
 
 # -- which language ------------------------------------------------------------------------
