@@ -224,38 +224,54 @@ def _stress_hypotheses(word: str, direction: _Direction) -> list[tuple[float, in
     return [(0.01 * rank, position) for rank, position in enumerate(ordered)]
 
 
-def _word_paths(word: str, direction: _Direction, keep: int) -> list[_Path]:
+@lru_cache(maxsize=65536)
+def _word_paths(word: str, source_lang: str, target_lang: str, keep: int) -> tuple[_Path, ...]:
     """The ``keep`` cheapest rewritings of one lower-case word (the word itself included)."""
+    direction = _directions()[(source_lang, target_lang)]
     vowels = [i for i, letter in enumerate(word) if letter in VOWELS]
+    # Rules that do not look at stress fit the same way under every stress hypothesis.
+    fitting = [[rule for rule in direction.rules.get(letter, ()) if rule.stress is not None
+                or rule.applies(word, position, None, vowels)] for position, letter in enumerate(word)]
+    fixed = [None if any(rule.stress for rule in rules) else _edges(word, position, rules, None, vowels)
+             for position, rules in enumerate(fitting)]
     found: dict[str, _Path] = {}
+    graphs_seen: set[tuple] = set()
     for hypothesis_cost, stress in _stress_hypotheses(word, direction):
-        # Edges of a left-to-right graph over positions; the k cheapest paths by dynamic programming.
+        graph = tuple(edges if edges is not None else _edges(word, position, fitting[position], stress, vowels)
+                      for position, edges in enumerate(fixed))
+        if graph in graphs_seen:
+            continue  # another stress position that changes nothing (and costs more)
+        graphs_seen.add(graph)
+        # A left-to-right graph over positions; the k cheapest paths by dynamic programming.
         best: list[list[_Path]] = [[] for _ in range(len(word) + 1)]
         best[0] = [(hypothesis_cost, "", ())]
-        for position in range(len(word)):
+        for position, edges in enumerate(graph):
             paths = sorted(set(best[position]))[:keep]
-            if not paths:
-                continue
-            letter = word[position]
-            edges = [rule for rule in direction.rules.get(letter, ()) if rule.applies(word, position, stress, vowels)]
-            required = [len(rule.source) for rule in edges if rule.required]
-            if required:
-                # The letters cannot stay; the most specific required rules replace them (ий → і beats и → і),
-                # and optional rules remain alternatives.
-                longest = max(required)
-                edges = [rule for rule in edges if not rule.required or len(rule.source) == longest]
-                edges_out = []
-            else:
-                edges_out = [(position + 1, letter, 0.0, None)]
-            edges_out += [(position + len(rule.source), rule.target, rule.cost, rule.description) for rule in edges]
-            for end, piece, cost, description in edges_out:
+            for end, piece, cost, description in edges:
                 for path_cost, text, rules in paths:
                     named = rules if description is None or description in rules else rules + (description,)
                     best[end].append((path_cost + cost, text + piece, named))
         for path in best[len(word)]:
             if path[1] not in found or path < found[path[1]]:
                 found[path[1]] = path
-    return sorted(found.values())[:keep]
+    return tuple(sorted(found.values())[:keep])
+
+
+def _edges(word: str, position: int, rules: list[_Rule], stress: int | None,
+           vowels: list[int]) -> tuple[tuple[int, str, float, str | None], ...]:
+    """The ways to rewrite the letters from ``position``: (end, replacement, cost, rule description)."""
+    edges = [rule for rule in rules if rule.stress is None or rule.applies(word, position, stress, vowels)]
+    required = [len(rule.source) for rule in edges if rule.required]
+    if required:
+        # The letters cannot stay; the most specific required rules replace them (ий → і beats и → і),
+        # and optional rules remain alternatives.
+        longest = max(required)
+        edges = [rule for rule in edges if not rule.required or len(rule.source) == longest]
+        out = []
+    else:
+        out = [(position + 1, word[position], 0.0, None)]
+    out += [(position + len(rule.source), rule.target, rule.cost, rule.description) for rule in edges]
+    return tuple(out)
 
 
 def _restore_case(original: str, lowered: str) -> str:
@@ -274,7 +290,7 @@ def _rewrite(text: str, direction: _Direction, keep: int) -> list[_Path]:
         if match.start() > last:
             pieces.append([(0.0, text[last:match.start()], ())])
         original = match.group()
-        paths = _word_paths(original.lower(), direction, keep)
+        paths = _word_paths(original.lower(), direction.source_lang, direction.target_lang, keep)
         pieces.append([(cost, _restore_case(original, rewritten), rules) for cost, rewritten, rules in paths])
         last = match.end()
     if last < len(text):
