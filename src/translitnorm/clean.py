@@ -154,6 +154,9 @@ def resolve_distinct(normaliser: Normaliser, names: Iterable[str], *, jobs: int 
             if progress:
                 progress("resolving", len(outcomes), total)
         return outcomes
+    # Resolve one name here first: the matcher builds its look-up tables on first use,
+    # and built before the fork they are shared with the workers instead of built twice.
+    outcomes[ordered[0]] = Outcome.of(normaliser.resolve(ordered[0]))
     methods = multiprocessing.get_all_start_methods()
     # fork shares the loaded index with the workers instead of pickling it to each one
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
