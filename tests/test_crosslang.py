@@ -77,6 +77,30 @@ def test_a_word_of_another_language_gets_its_russian_forms(word, lang, russian):
     assert russian in texts(found, "ru")
 
 
+@pytest.mark.parametrize("name, lang, other", [
+    ("Ветка", "ru", "Вятка"),   # Belarusian town / former name of Kirov: the suffix -ка is never stressed
+    ("Бор", "ru", "Бар"),       # Russian town / Ukrainian town: one stressed vowel has no akanye
+    ("Бар", "be", "Бор"),
+    ("Вольск", "ru", "Вельск"),  # two Russian towns
+    ("Серов", "ru", "Саров"),    # two Russian towns; Belarusian writes them Сяроў and Сароў
+    ("Саров", "ru", "Серов"),
+    ("Тара", "ru", "Тура"),
+    ("Кола", "ru", "Кула"),      # Russian town / Serbian town
+    ("Орал", "kk", "Арал"),      # Kazakh names of Уральск and Аральск
+])
+def test_real_places_a_vowel_apart_stay_apart(name, lang, other):
+    reached = {v.text for v in variants(name, lang, limit=50)}
+    assert other not in reached
+    if lang == "ru":
+        assert not reached & {v.text for v in variants(other, "ru", limit=50)}
+
+
+@settings(max_examples=200, deadline=None)
+@given(word=st.text(alphabet="абвгдеёжзийклмнопрстуфхцчшщыьэюя", min_size=1, max_size=12))
+def test_a_word_in_russian_letters_is_never_taken_for_another_language(word):
+    assert detect_lang(word) in (None, "ru")
+
+
 def test_rules_that_made_a_variant_are_named_for_people():
     kharkiv = next(v for v in variants("Харьков", "ru") if v.text == "Харків")
     assert kharkiv.lang == "uk"
