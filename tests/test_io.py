@@ -234,3 +234,15 @@ def test_json_values_that_are_not_text_are_shown_as_text(tmp_path):
     with open_table(path) as table:
         batch = next(table.batches())
         assert batch.values("name") == ["7"] and batch.values("tags") == ['["a"]']
+
+
+def test_a_carriage_return_inside_a_field_survives_the_round_trip(tmp_path):
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    source.write_bytes(b'id,name\n1,"Baki\rev"\n2,Omarov\n')
+    with open_table(source) as table, atomic_output(target) as stream:
+        writer = TableWriter(stream, "csv", table.columns, [AddedColumn("x")])
+        for batch in table.batches():
+            writer.write(batch, [["a", "b"]])
+        writer.close()
+    _, rows, _ = read_all(target)
+    assert rows == [["1", "Baki\rev", "a"], ["2", "Omarov", "b"]]

@@ -316,7 +316,7 @@ class TableReader:
     def _json_object(self, line: str, number: int, strict: bool = False) -> dict | None:
         try:
             value = json.loads(line)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             problem = f"not valid JSON ({exc})"
         else:
             if isinstance(value, dict):
@@ -533,6 +533,8 @@ class TableWriter:
         if fmt in ("csv", "tsv"):
             self._text = io.TextIOWrapper(stream, encoding="utf-8", newline="", write_through=False)
             self._csv = csv.writer(self._text, delimiter="\t" if fmt == "tsv" else ",", lineterminator="\n")
+            self._csv_quote_all = csv.writer(self._text, delimiter="\t" if fmt == "tsv" else ",", lineterminator="\n",
+                                             quoting=csv.QUOTE_ALL)
             self._csv.writerow(self.columns + [column.name for column in self.added])
         elif fmt == "jsonl":
             self._text = io.TextIOWrapper(stream, encoding="utf-8", newline="\n", write_through=False)
@@ -553,7 +555,13 @@ class TableWriter:
         if batch.arrow is not None or (batch.rows and isinstance(batch.rows[0], dict)):
             records = [[_cell_text(value) for value in record] for record in records]
         # map() over C functions: this loop runs once per row of the file
-        self._csv.writerows(map(list.__add__, records, map(list, zip(*texts))) if texts else records)
+        rows = list(map(list.__add__, records, map(list, zip(*texts)))) if texts else records
+        if "\r" in "".join(map("".join, rows)):
+            # csv quotes a field with \n but not one with a lone \r, which readers take for a line end
+            for row in rows:
+                (self._csv_quote_all if any("\r" in value for value in row) else self._csv).writerow(row)
+        else:
+            self._csv.writerows(rows)
 
     def _write_jsonl(self, batch: Batch, added_values) -> None:
         names = [column.name for column in self.added]
