@@ -36,6 +36,7 @@ from translitnorm.text import parse_name
 # Key letters a fuzzy edit must not touch: DESIGN's lesson, merging them multiplies false matches.
 _SIBILANTS = frozenset("чшщж")
 _VOWELS = frozenset("aeiou")
+_QUERY_SLICE = 1_000
 _DIGITS = re.compile(r"\d+")
 _QUERY_ROMANISATION = "ru-bgn"  # the same one-scheme romanisation the matcher uses for Cyrillic queries
 
@@ -151,14 +152,16 @@ def _fuzzy_pairs(keys: list[str]) -> Iterable[tuple[str, str]]:
             choices = buckets.get((letter, other_length))
             if not choices:
                 continue
-            matrix = process.cdist(queries, choices, scorer=Levenshtein.distance, score_cutoff=limit, dtype="int32")
-            rows, columns = (matrix <= limit).nonzero()
-            for row, column in zip(rows.tolist(), columns.tolist()):
-                first, second = queries[row], choices[column]
-                if other_length == length and first >= second:
-                    continue
-                if _neighbours(first, second):
-                    yield first, second
+            for start in range(0, len(queries), _QUERY_SLICE):  # bounds the distance matrix in memory
+                part = queries[start:start + _QUERY_SLICE]
+                matrix = process.cdist(part, choices, scorer=Levenshtein.distance, score_cutoff=limit, dtype="int32")
+                rows, columns = (matrix <= limit).nonzero()
+                for row, column in zip(rows.tolist(), columns.tolist()):
+                    first, second = part[row], choices[column]
+                    if other_length == length and first >= second:
+                        continue
+                    if _neighbours(first, second):
+                        yield first, second
 
 
 def _neighbours(first: str, second: str) -> bool:
