@@ -282,12 +282,8 @@ def _clean_file(input, output, columns, normaliser, *, input_format, output_form
         # 4. write every row with the added columns
         added = [AddedColumn(column + suffix, "score" if suffix == "_score" else "text")
                  for column in columns for suffix in ADDED_SUFFIXES]
-        schema = None
-        if table.format == "parquet":
-            with table._parquet() as parquet:
-                schema = parquet.schema_arrow
         with atomic_output(output) as stream:
-            writer = TableWriter(stream, out_format, table.columns, added, input_schema=schema)
+            writer = TableWriter(stream, out_format, table.columns, added, input_schema=table.arrow_schema())
             done = 0
             for batch in table.batches():
                 values: list[list] = []

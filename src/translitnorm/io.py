@@ -201,6 +201,13 @@ class TableReader:
                 return parquet.metadata.num_rows
         return None
 
+    def arrow_schema(self) -> pa.Schema | None:
+        """The column types of a Parquet input (``None`` for text formats, whose values are all text)."""
+        if self.format != "parquet":
+            return None
+        with self._parquet() as parquet:
+            return parquet.schema_arrow
+
     def require(self, column: str) -> None:
         """Raise the column-not-found error (with the columns present) unless ``column`` is there."""
         if column not in self.columns:
