@@ -229,6 +229,7 @@ def test_any_text_gives_variants_that_keep_its_non_letters(text, lang):
     """Spaces, hyphens, digits and punctuation pass through; only words are rewritten."""
     for variant in variants(text, lang):
         assert _separators(variant.text) == _separators(text)
+        assert len(variant.text.split()) == len(text.split())  # no word vanishes (a lone ь dropped)
 
 
 def _separators(text: str) -> list[str]:

@@ -329,6 +329,7 @@ def _variants(text: str, lang: str, limit: int, langs: tuple[str, ...] | None,
         targets = [target for target in targets if target in langs]
     ranked = []
     same = []
+    words = len(_WORD.findall(text))
     for order, target in enumerate(targets):
         direction = directions.get((lang, target))
         if direction is None:
@@ -338,7 +339,8 @@ def _variants(text: str, lang: str, limit: int, langs: tuple[str, ...] | None,
             if rewritten == text:
                 unchanged = True
             # A letter the target language does not write means no rule covered it: not a form of that language.
-            elif _writable(rewritten, target):
+            # A word whose letters all went (a lone ь) is no form at all.
+            elif _writable(rewritten, target) and len(_WORD.findall(rewritten)) == words:
                 ranked.append((round(cost, 6), order, rewritten, Variant(rewritten, target, rules)))
         if same_spelling and unchanged and _writable(text, target):
             same.append(Variant(text, target))
