@@ -373,6 +373,12 @@ def test_a_cross_language_match_is_looser_evidence_than_an_exact_one(russian_onl
     assert cross.score < exact.score
 
 
+def test_an_explanation_names_the_correspondences_that_made_the_match(russian_only):
+    text = str(russian_only.explain("Mahilioŭ"))
+    assert "by.mahiliou" in text
+    assert "Магілёў" in text and "Belarusian а for unstressed о (akanye)" in text
+
+
 def test_labelled_rows_cite_a_source():
     for path in sorted(SETS.glob("crosslang-*.tsv")):
         for row in read_labelled(path):
