@@ -23,6 +23,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
+from unidecode import unidecode
+
+from translitnorm.keys import matching_key
 from translitnorm.lexicon import HEADER, LexiconLine, read_lexicon
 from translitnorm.romanise import romanise, schemes
 
@@ -250,14 +253,26 @@ def misspell(word: str, rng: random.Random) -> str:
     return word + rng.choice(letters)
 
 
+@lru_cache(maxsize=1 << 18)
+def coarse_key(part: str) -> str:
+    """A spelling-blind key of one Cyrillic name part, so that Муканов and Мұқанов, Омурбек and
+    Өмүрбек count as one name when deciding whether a query is ambiguous or unknown."""
+    return matching_key(unidecode(part))
+
+
 class _QueryMaker:
     def __init__(self, entries: list[_Entry], rng: random.Random):
         self.entries = entries
         self.rng = rng
-        # How many entities share a given name + surname, or an initial + surname: a query
-        # that drops the rest of the name is only labelled with an ID when it stays unique.
-        self.given_surname = Counter((e.parts[0].casefold(), e.parts[-1].casefold()) for e in entries)
-        self.initial_surname = Counter((e.parts[0][0].casefold(), e.parts[-1].casefold()) for e in entries)
+        # How many entities share a given name + surname, or an initial + surname (compared
+        # by coarse key): a query that drops the rest of the name is only labelled with an ID
+        # when it stays unique, and an unknown name must share neither.
+        self.given_surname = Counter(self._pair(e.parts[0], e.parts[-1]) for e in entries)
+        self.initial_surname = Counter((coarse_key(e.parts[0])[:1], coarse_key(e.parts[-1])) for e in entries)
+
+    @staticmethod
+    def _pair(given: str, surname: str) -> tuple[str, str]:
+        return coarse_key(given), coarse_key(surname)
 
     def pick(self) -> _Entry:
         """A random entity whose full name is not also the given name + surname of another entity.
@@ -267,7 +282,7 @@ class _QueryMaker:
         """
         for _ in range(1000):
             entry = self.rng.choice(self.entries)
-            if len(entry.parts) > 2 or self.given_surname[(entry.parts[0].casefold(), entry.parts[-1].casefold())] == 1:
+            if len(entry.parts) > 2 or self.given_surname[self._pair(entry.parts[0], entry.parts[-1])] == 1:
                 return entry
         raise ValueError("every person in the lexicon shares given name and surname with another; cannot label queries")
 
@@ -277,8 +292,8 @@ class _QueryMaker:
     def variant(self, entry: _Entry) -> str:
         rng = self.rng
         given, surname = entry.parts[0], entry.parts[-1]
-        short_ok = self.given_surname[(given.casefold(), surname.casefold())] == 1
-        initial_ok = self.initial_surname[(given[0].casefold(), surname.casefold())] == 1
+        short_ok = self.given_surname[self._pair(given, surname)] == 1
+        initial_ok = self.initial_surname[(coarse_key(given)[:1], coarse_key(surname))] == 1
         forms = ["mixed", "caps-comma", "title"] + (["short"] if short_ok else []) + (["initial"] if initial_ok else [])
         form = rng.choice(forms)
         parts = entry.parts if not short_ok or rng.random() < 0.5 else (given, surname)
@@ -304,8 +319,7 @@ class _QueryMaker:
         """A real-looking name whose given name + surname pair no entity has."""
         while True:
             person = random_person(self.rng)
-            key = (person.given.casefold(), person.surname.casefold())
-            if key in self.given_surname:
+            if self._pair(person.given, person.surname) in self.given_surname:
                 continue
             parts = (person.given, person.surname) if self.rng.random() < 0.6 else tuple(person.full_name.split())
             return " ".join(_romanise_parts(parts, person.lang, self.rng))
