@@ -39,7 +39,7 @@ from typing import Iterable
 
 from translitnorm.errors import TranslitnormError
 
-__all__ = ["LANGS", "Variant", "detect_lang", "variants"]
+__all__ = ["LANGS", "CorrespondenceError", "Variant", "detect_lang", "variants"]
 
 PIVOT = "ru"
 #: The languages that have correspondences with Russian, in the order variants are listed.
