@@ -39,6 +39,15 @@ def test_generated_lexicon_is_valid_and_canonical(lexicon):
     assert lines[1].startswith("syn.000000\tperson\t")
 
 
+@settings(max_examples=15, deadline=None)
+@given(n_entities=st.integers(1, 60), seed=st.integers(0, 10**6))
+def test_any_generated_lexicon_is_valid_with_distinct_full_names(tmp_path_factory, n_entities, seed):
+    path = synthetic.write_lexicon(tmp_path_factory.mktemp("any") / "any.tsv", n_entities, seed=seed)
+    assert [p for p in validate([path]) if p.severity == "error"] == []
+    lines = list(read_lexicon(path, []))
+    assert len({line.id for line in lines}) == len({line.name for line in lines}) == n_entities
+
+
 def test_generated_lexicon_is_deterministic(tmp_path, lexicon):
     again = synthetic.write_lexicon(tmp_path / "again.tsv", 300, seed=3)
     other = synthetic.write_lexicon(tmp_path / "other.tsv", 300, seed=4)
