@@ -28,7 +28,7 @@ from translitnorm.crosslang import variants
 from translitnorm.keys import exact_form, folded_form, matching_key
 from translitnorm.lexicon import Entity, Lexicon, LexiconError, Problem, lexicon_files, load_lexicons, script_of_lang
 from translitnorm.romanise import romanise, romanisations, schemes
-from translitnorm.text import is_cyrillic
+from translitnorm.text import is_cyrillic, without_generic_words
 
 FORMAT_VERSION = 4
 # Form entries pack a part and a scheme set as ``part << SCHEME_BITS | set number``; the
@@ -148,7 +148,10 @@ class CompiledIndex:
             names = []
             for name_number, name in enumerate(entity.names):
                 names.append((name.lang, name.text, name.role))
-                split = person_parts(name.text) if entity.type == "person" else [(WHOLE, name.text)]
+                if entity.type == "person":
+                    split = person_parts(name.text)
+                else:
+                    split = [(WHOLE, without_generic_words(name.text))]
                 for slot, text in split:
                     cyrillic = is_cyrillic(text)
                     lang_key = name.lang.split("-")[0] if cyrillic else ""
@@ -189,7 +192,9 @@ class CompiledIndex:
     def _add_cross_language_forms(self, number: int, text: str, lang: str, own: dict[str, str],
                                   scheme_number: dict[str, int]) -> None:
         own_forms = {exact_form(rendering) for rendering in own.values()} | {folded_form(r) for r in own.values()}
-        for variant in variants(text, lang):
+        # same_spelling: a name written alike in another language is romanised under that
+        # language's schemes too (Гомель → Belarusian Homiel, Homel).
+        for variant in variants(text, lang, same_spelling=True):
             renderings = {CYRILLIC_SCHEME: variant.text}
             if variant.lang in self._scheme_langs():
                 renderings.update(romanisations(variant.text, lang=variant.lang))
@@ -224,7 +229,7 @@ class CompiledIndex:
         Worked out again on demand rather than stored: only shown candidates need it.
         """
         lang = self.part_langs[part]
-        for variant in variants(self.parts[part], lang) if lang else ():
+        for variant in variants(self.parts[part], lang, same_spelling=True) if lang else ():
             renderings = [variant.text]
             if variant.lang in self._scheme_langs():
                 renderings += romanisations(variant.text, lang=variant.lang).values()
@@ -299,19 +304,22 @@ def display_name(entity: Entity) -> str:
     return entity.names[0].text if entity.names else entity.id
 
 
-def _scheme_files_digest() -> str:
+@functools.cache
+def _code_and_data_digest() -> str:
+    """Hash of the package's own code, scheme tables and word lists: a change to any of them
+    (a key rule, a correspondence, a generic word) changes what an index holds."""
     digest = hashlib.sha256()
-    folder = resources.files("translitnorm").joinpath("schemes")
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".toml"):
-            digest.update(entry.name.encode())
-            digest.update(entry.read_bytes())
+    root = Path(__file__).resolve().parent
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".toml", ".txt"):
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
 def lexicon_digest(paths: Sequence[Path]) -> str:
-    """Hash of everything an index depends on: lexicon bytes, scheme files, code version."""
-    digest = hashlib.sha256(f"{FORMAT_VERSION}:{__version__}:{_scheme_files_digest()}".encode())
+    """Hash of everything an index depends on: lexicon bytes, and the package's code and data."""
+    digest = hashlib.sha256(f"{FORMAT_VERSION}:{__version__}:{_code_and_data_digest()}".encode())
     for path in paths:
         digest.update(str(path.name).encode())
         with open(path, "rb") as handle:

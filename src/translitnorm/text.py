@@ -36,6 +36,19 @@ GENERIC_PLACE_WORDS = _word_list("generic_words.txt")
 _MULTIWORD_TITLES = sorted((t for t in TITLES if " " in t), key=len, reverse=True)
 
 
+def without_generic_words(name: str) -> str:
+    """A place name without its generic words (город, city, oblast…), or the name itself if nothing else is left.
+
+    The same words are set aside from queries, so "Бишкек шаары" meets "Бишкек" and
+    "Чуйская область" meets "Chuy".
+
+    >>> without_generic_words("Чуйская область"), without_generic_words("Город")
+    ('Чуйская', 'Город')
+    """
+    kept = [word for word in name.split() if word.casefold() not in GENERIC_PLACE_WORDS]
+    return " ".join(kept) if kept else name
+
+
 def is_cyrillic(text: str) -> bool:
     """True when the text contains a Cyrillic letter.
 
