@@ -318,8 +318,9 @@ class Matcher:
             bounded.sort(key=lambda item: item[:3])
             scores: list[float] = []
             for hits, negative_bound, _, entity, options in bounded:
-                # Strictly below: an equal score could still rank first by ID.
-                if len(scores) >= wanted and (hits > top_hits or -negative_bound < sorted(scores, reverse=True)[wanted - 1]):
+                # An entity whose bound does not beat the last shown score changes no decision:
+                # at best it ties, and a tie at the top gives no ID whichever of the two is shown.
+                if len(scores) >= wanted and (hits > top_hits or -negative_bound <= sorted(scores, reverse=True)[wanted - 1]):
                     break
                 result = self._score_person(entity, initials, initial_letters, full, options)
                 if result is not None:
