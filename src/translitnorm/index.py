@@ -292,13 +292,15 @@ def _collector_paused():
 
 
 def display_name(entity: Entity) -> str:
-    """The entity's canonical name, or its first source name romanised under its language's BGN/PCGN scheme."""
+    """The entity's canonical name, or its first Cyrillic name in its language's popular English
+    spelling (Kharkov, Mogilev), or failing that BGN/PCGN."""
     if entity.canonical:
         return entity.canonical
     known = {scheme.id for scheme in schemes()}
     for name in entity.names:
         if script_of_lang(name.lang) == "Cyrl":
-            for scheme_id in (f"{name.lang.split('-')[0]}-bgn", "ru-bgn"):
+            base = name.lang.split("-")[0]
+            for scheme_id in (f"{base}-en", f"{base}-bgn", "ru-en"):
                 if scheme_id in known:
                     return romanise(name.text, scheme_id)
     return entity.names[0].text if entity.names else entity.id
