@@ -228,6 +228,14 @@ def test_stdin_is_read_once_and_can_be_read_twice(monkeypatch):
     assert not os.path.exists(spill)
 
 
+def test_bad_stdin_leaves_no_temporary_file(monkeypatch, tmp_path):
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"\xff\xfe,broken\n")))
+    with pytest.raises(InputError, match="<stdin>: line 1: byte offset 0"):
+        open_table("-")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_json_values_that_are_not_text_are_shown_as_text(tmp_path):
     path = tmp_path / "x.jsonl"
     path.write_text(json.dumps({"name": 7, "tags": ["a"]}) + "\n", encoding="utf-8")

@@ -167,7 +167,11 @@ class TableReader:
             with handle:
                 shutil.copyfileobj(sys.stdin.buffer, handle, 1 << 20)
             self._spill = handle.name
-        self.columns: list[str] = self._read_columns()
+        try:
+            self.columns: list[str] = self._read_columns()
+        except BaseException:
+            self.close()
+            raise
 
     @property
     def name(self) -> str:
