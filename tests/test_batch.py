@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import math
 import pickle
 import random
 import subprocess
@@ -162,7 +161,7 @@ def test_several_processes_give_the_serial_results_and_report_progress(shipped, 
     parallel = shipped.resolve_many(names, jobs=2, progress=lambda done, total: seen.append((done, total)))
     assert parallel == shipped.resolve_many(names, jobs=1)
     distinct = len(set(names))
-    assert seen[-1] == (distinct, distinct) and len(seen) == math.ceil(distinct / 100)
+    assert seen[-1] == (distinct, distinct) and len(seen) >= 8  # several tasks for each of the 2 workers
     assert [done for done, _ in seen] == sorted(done for done, _ in seen)
 
 
@@ -181,7 +180,7 @@ def test_a_script_without_main_guard_fails_fast_with_the_fix(tmp_path):
     script = tmp_path / "unguarded.py"
     script.write_text(textwrap.dedent(f"""
         from translitnorm import Normaliser, batch
-        batch.PARALLEL_MIN_NAMES, batch.CHUNK_SIZE = 0, 1
+        batch.PARALLEL_MIN_NAMES = 0
         norm = Normaliser.from_lexicons([{str(ROOT / 'lexicons')!r}], cache_dir={str(tmp_path)!r})
         norm.resolve_many(["Bakiev", "Bakijew", "Tschechow"], jobs=2)
     """))

@@ -53,8 +53,8 @@ EMPTY_METHOD = "empty"
 #: starting worker processes costs more than they save (measured in benchmarks/etl_speed.py).
 PARALLEL_MIN_NAMES = 20_000
 
-#: Distinct names per task sent to a worker: large enough that sending is cheap, small enough
-#: that the workers finish together and progress is reported often.
+#: Distinct names per task sent to a worker (at most): large enough that sending is cheap, small
+#: enough that the workers finish together and progress is reported often.
 CHUNK_SIZE = 2_000
 
 Progress = Callable[[int, int], Any]
@@ -179,8 +179,7 @@ def _worker_count(jobs: int | None, distinct: int) -> int:
     if distinct < PARALLEL_MIN_NAMES or multiprocessing.current_process().daemon:
         return 1  # few names, or inside a worker process, which may not start processes of its own
     cores = available_cores()
-    wanted = cores if jobs is None else min(jobs, cores)
-    return max(1, min(wanted, math.ceil(distinct / CHUNK_SIZE)))
+    return max(1, cores if jobs is None else min(jobs, cores))
 
 
 def available_cores() -> int:
@@ -206,7 +205,8 @@ def _resolve_distinct(normaliser: "Normaliser", distinct: list[str | None], *, j
         # A worker that is importing the main script again, whose top-level code resolves names: the
         # script lacks its main guard.  Fail here, before a pool that could never start hangs the run.
         raise RuntimeError(_MAIN_GUARD_HELP)
-    chunks = [distinct[start:start + CHUNK_SIZE] for start in range(0, total, CHUNK_SIZE)]
+    size = max(1, min(CHUNK_SIZE, math.ceil(total / (4 * jobs))))  # several tasks per worker, none idle
+    chunks = [distinct[start:start + size] for start in range(0, total, size)]
     results = []
     # The normaliser goes to the workers through a file, not the pipe that starts them: a worker
     # that dies while starting could leave a large write to that pipe blocked for ever.

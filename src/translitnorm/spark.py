@@ -6,9 +6,10 @@ once and resolves the column one Arrow batch at a time (a pandas UDF), each dist
 name of a batch once.  Needs the ``spark`` extra (``pip install 'translitnorm[spark]'``)
 on the driver and the executors.
 
->>> from translitnorm.spark import resolve_column                       # doctest: +SKIP
->>> resolved = resolve_column(spark.read.parquet("people/"), "name", lexicons=["lexicons/ours.tsv"])
->>> resolved.select("name", "name_id", "name_canonical", "name_score", "name_method").show()
+>>> from translitnorm.spark import resolve_column                                         # doctest: +SKIP
+>>> people = spark.read.parquet("people/")                                                # doctest: +SKIP
+>>> resolved = resolve_column(people, "name", lexicons=["lexicons/ours.tsv"])             # doctest: +SKIP
+>>> resolved.select("name", "name_id", "name_score", "name_method").show()                # doctest: +SKIP
 """
 
 from __future__ import annotations
