@@ -157,6 +157,10 @@ def resolve_distinct(normaliser: Normaliser, names: Iterable[str], *, jobs: int 
     # Resolve one name here first: the matcher builds its look-up tables on first use,
     # and built before the fork they are shared with the workers instead of built twice.
     outcomes[ordered[0]] = Outcome.of(normaliser.resolve(ordered[0]))
+    # Longer runs of sorted names per task keep each worker's look-up cache warm
+    # (neighbouring names share their parts); still enough tasks to balance the load.
+    size = max(_CHUNK_NAMES, total // (jobs * 8))
+    chunks = [ordered[i:i + size] for i in range(0, total, size)]
     methods = multiprocessing.get_all_start_methods()
     # fork shares the loaded index with the workers instead of pickling it to each one
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
