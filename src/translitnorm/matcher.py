@@ -294,7 +294,7 @@ class Matcher:
         if people:
             initials = [token for token in parsed.tokens if token.initial]
             initial_letters = [self._initial_letters(token.text) for token in initials]
-            ids = index.entity_ids
+            # Entity numbers follow ID order (the lexicon sorts IDs), so they break ties as IDs would.
             hits = dict.fromkeys(people, 0)
             for matches in token_matches:
                 reached: set[int] = set()
@@ -302,22 +302,22 @@ class Matcher:
                     reached |= self._entities_of(part)
                 for entity in reached.intersection(hits):
                     hits[entity] += 1
-            ranked = sorted((-count, ids[entity], entity) for entity, count in hits.items())
+            ranked = sorted((-count, entity) for entity, count in hits.items())
             # An entity that fits fewer query parts than another cannot win, so only the
             # best-fitting ones are scored in full (enough of them to show as candidates),
             # best bound first: a whole-name score never exceeds its best part's score.
             wanted = limit if limit is not None else len(ranked)
             top_hits = ranked[0][0]
             bounded = []
-            for rank, (hits, entity_id, entity) in enumerate(ranked):
+            for rank, (hits, entity) in enumerate(ranked):
                 if hits > top_hits and rank >= wanted:
                     break
                 options = self._options(entity, token_matches)
                 bound = max((choice[1] for token_options in options for choice in token_options), default=0.0)
-                bounded.append((hits, -bound, entity_id, entity, options))
+                bounded.append((hits, -bound, entity, options))
             bounded.sort(key=lambda item: item[:3])
             scores: list[float] = []
-            for hits, negative_bound, _, entity, options in bounded:
+            for hits, negative_bound, entity, options in bounded:
                 # An entity whose bound does not beat the last shown score changes no decision:
                 # at best it ties, and a tie at the top gives no ID whichever of the two is shown.
                 if len(scores) >= wanted and (hits > top_hits or -negative_bound <= sorted(scores, reverse=True)[wanted - 1]):
@@ -331,7 +331,7 @@ class Matcher:
                 result = self._score_whole(entity, place_matches, place_query)
                 if result is not None:
                     scored.append(result)
-        scored.sort(key=lambda item: (-item[0], index.entity_ids[item[1]]))
+        scored.sort(key=lambda item: (-item[0], item[1]))
         shown = scored if limit is None else scored[:limit]
         return [self._candidate(*item, query=parsed.cleaned) for item in shown]
 
@@ -474,7 +474,7 @@ class Matcher:
     def _candidate(self, score: float, entity: int, tier: str, name: int, match: PartMatch,
                    masks: Sequence[int], parts: tuple, query: str) -> Candidate:
         index = self.index
-        parts = tuple(described[:4] + (self._note(described[5], described[6]) if described[4] == _LATER else described[4],)
+        parts = tuple(described[:4] + (self._note(described[5], described[6]) if described[4] is _LATER else described[4],)
                       for described in parts)
         lang, text, role = index.entity_names[entity][name]
         return Candidate(
@@ -564,6 +564,7 @@ _HINTS: tuple[tuple[str, str], ...] = (
 )
 
 
+@lru_cache(maxsize=4096)
 def language_hints(text: str) -> frozenset[str]:
     """Target languages whose conventions the spelling shows (ß, ł, ő, ç, sz, tsch…).
 
