@@ -28,8 +28,7 @@ from typing import Iterable, Mapping
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from translitnorm.keys import exact_form, matching_key
-from translitnorm.matcher import _gender_differs
+from translitnorm.keys import exact_form, matching_key, surname_genders_differ
 from translitnorm.romanise import romanise
 from translitnorm.text import parse_name
 
@@ -184,7 +183,7 @@ def _neighbours(first: str, second: str) -> bool:
         return False
     if a[0] != b[0] or a.endswith("a") != b.endswith("a"):
         return False
-    if _DIGITS.findall(a) != _DIGITS.findall(b) or _gender_differs(a, b):
+    if _DIGITS.findall(a) != _DIGITS.findall(b) or surname_genders_differ(a, b):
         return False
     for tag, source, target in Levenshtein.editops(a, b):
         old, new = a[source:source + 1], b[target:target + 1]

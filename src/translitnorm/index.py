@@ -103,17 +103,17 @@ class CompiledIndex:
     entity_ids: list[str]
     entity_types: list[str]
     canonicals: list[str]
-    entity_names: list[list[tuple[str, str, str]]]  # (lang, text, role) per name
+    entity_names: list[Sequence[tuple[str, str, str]]]  # (lang, text, role) per name
     parts: list[str]  # part id -> the text it was made from
     part_initials: list[str]  # part id -> the letters its renderings start with
-    postings: list[list[int]]  # part id -> packed (entity, name, slot)
+    postings: list[Sequence[int]]  # part id -> packed (entity, name, slot)
     scheme_ids: list[str]
-    exact: dict[str, list[int]]
-    folded: dict[str, list[int]]
-    keys: dict[str, list[int]]
+    exact: dict[str, Sequence[int]]
+    folded: dict[str, Sequence[int]]
+    keys: dict[str, Sequence[int]]
     # Forms of the same name in the other Cyrillic languages (Харьков → Харків, Харкаў),
     # as written and romanised: a looser tier than the name's own renderings.
-    cross: dict[str, list[int]] = field(default_factory=dict)
+    cross: dict[str, Sequence[int]] = field(default_factory=dict)
     part_langs: list[str] = field(default_factory=list)  # part id -> language of a Cyrillic part, '' for Latin
     scheme_sets: list[int] = field(default_factory=list)
     digest: str = ""
@@ -164,7 +164,18 @@ class CompiledIndex:
                         index._add_part(number, text, lang_key, scheme_number)
                     index.postings[number].append(entity_number << 12 | name_number << 3 | slot)
             index.entity_names.append(names)
+        index._freeze()
         return index
+
+    def _freeze(self) -> None:
+        """Turn the index's inner lists into tuples: tuples of strings and ints drop out of
+        the cyclic garbage collector's view, which otherwise walks the whole index on every
+        full collection of a long run (and they save and load as tuples)."""
+        self.entity_names = [tuple(names) for names in self.entity_names]
+        self.postings = [tuple(postings) for postings in self.postings]
+        for table in (self.exact, self.folded, self.keys, self.cross):
+            for form, entries in table.items():
+                table[form] = tuple(entries)
 
     def _add_part(self, number: int, text: str, lang: str, scheme_number: dict[str, int]) -> None:
         if lang:

@@ -127,3 +127,19 @@ def _ascii_key(ch: str) -> str:
     folded = unidecode(ch).casefold()
     keyed = _RULE_PATTERN.sub(lambda m: _RULE_MAP[m.group(0)], folded)
     return "".join(c for c in keyed if c in _KEY_ALPHABET)
+
+
+# Russian-style surname endings (as written, or as keys): a male and a female form are
+# different names, however close their spellings (Bakiev / Bakieva, Otunbaev / Otunbaeva).
+_FEMALE_ENDING = re.compile(r"(ова|ева|ёва|ина|ына|ая|ской|ova|eva|ina|yna|aya|aja|aia|skaya|skaja|ska)$")
+_MALE_ENDING = re.compile(r"(ов|ев|ёв|ин|ын|ий|ый|ой|ov|ev|in|yn|ow|ew|iy|ij|ii|yi|yj|yy|sky|ski|skij|skiy|skii)$")
+
+
+def surname_genders_differ(first: str, second: str) -> bool:
+    """True when one name has a female and the other a male surname ending.
+
+    >>> surname_genders_differ("bakiev", "bakieva"), surname_genders_differ("bakiev", "bakiyev")
+    (True, False)
+    """
+    return bool((_FEMALE_ENDING.search(first) and _MALE_ENDING.search(second))
+                or (_MALE_ENDING.search(first) and _FEMALE_ENDING.search(second)))

@@ -31,7 +31,7 @@ from translitnorm.index import (
     CYRILLIC_SCHEME, GIVEN, LEXICON_SCHEME, OTHER, PATRONYMIC, SCHEME_BITS, SLOT_NAMES, SURNAME, WHOLE,
     CompiledIndex,
 )
-from translitnorm.keys import exact_form, folded_form, matching_key
+from translitnorm.keys import exact_form, folded_form, matching_key, surname_genders_differ
 from translitnorm.romanise import romanise, schemes
 from translitnorm.text import ParsedName, Token, parse_name
 
@@ -49,9 +49,6 @@ INITIAL_WEIGHT = 0.1
 UNMATCHED_PART_PENALTY = 0.3
 UNMATCHED_INITIAL_PENALTY = 0.3
 
-# Russian-style surname endings: a male and a female form are different names.
-_FEMALE_ENDING = re.compile(r"(ова|ева|ёва|ина|ына|ая|ской|ova|eva|ina|yna|aya|aja|aia|skaya|skaja|ska)$")
-_MALE_ENDING = re.compile(r"(ов|ев|ёв|ин|ын|ий|ый|ой|ov|ev|in|yn|ow|ew|iy|ij|ii|yi|yj|yy|sky|ski|skij|skiy|skii)$")
 
 # Cyrillic query parts are compared with the lexicon's Cyrillic names first; when
 # that fails they are romanised once and looked up like a Latin spelling.
@@ -252,7 +249,7 @@ class Matcher:
                 neighbours.extend((choice, score) for choice, score, _ in process.extract(
                     key, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_RATIO, limit=20))
         for neighbour, ratio in sorted(neighbours, key=lambda item: (-item[1], item[0]))[:20]:
-            if _gender_differs(key, neighbour):
+            if surname_genders_differ(key, neighbour):
                 continue
             score = FUZZY_CEILING * ratio / 100.0
             for packed in self.index.keys[neighbour]:
@@ -584,12 +581,6 @@ def _romanised(match: PartMatch) -> bool:
 def _strong(matches: dict[int, PartMatch]) -> bool:
     """True when a look-up found something better than a fuzzy neighbour."""
     return any(match.tier != "fuzzy" for match in matches.values())
-
-
-def _gender_differs(first: str, second: str) -> bool:
-    """True when one key has a female and the other a male surname ending (Bakiev vs Bakieva)."""
-    return bool((_FEMALE_ENDING.search(first) and _MALE_ENDING.search(second))
-                or (_MALE_ENDING.search(first) and _FEMALE_ENDING.search(second)))
 
 
 @lru_cache(maxsize=65536)
