@@ -146,8 +146,8 @@ def _factorize_arrow(names: pa.Array | pa.ChunkedArray) -> tuple[list[str | None
         names = names.cast(names.type.value_type)
     if pa.types.is_null(names.type):
         names = names.cast(pa.string())
-    if not (pa.types.is_string(names.type) or pa.types.is_large_string(names.type)
-            or pa.types.is_string_view(names.type)):
+    is_string_view = getattr(pa.types, "is_string_view", lambda _: False)  # pyarrow 16 and later
+    if not (pa.types.is_string(names.type) or pa.types.is_large_string(names.type) or is_string_view(names.type)):
         raise TypeError(f"names must be an Arrow string array, not {names.type}: cast it with .cast(pa.string())")
     distinct = pc.unique(names)
     codes = pc.index_in(names, value_set=distinct, skip_nulls=False)

@@ -64,7 +64,8 @@ class Normaliser:
         ``as_``: ``"list"`` of :class:`Resolution` (default), or a table with the columns id,
         canonical, score, method, scheme: ``"arrow"`` or ``"pandas"``.  ``None`` (and NaN) and empty
         names give no ID (reason ``empty``; method ``empty`` in a table).  Large batches use up to
-        ``jobs`` processes (``None``: one per core); see :mod:`translitnorm.batch`.
+        ``jobs`` processes (``None``: one per core); ``progress(done, total)`` is called as distinct
+        names are resolved.  See :mod:`translitnorm.batch` and docs/etl.md.
 
         >>> [r.id for r in Normaliser.default().resolve_many(["Bakiev", "Bakiyev", None])]  # doctest: +SKIP
         ['kg.bakiev.kurmanbek', 'kg.bakiev.kurmanbek', None]

@@ -79,7 +79,7 @@ def resolve_column(df: "DataFrame", column: str, normaliser: Normaliser | None =
                                f"pass another prefix (prefix='{prefix}_resolved') or drop {'them' if len(taken) > 1 else 'it'}")
     if normaliser is None:
         normaliser = Normaliser.from_lexicons(lexicons) if lexicons is not None else Normaliser.default()
-    shipped = broadcast_normaliser(df.sparkSession.sparkContext, normaliser)
+    shipped = _broadcast(df.sparkSession.sparkContext, normaliser)
     resolve = _resolving_udf(shipped)
     result = _unused_name(df.columns)
     with_result = df.withColumn(result, resolve(F.col(_quoted(column))))
@@ -89,14 +89,10 @@ def resolve_column(df: "DataFrame", column: str, normaliser: Normaliser | None =
     )
 
 
-def broadcast_normaliser(spark_context, normaliser: Normaliser) -> "Broadcast":
-    """Broadcast ``normaliser`` (its compiled index and decision rule) to the executors.
-
-    It is broadcast as pickled bytes, so that each executor's Python worker unpickles it once,
-    with the garbage collector paused (millions of small objects).  Use :func:`resolve_column`,
-    which calls this; call it yourself to resolve several columns with one broadcast through
-    :func:`normaliser_of`.
-    """
+def _broadcast(spark_context, normaliser: Normaliser) -> "Broadcast":
+    """Broadcast ``normaliser`` (its compiled index and decision rule) to the executors, as pickled
+    bytes: each executor's Python worker unpickles it once, with the garbage collector paused
+    (an index is millions of small objects)."""
     token = uuid.uuid4().hex  # names this normaliser in the executors' cache of loaded ones
     return spark_context.broadcast((token, pickle.dumps(normaliser, protocol=pickle.HIGHEST_PROTOCOL)))
 
@@ -108,8 +104,8 @@ _LOADED_AT_MOST = 2
 _LOADING = threading.Lock()
 
 
-def normaliser_of(shipped: "Broadcast") -> Normaliser:
-    """The normaliser of a broadcast made by :func:`broadcast_normaliser`, loaded once per process."""
+def _normaliser_of(shipped: "Broadcast") -> Normaliser:
+    """The normaliser of a broadcast made by :func:`_broadcast`, loaded once per process."""
     token, payload = shipped.value
     with _LOADING:
         normaliser = _LOADED.get(token)
@@ -135,14 +131,14 @@ def _resolving_udf(shipped: "Broadcast"):
     if hasattr(F, "arrow_udf") and not _PANDAS_UDF_ONLY:
 
         def resolve_names(names: pa.Array) -> pa.Array:
-            table = _results(normaliser_of(shipped), names)
+            table = _results(_normaliser_of(shipped), names)
             return pa.StructArray.from_arrays([column.combine_chunks() for column in table.columns],
                                               names=table.column_names)
 
         return F.arrow_udf(resolve_names, _RESULT_TYPE)
 
     def resolve_names(names: pd.Series) -> pd.DataFrame:
-        return _results(normaliser_of(shipped), names).to_pandas()
+        return _results(_normaliser_of(shipped), names).to_pandas()
 
     return F.pandas_udf(resolve_names, _RESULT_TYPE)
 
