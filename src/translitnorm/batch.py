@@ -7,10 +7,10 @@ This is the engine behind :meth:`translitnorm.Normaliser.resolve_many` and
 :mod:`translitnorm.spark`.
 
 Worker processes are started with ``spawn`` (safe in programs that run threads,
-such as a Spark driver or a web server) and each receives the pickled normaliser
+such as a Spark driver or a web server) and each loads the pickled normaliser
 once, when it starts; after that only names and results cross process boundaries.
-Starting workers costs about half a second, so small batches stay in-process
-(see :data:`PARALLEL_MIN_NAMES`).
+Starting workers costs 0.6 s (shipped lexicons) to 3 s (100,000 entities), so small
+batches stay in-process (see :data:`PARALLEL_MIN_NAMES` and docs/etl.md).
 """
 
 from __future__ import annotations
@@ -49,8 +49,9 @@ RESULT_COLUMNS = tuple(RESULT_SCHEMA.names)
 #: ``method`` in a result table for a name with nothing to resolve (null, empty, only a title).
 EMPTY_METHOD = "empty"
 
-#: Fewer distinct names than this are resolved in-process whatever ``jobs`` says: below it,
-#: starting worker processes costs more than they save (measured in benchmarks/etl_speed.py).
+#: Fewer distinct names than this are resolved in-process whatever ``jobs`` says: below it, a
+#: second process saves little time for much more CPU (measured with benchmarks/etl_speed.py,
+#: figures in docs/etl.md).
 PARALLEL_MIN_NAMES = 20_000
 
 #: Distinct names per task sent to a worker (at most): large enough that sending is cheap, small
@@ -81,6 +82,11 @@ def resolve_many(normaliser: "Normaliser", names: Any, *, as_: OutputKind = "lis
     """
     if as_ not in ("list", "arrow", "pandas"):
         raise ValueError(f"as_={as_!r}: choose 'list', 'arrow' or 'pandas'")
+    if as_ == "pandas":
+        try:
+            import pandas  # noqa: F401  (checked before the work, not after it)
+        except ImportError:
+            raise ImportError("as_='pandas' needs pandas: pip install pandas (or use as_='arrow')") from None
     distinct, codes, pandas_index = _factorize(names)
     resolved = _resolve_distinct(normaliser, distinct, jobs=_worker_count(jobs, len(distinct)),
                                  progress=progress)
