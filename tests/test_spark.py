@@ -31,17 +31,18 @@ ADDED = ["name_id", "name_canonical", "name_score", "name_method"]
 
 @pytest.fixture(scope="module")
 def spark():
-    # Executors run this interpreter, and find translitnorm where the tests do.
-    os.environ["PYSPARK_PYTHON"] = sys.executable
-    os.environ["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])
-    session = (SparkSession.builder.master("local[2]").appName("translitnorm-tests")
-               .config("spark.ui.enabled", "false")
-               .config("spark.sql.shuffle.partitions", "2")
-               .config("spark.sql.execution.arrow.maxRecordsPerBatch", "40")  # several batches per partition
-               .getOrCreate())
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
+    with pytest.MonkeyPatch.context() as environment:
+        # Executors run this interpreter, and find translitnorm where the tests do.
+        environment.setenv("PYSPARK_PYTHON", sys.executable)
+        environment.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")])))
+        session = (SparkSession.builder.master("local[2]").appName("translitnorm-tests")
+                   .config("spark.ui.enabled", "false")
+                   .config("spark.sql.shuffle.partitions", "2")
+                   .config("spark.sql.execution.arrow.maxRecordsPerBatch", "40")  # several batches per partition
+                   .getOrCreate())
+        session.sparkContext.setLogLevel("ERROR")
+        yield session
+        session.stop()
 
 
 @pytest.fixture(scope="module")
