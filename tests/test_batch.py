@@ -44,7 +44,8 @@ def fresh(shipped) -> Normaliser:
 
 def expected_row(resolution) -> dict:
     method = "empty" if resolution.reason == "empty" else resolution.method
-    return {"id": resolution.id, "canonical": resolution.canonical, "score": resolution.score, "method": method,
+    score = resolution.score if resolution.id is not None else None
+    return {"id": resolution.id, "canonical": resolution.canonical, "score": score, "method": method,
             "scheme": resolution.scheme}
 
 
@@ -114,6 +115,7 @@ def test_arrow_table_has_the_result_columns_in_input_order(shipped):
     assert table.to_pylist() == [expected_row(r) for r in shipped.resolve_many(names)]
     assert table.column("id").to_pylist()[:2] == [BAKIEV, None]
     assert table.column("method").to_pylist()[1] == "empty"
+    assert table.column("score").to_pylist()[:2] == [1.0, None]  # a score only for an ID
 
 
 def test_chunked_and_dictionary_arrow_input(shipped):

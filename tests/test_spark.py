@@ -65,7 +65,8 @@ def test_resolved_column_equals_resolve_many_and_keeps_rows_and_columns(people, 
     assert got == expected_rows(shipped, NAMES)
     assert sum(row["name_id"] is not None for row in rows) > len(NAMES) // 2
     nulls = [row for row in rows if row["name"] is None]
-    assert nulls and all(row["name_id"] is None and row["name_method"] == "empty" for row in nulls)
+    assert nulls and all(row["name_id"] is None and row["name_score"] is None and row["name_method"] == "empty"
+                         for row in nulls)
 
 
 def test_a_custom_lexicon_reaches_the_executors(spark, tmp_path, monkeypatch):

@@ -68,8 +68,8 @@ def resolve_many(normaliser: "Normaliser", names: Any, *, as_: OutputKind = "lis
     ``names``: an iterable of ``str`` / ``None``, a pandas Series or a pyarrow (Chunked)Array of
     strings; nulls (``None``, NaN, ``pd.NA``) give no ID.  ``as_``: ``"list"`` of
     :class:`Resolution`, or a table of :data:`RESULT_COLUMNS`, ``"arrow"`` (``pyarrow.Table``) or
-    ``"pandas"`` (``DataFrame`` with the index of an input Series).  In a table, a name with nothing
-    to resolve has method ``empty``.  ``jobs``: worker processes at most (``None``: one per core);
+    ``"pandas"`` (``DataFrame`` with the index of an input Series).  In a table, a name without an ID
+    has a null score, and a name with nothing to resolve has method ``empty``.  ``jobs``: worker processes at most (``None``: one per core);
     fewer than :data:`PARALLEL_MIN_NAMES` distinct names are always resolved in-process.
     ``progress(done, total)`` is called as distinct names are resolved.
 
@@ -115,8 +115,11 @@ def result_table(resolutions: Sequence[Resolution]) -> pa.Table:
 
 
 def _row(resolution: Resolution) -> tuple:
+    # As in the files `translitnorm clean` writes: a score only for an ID; the candidates of a
+    # name without one, and their scores, are in the Resolution (as_="list").
     method = EMPTY_METHOD if resolution.reason == "empty" else resolution.method
-    return resolution.id, resolution.canonical, resolution.score, method, resolution.scheme
+    score = resolution.score if resolution.id is not None else None
+    return resolution.id, resolution.canonical, score, method, resolution.scheme
 
 
 # -- input: distinct names and where each row finds its own ------------------------------

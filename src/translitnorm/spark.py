@@ -60,7 +60,8 @@ def resolve_column(df: "DataFrame", column: str, normaliser: Normaliser | None =
 
     ``prefix`` defaults to the column's name.  The normaliser is ``normaliser``, else one built on
     the driver from ``lexicons`` (files or directories), else the shipped lexicons.  A name without a
-    safe answer gets a null ID (``method`` ``none``); a null or empty name gets method ``empty``.
+    safe answer gets a null ID and score (``method`` ``none``); a null or empty name gets method
+    ``empty``.
     Rows, their order and the other columns are left as they are.  The result equals
     ``normaliser.resolve_many(names, as_="arrow")`` for the same names.
 
