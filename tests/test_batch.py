@@ -72,7 +72,7 @@ def test_each_distinct_name_is_resolved_once(fresh, monkeypatch):
 def test_missing_names_give_no_id_and_reason_empty(shipped):
     results = shipped.resolve_many([None, float("nan"), "", "   ", "Mr.", "Bakiev"])
     assert [r.reason for r in results[:5]] == ["empty"] * 5
-    assert all(r.id is None and r.method == "none" for r in results[:5])
+    assert all(r.id is None and r.method == "empty" for r in results[:5])
     assert results[5].id == BAKIEV
 
 

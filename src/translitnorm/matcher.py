@@ -76,8 +76,9 @@ class Resolution:
     """The answer for one name: an entity ID, or no ID and the candidates a person should see.
 
     ``method`` is ``exact``, ``folded``, ``key``, ``cross`` (another Cyrillic language's
-    form), ``fuzzy`` (the weakest evidence used) or ``none``; ``reason`` says why no ID was
-    given (``no-candidates``, ``below-threshold``, ``ambiguous``, ``empty``).
+    form), ``fuzzy`` (the weakest evidence used), ``none``, or ``empty`` for a name with
+    nothing left to match (None, blank, only a title); ``reason`` says why no ID was given
+    (``no-candidates``, ``below-threshold``, ``ambiguous``, ``empty``).
     ``candidates`` ranks up to ``DecisionRule.max_candidates`` entities when no ID was
     given, and the winner with its runner-up when one was.
     """
@@ -509,7 +510,7 @@ class Matcher:
                 latin = romanise(text, _QUERY_ROMANISATION) if token.cyrillic else text
                 explanation.add(f"  {text}", f"exact {exact_form(text)!r}, folded {folded_form(latin)!r}, key {matching_key(latin)!r}")
         if not parsed.full_tokens:
-            return Resolution(raw, None, None, 0.0, "none", reason="empty")
+            return Resolution(raw, None, None, 0.0, "empty", reason="empty")
         rule = self.rule
         # The decision needs the best two; more are worked out only when they will be shown.
         limit = max(rule.max_candidates, 2) if explanation is not None else 2
