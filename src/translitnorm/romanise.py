@@ -40,6 +40,8 @@ long matches ``[[rules]]`` come first (in file order), then ``endings``,
 
 from __future__ import annotations
 
+import abc
+
 import difflib
 import functools
 import importlib.resources
@@ -336,15 +338,16 @@ def _last_resort(letter: str) -> str:
     return _CYRILLIC_CHAR.sub("", latin)
 
 
-class _Renderer:
+class _Renderer(abc.ABC):
     scheme: Scheme
 
-    def render(self, text: str) -> str:  # pragma: no cover - interface
-        raise NotImplementedError
+    @abc.abstractmethod
+    def render(self, text: str) -> str:
+        """``text`` romanised under this renderer's scheme."""
 
+    @abc.abstractmethod
     def plain_letter(self, letter: str) -> str | None:
         """This scheme's context-free rendering of one lower-case letter, or None if not covered."""
-        raise NotImplementedError
 
     def fallback_letter(self, letter: str) -> str:
         """The rendering of a letter this scheme lacks: fallback chain, then ICU."""
