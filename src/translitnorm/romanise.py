@@ -41,7 +41,6 @@ long matches ``[[rules]]`` come first (in file order), then ``endings``,
 from __future__ import annotations
 
 import abc
-
 import difflib
 import functools
 import importlib.resources
