@@ -346,7 +346,7 @@ class Matcher:
                 following = tokens[position + 1]
                 joined = f"{token.text}-{following.text}"
                 alone_known = _strong(self.lookup(token.text)) and _strong(self.lookup(following.text))
-                if not alone_known and _strong(self.lookup(joined)):
+                if not alone_known and _strong(self.lookup(joined, fuzzy=False)):
                     merged.append(Token(joined, surname_hint=token.surname_hint))
                     position += 2
                     continue
