@@ -164,6 +164,7 @@ class Matcher:
         self.rule = rule or DecisionRule()
         self._part_cache: dict[str, dict[int, PartMatch]] = {}
         self._part_entities: dict[int, frozenset[int]] = {}
+        self._part_anchors: dict[int, frozenset[int]] = {}
         self._by_entity: list[tuple[tuple[int, int, int], ...]] | None = None
         known = {scheme.id: scheme.target for scheme in schemes()}
         self._scheme_targets = [known.get(scheme_id, "") for scheme_id in index.scheme_ids]
@@ -275,14 +276,12 @@ class Matcher:
         place_text = place_query.replace(" ", "")
         place_matches = self.lookup(place_text, fuzzy=len(parsed.place_words) == 1) if place_query else {}
 
-        people: dict[int, None] = {}
-        places: dict[int, None] = {}
-        postings = index.postings
+        people: set[int] = set()
         for matches in token_matches:
             for part in matches:
-                for posting in postings[part]:
-                    if posting & 7 in (SURNAME, OTHER):
-                        people[posting >> 12] = None
+                people |= self._entities_of(part, anchors_only=True)
+        places: dict[int, None] = {}
+        postings = index.postings
         for part in place_matches:
             for posting in postings[part]:
                 if posting & 7 == WHOLE:
@@ -365,11 +364,18 @@ class Matcher:
             by_entity = self._by_entity = [tuple(parts) for parts in collected]
         return by_entity[entity]
 
-    def _entities_of(self, part: int) -> frozenset[int]:
-        """The entities a name part belongs to, as a set (cached per part)."""
-        entities = self._part_entities.get(part)
+    def _entities_of(self, part: int, anchors_only: bool = False) -> frozenset[int]:
+        """The entities a name part belongs to, as a set (cached per part); with ``anchors_only``,
+        only those whose surname (or other non-given name) it is: the parts a candidate must have."""
+        cache = self._part_anchors if anchors_only else self._part_entities
+        entities = cache.get(part)
         if entities is None:
-            entities = self._part_entities[part] = frozenset(posting >> 12 for posting in self.index.postings[part])
+            postings = self.index.postings[part]
+            if anchors_only:
+                entities = frozenset(posting >> 12 for posting in postings if posting & 7 in (SURNAME, OTHER))
+            else:
+                entities = frozenset(posting >> 12 for posting in postings)
+            cache[part] = entities
         return entities
 
     def _options(self, entity: int, token_matches: list[dict[int, PartMatch]]) -> list[list[tuple]]:

@@ -22,6 +22,7 @@ _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]|\{[^}]*\}")
 _POSSESSIVE = re.compile(r"(?<=\w)'s\b|(?<=s)'(?=\s|$)", re.IGNORECASE)
 _PUNCTUATION = re.compile(r"[\"«»„“”‹›!?;:/\\|*+=<>#@&%~^_]+")
 _SPACES = re.compile(r"\s+")
+_PLAIN = re.compile(r"[^\W\d_]+(?:[ -][^\W\d_]+)*")
 _DIGRAPH_INITIAL = re.compile(r"^[^\W\d_][^\W\d_]$")
 _DASHES = re.compile(r"\s*[\u2010\u2011\u2012\u2013\u2014\u2015\u2212]\s*")
 
@@ -98,6 +99,8 @@ def clean_text(text: str) -> str:
     >>> clean_text("  Kurmanbek  BAKIYEV’s (ex-president) ")
     'Kurmanbek BAKIYEV'
     """
+    if _PLAIN.fullmatch(text) and unicodedata.is_normalized("NFKC", text):
+        return text  # most names: words of letters, single spaces or hyphens between them
     # Each step can expose work for another (a stripped hyphen leaves a comma to tidy),
     # so the steps repeat until nothing changes: that is what makes cleaning idempotent.
     return until_stable(_clean_once, text)
