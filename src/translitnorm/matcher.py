@@ -302,7 +302,7 @@ class Matcher:
             ranked = sorted((-count, entity) for entity, count in hits.items())
             # An entity that fits fewer query parts than another cannot win, so only the
             # best-fitting ones are scored in full (enough of them to show as candidates),
-            # best bound first: a whole-name score never exceeds its best part's score.
+            # best bound first (see _upper_bound).
             wanted = limit if limit is not None else len(ranked)
             top_hits = ranked[0][0]
             bounded = []
@@ -310,8 +310,7 @@ class Matcher:
                 if hits > top_hits and rank >= wanted:
                     break
                 options = self._options(entity, token_matches)
-                bound = max((choice[1] for token_options in options for choice in token_options), default=0.0)
-                bounded.append((hits, -bound, entity, options))
+                bounded.append((hits, -_upper_bound(options, len(initials)), entity, options))
             bounded.sort(key=lambda item: item[:3])
             scores: list[float] = []
             for hits, negative_bound, entity, options in bounded:
@@ -588,6 +587,24 @@ def _romanised(match: PartMatch) -> bool:
 def _strong(matches: dict[int, PartMatch]) -> bool:
     """True when a look-up found something better than a fuzzy neighbour."""
     return any(match.tier != "fuzzy" for match in matches.values())
+
+
+def _upper_bound(options: list[list[tuple]], initials: int) -> float:
+    """A score no assignment of the query parts to this entity's slots can beat.
+
+    Each part's score is at most 1, so a whole-name score is 1 − penalties / total weight;
+    parts that fit no slot must pay their penalty. Without initials it is also at most the
+    best part score (a weighted mean of part scores, less penalties).
+    """
+    covered = [token_options for token_options in options if token_options]
+    if not covered:
+        return 0.0
+    best_part = max(choice[1] for token_options in covered for choice in token_options)
+    weight = sum(max(SLOT_WEIGHTS[choice[0]] for choice in token_options) for token_options in covered)
+    weight += INITIAL_WEIGHT * initials
+    penalty = UNMATCHED_PART_PENALTY * (len(options) - len(covered))
+    by_penalty = weight / (weight + penalty)
+    return min(by_penalty, best_part) if not initials else by_penalty
 
 
 @lru_cache(maxsize=65536)
