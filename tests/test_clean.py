@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import translitnorm.clean as clean_module
-from translitnorm import Normaliser
+from translitnorm import Normaliser, batch
 from translitnorm.clean import REVIEW_HEADER, clean_file
 from translitnorm.cli import app, clean_cmd  # noqa: F401  (registers the command)
 from translitnorm.io import InputError
@@ -240,8 +240,8 @@ def test_gzip_input_two_columns_and_stdout(tmp_path, shipped, capsysbinary):
 
 
 def test_jobs_2_gives_the_same_output_as_jobs_1(tmp_path, shipped, monkeypatch):
-    monkeypatch.setattr(clean_module, "PARALLEL_MIN_NAMES", 0)
-    monkeypatch.setattr(clean_module, "_CHUNK_NAMES", 7)
+    monkeypatch.setattr(batch, "PARALLEL_MIN_NAMES", 0)  # the small file still goes to worker processes
+    monkeypatch.setattr(batch, "CHUNK_SIZE", 7)
     rows = [[name] for name in read_csv(SEEDS)[1:] for name in name[2:]] * 2
     data = tmp_path / "in.csv"
     write_csv(data, [["name"], *rows, ["Daniar Ussenov"], ["Olga Ivanov"]])

@@ -24,7 +24,7 @@ import pickle
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Literal, Sequence
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -182,6 +182,19 @@ def _take(table: pa.Table, codes: pa.Array) -> pa.Table:
 # -- resolving the distinct names --------------------------------------------------------
 
 
+def resolve_each(normaliser: "Normaliser", names: Sequence[str | None], *, jobs: int | None = None,
+                 progress: Progress | None = None) -> list[Resolution]:
+    """Resolve every name of a list of distinct names, in order, in worker processes when there are
+    enough of them (:data:`PARALLEL_MIN_NAMES`); the one parallel path that ``resolve_many`` and
+    ``translitnorm clean`` share.
+
+    >>> from translitnorm import Normaliser
+    >>> [r.id for r in resolve_each(Normaliser.default(), ["Bakijew", "Bakieva"])]
+    ['kg.bakiev.kurmanbek', None]
+    """
+    return _resolve_distinct(normaliser, list(names), jobs=_worker_count(jobs, len(names)), progress=progress)
+
+
 def _worker_count(jobs: int | None, distinct: int) -> int:
     if jobs is not None and (not isinstance(jobs, int) or jobs < 1):
         raise ValueError(f"jobs={jobs!r}: give a number of processes ≥ 1, or None for one per core")
@@ -204,7 +217,7 @@ def _resolve_distinct(normaliser: "Normaliser", distinct: list[str | None], *, j
     total = len(distinct)
     if jobs <= 1:
         results: list[Resolution] = []
-        with _index_out_of_gc():
+        with index_out_of_gc():
             for number, name in enumerate(distinct, 1):
                 results.append(normaliser.resolve(name))  # type: ignore[arg-type]  (None gives reason 'empty')
                 if progress is not None and (number % CHUNK_SIZE == 0 or number == total):
@@ -240,7 +253,7 @@ def _resolve_distinct(normaliser: "Normaliser", distinct: list[str | None], *, j
 
 
 @contextlib.contextmanager
-def _index_out_of_gc():
+def index_out_of_gc():
     """Keep the objects that exist already (above all the loaded index: millions of them) out of the
     cyclic garbage collector while resolving: otherwise every full collection walks the whole index."""
     gc.freeze()
