@@ -22,7 +22,7 @@ run: install
 	mkdir -p out
 	$(BIN)/translitnorm clean seeds/example-names.csv --column name --lexicon lexicons/ \
 		--review out/review.csv -o out/example-clean.csv
-	head -n 30 out/example-clean.csv
+	cat out/example-clean.csv
 
 test: install-test
 	$(BIN)/python -m pytest -q
