@@ -92,7 +92,8 @@ class Problem:
     fixable: bool = False  # `translitnorm lexicon fmt` repairs it
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.severity}: {self.message}"
+        where = f"{self.path}:{self.line}" if self.line else self.path  # line 0: the file as a whole
+        return f"{where}: {self.severity}: {self.message}"
 
 
 class LexiconError(TranslitnormError, ValueError):
