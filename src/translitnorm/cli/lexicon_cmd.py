@@ -121,6 +121,10 @@ def add_command(
     """
     result = maintain.add_entity(lexicon, entity_id, type=entity_type, name=name, lang=lang, role=role,
                                  canonical=canonical, canonical_lang=canonical_lang, note=note)
+    _report_added(result, lexicon)
+
+
+def _report_added(result, lexicon: Path) -> None:
     for entry in result.added:
         typer.echo(f"added to {lexicon}: " + "\t".join(entry.as_row()).rstrip("\t"))
     _warn(result.warnings)
@@ -141,9 +145,7 @@ def alias_command(
     Example: translitnorm lexicon alias kg.bakiev.kurmanbek "Bakijew" --lang de --role alias --lexicon lexicons/kg.tsv
     """
     result = maintain.add_name(lexicon, entity_id, name, lang=lang, role=role, note=note)
-    for entry in result.added:
-        typer.echo(f"added to {lexicon}: " + "\t".join(entry.as_row()).rstrip("\t"))
-    _warn(result.warnings)
+    _report_added(result, lexicon)
 
 
 @lexicon_app.command("merge")
