@@ -8,10 +8,8 @@ import random
 import subprocess
 import sys
 import textwrap
-import threading
 import tracemalloc
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa

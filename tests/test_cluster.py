@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from translitnorm.cli import app, cluster_cmd  # noqa: F401  (registers the command)
-from translitnorm.cluster import cluster_id, cluster_names, name_key
+from translitnorm.cluster import cluster_id, cluster_names
 
 
 def groups(names_with_counts):

@@ -19,7 +19,6 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Iterable, Sequence
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from importlib import resources
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable
 
 from translitnorm.index import CompiledIndex, build_index
 from translitnorm.matcher import DecisionRule, Explanation, Matcher, Resolution
