@@ -191,7 +191,7 @@ class Matcher:
         index = self.index
         found: dict[int, PartMatch] = {}
 
-        def file(table: dict[str, list[int]], form: str, tier: str, score: float, note: str = "") -> None:
+        def file(table: dict[str, Sequence[int]], form: str, tier: str, score: float, note: str = "") -> None:
             for packed in table.get(form, ()):
                 part = packed >> SCHEME_BITS
                 if part not in found or found[part].score < score:
@@ -452,9 +452,6 @@ class Matcher:
         described = ((query, "whole name", match.tier, round(match.score, 4), match.note, part, match.form),)
         return (match.score, entity, match.tier, name, match, (match.schemes,), described)
 
-    def _note(self, part: int, form: str) -> str:
-        return self.index.cross_language_note(part, form)
-
     def _explaining_scheme(self, masks: Sequence[int], query: str) -> str | None:
         """The scheme that produced every matched part (or the most of them), preferring the query's language."""
         common = masks[0]
@@ -477,7 +474,7 @@ class Matcher:
     def _candidate(self, score: float, entity: int, tier: str, name: int, match: PartMatch,
                    masks: Sequence[int], parts: tuple, query: str) -> Candidate:
         index = self.index
-        parts = tuple(described[:4] + (self._note(described[5], described[6]) if described[4] is _LATER else described[4],)
+        parts = tuple(described[:4] + (index.cross_language_note(described[5], described[6]) if described[4] is _LATER else described[4],)
                       for described in parts)
         lang, text, role = index.entity_names[entity][name]
         return Candidate(
