@@ -10,6 +10,7 @@ package version, so any change rebuilds it.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import functools
 import gc
@@ -278,14 +279,20 @@ class CompiledIndex:
 
     # -- fuzzy neighbourhood ----------------------------------------------------------
 
-    def key_buckets(self) -> dict[tuple[str, int], list[str]]:
-        """Matching keys grouped by (first letter, length), built on first use."""
+    def key_neighbourhood(self, first: str, shortest: int, longest: int) -> Sequence[str]:
+        """Matching keys that start with ``first`` and whose length lies in [shortest, longest]:
+        where a fuzzy search looks (built on first use; keys sorted by length, then text)."""
         if self._buckets is None:
-            buckets: dict[tuple[str, int], list[str]] = {}
-            for key in sorted(self.keys):
-                buckets.setdefault((key[0], len(key)), []).append(key)
+            by_letter: dict[str, list[str]] = {}
+            for key in self.keys:
+                by_letter.setdefault(key[0], []).append(key)
+            buckets = {}
+            for letter, keys in by_letter.items():
+                keys.sort(key=lambda k: (len(k), k))
+                buckets[letter] = (keys, [len(k) for k in keys])
             self._buckets = buckets
-        return self._buckets
+        keys, lengths = self._buckets.get(first, ((), ()))
+        return keys[bisect.bisect_left(lengths, shortest):bisect.bisect_right(lengths, longest)]
 
 
 @contextlib.contextmanager

@@ -19,6 +19,7 @@ minimum score and leads the runner-up by the margin.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -165,6 +166,7 @@ class Matcher:
         self._part_cache: dict[str, dict[int, PartMatch]] = {}
         self._part_entities: dict[int, frozenset[int]] = {}
         self._part_anchors: dict[int, frozenset[int]] = {}
+        self._scheme_choice: dict[tuple[int, frozenset[str]], str] = {}  # few distinct scheme sets and hints
         self._by_entity: list[tuple[tuple[int, int, int], ...]] | None = None
         known = {scheme.id: scheme.target for scheme in schemes()}
         self._scheme_targets = [known.get(scheme_id, "") for scheme_id in index.scheme_ids]
@@ -243,13 +245,13 @@ class Matcher:
                     found[part] = PartMatch("cross", score, index.scheme_sets[packed & _SCHEME_MASK], form, note)
 
     def _fuzzy(self, key: str, found: dict[int, PartMatch]) -> None:
-        buckets = self.index.key_buckets()
-        neighbours: list[tuple[str, float]] = []
-        for length in range(len(key) - 2, len(key) + 3):
-            choices = buckets.get((key[0], length))
-            if choices:
-                neighbours.extend((choice, score) for choice, score, _ in process.extract(
-                    key, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_RATIO, limit=20))
+        # Only lengths that can reach the cutoff: 2·min(a, b) / (a + b) ≥ c bounds b.
+        cutoff = FUZZY_MIN_RATIO / 100.0
+        shortest = math.ceil(len(key) * cutoff / (2 - cutoff))
+        longest = math.floor(len(key) * (2 - cutoff) / cutoff)
+        choices = self.index.key_neighbourhood(key[0], shortest, longest)
+        found_keys = process.extract(key, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_RATIO, limit=40)
+        neighbours = [(choice, score) for choice, score, _ in found_keys]
         for neighbour, ratio in sorted(neighbours, key=lambda item: (-item[1], item[0]))[:20]:
             if surname_genders_differ(key, neighbour):
                 continue
@@ -460,16 +462,17 @@ class Matcher:
         if not common:
             common = max(masks, key=lambda m: bin(m).count("1"))
         hinted = language_hints(query)
-        best = None
-        for number in range(common.bit_length()):
-            if common >> number & 1:
-                rank = (0 if self._scheme_targets[number] in hinted else 1, self._scheme_base_rank[number])
-                if best is None or rank < best[0]:
-                    best = (rank, number)
-        if best is None:
-            return None
-        scheme_id = self.index.scheme_ids[best[1]]
-        return None if scheme_id in (LEXICON_SCHEME, CYRILLIC_SCHEME) else scheme_id
+        cached = self._scheme_choice.get((common, hinted))
+        if cached is None:
+            best = None
+            for number in range(common.bit_length()):
+                if common >> number & 1:
+                    rank = (0 if self._scheme_targets[number] in hinted else 1, self._scheme_base_rank[number])
+                    if best is None or rank < best[0]:
+                        best = (rank, number)
+            scheme_id = self.index.scheme_ids[best[1]] if best else LEXICON_SCHEME
+            cached = self._scheme_choice[(common, hinted)] = scheme_id
+        return None if cached in (LEXICON_SCHEME, CYRILLIC_SCHEME) else cached
 
     def _candidate(self, score: float, entity: int, tier: str, name: int, match: PartMatch,
                    masks: Sequence[int], parts: tuple, query: str) -> Candidate:
@@ -514,8 +517,10 @@ class Matcher:
         if not parsed.full_tokens:
             return Resolution(raw, None, None, 0.0, "empty", reason="empty")
         rule = self.rule
-        # The decision needs the best two; more are worked out only when they will be shown.
-        limit = max(rule.max_candidates, 2) if explanation is not None else 2
+        # The decision needs the best two; more are worked out only when they will be shown,
+        # which is likely when some part of the name was found by no tier above fuzzy.
+        likely_shown = explanation is not None or not all(_strong(self.lookup(t.text)) for t in parsed.full_tokens)
+        limit = max(rule.max_candidates, 2) if likely_shown else 2
         candidates = self.candidates(parsed, limit=limit)
         if limit < rule.max_candidates and len(candidates) == limit and not self._decides(candidates, parsed):
             candidates = self.candidates(parsed, limit=rule.max_candidates)
