@@ -298,8 +298,8 @@ class Matcher:
             for matches in token_matches:
                 reached: set[int] = set()
                 for part in matches:
-                    reached |= self._entities_of(part)
-                for entity in reached.intersection(hits):
+                    reached |= people & self._entities_of(part)  # the small set drives the intersection
+                for entity in reached:
                     hits[entity] += 1
             ranked = sorted((-count, entity) for entity, count in hits.items())
             # An entity that fits fewer query parts than another cannot win, so only the
