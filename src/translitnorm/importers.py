@@ -88,6 +88,18 @@ def open_maybe_compressed(path: str | os.PathLike) -> io.TextIOBase:
     return open(path, encoding="utf-8", newline="")
 
 
+def _wanted_fitted_lang(lang: str, text: str, wanted_langs, report) -> str | None:
+    """The lexicon lang for a name of a wanted language (see :func:`fit_lang`), or None,
+    counting why the name is skipped: the one filter both importers apply."""
+    if lang.split("-")[0] not in wanted_langs:
+        report.skipped["names in languages not imported"] += 1
+        return None
+    fitted = fit_lang(lang, text)
+    if fitted is None:
+        report.skipped["names whose script does not fit the lang"] += 1
+    return fitted
+
+
 def fit_lang(lang: str, name: str) -> str | None:
     """The lexicon lang for ``name`` written in ``lang``, or None when its script does not fit.
 
@@ -196,12 +208,8 @@ def import_geonames(main: str | os.PathLike, alternates: str | os.PathLike | Non
             if not lang or len(lang) > 3 or not text:
                 report.skipped["codes, links and names without a language"] += 1
                 continue
-            if lang not in wanted_langs:
-                report.skipped["names in languages not imported"] += 1
-                continue
-            fitted = fit_lang(lang, text)
+            fitted = _wanted_fitted_lang(lang, text, wanted_langs, report)
             if fitted is None:
-                report.skipped["names whose script does not fit the lang"] += 1
                 continue
             historic, colloquial = record["isHistoric"] == "1", record["isColloquial"] == "1"
             note = f"{record['from']}–{record['to']}" if record["from"] or record["to"] else ""
@@ -287,12 +295,11 @@ def import_wikidata(path: str | os.PathLike, *, langs: Sequence[str] = LEXICON_L
                    for code, items in entity.get("aliases", {}).items() for item in items]
         for code, text, is_label in labels + aliases:
             lang = WIKIDATA_LANGS.get(code.casefold(), code)
-            if lang.split("-")[0] not in wanted_langs or not text.strip():
+            if not text.strip():
                 report.skipped["names in languages not imported"] += 1
                 continue
-            fitted = fit_lang(lang, text)
+            fitted = _wanted_fitted_lang(lang, text, wanted_langs, report)
             if fitted is None:
-                report.skipped["names whose script does not fit the lang"] += 1
                 continue
             if script_of_lang(fitted) == "Cyrl":
                 role = "source" if is_label else "alias"
