@@ -28,8 +28,7 @@ from typing import Iterable, Mapping
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from translitnorm.keys import exact_form, matching_key, surname_genders_differ
-from translitnorm.romanise import romanise
+from translitnorm.keys import as_latin, exact_form, matching_key, surname_genders_differ
 from translitnorm.text import parse_name
 
 # Key letters a fuzzy edit must not touch: DESIGN's lesson, merging them multiplies false matches.
@@ -37,7 +36,6 @@ _SIBILANTS = frozenset("чшщж")
 _VOWELS = frozenset("aeiou")
 _QUERY_SLICE = 1_000
 _DIGITS = re.compile(r"\d+")
-_QUERY_ROMANISATION = "ru-bgn"  # the same one-scheme romanisation the matcher uses for Cyrillic queries
 
 
 @dataclass(frozen=True)
@@ -72,8 +70,7 @@ def name_key(name: str) -> str:
     """
     keys = []
     for token in parse_name(name).tokens:
-        text = romanise(token.text, _QUERY_ROMANISATION) if token.cyrillic else token.text
-        key = matching_key(text)
+        key = matching_key(as_latin(token.text))
         if key:
             keys.append(key)
     if not keys:  # nothing name-like left: keep the spelling apart from everything else

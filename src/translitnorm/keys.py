@@ -20,6 +20,8 @@ from typing import Callable
 
 from unidecode import unidecode
 
+from translitnorm.romanise import romanise
+
 _SEPARATORS = re.compile(r"[\s\-'\.\u02b9\u02ba\u02bc\u2019\u00b4`ʺ\"]+")
 
 # (spelling, key symbol), tried longest first at each position. Sounds that conventions
@@ -143,3 +145,18 @@ def surname_genders_differ(first: str, second: str) -> bool:
     """
     return bool((_FEMALE_ENDING.search(first) and _MALE_ENDING.search(second))
                 or (_MALE_ENDING.search(first) and _FEMALE_ENDING.search(second)))
+
+
+# A Cyrillic query part that is not in the lexicon as written is read through one
+# romanisation, whose output then meets the lexicon's renderings at the looser tiers.
+QUERY_ROMANISATION = "ru-bgn"
+_CYRILLIC_LETTER = re.compile(r"[\u0400-\u052f]")
+
+
+def as_latin(text: str) -> str:
+    """``text`` romanised the way Cyrillic queries are read (BGN/PCGN), or as it is when Latin.
+
+    >>> as_latin("Бакиев"), as_latin("Bakiev")
+    ('Bakiyev', 'Bakiev')
+    """
+    return romanise(text, QUERY_ROMANISATION) if _CYRILLIC_LETTER.search(text) else text

@@ -20,7 +20,6 @@ minimum score and leads the runner-up by the margin.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Sequence
@@ -32,9 +31,9 @@ from translitnorm.index import (
     CYRILLIC_SCHEME, GIVEN, LEXICON_SCHEME, OTHER, PATRONYMIC, SCHEME_BITS, SLOT_NAMES, SURNAME, WHOLE,
     CompiledIndex,
 )
-from translitnorm.keys import exact_form, folded_form, matching_key, surname_genders_differ
-from translitnorm.romanise import romanise, schemes
-from translitnorm.text import ParsedName, Token, parse_name
+from translitnorm.keys import as_latin, exact_form, folded_form, matching_key, surname_genders_differ
+from translitnorm.romanise import schemes
+from translitnorm.text import ParsedName, Token, is_cyrillic, parse_name
 
 TIER_SCORES = {"exact": 1.0, "folded": 0.95, "key": 0.88, "cross": 0.86}
 FUZZY_CEILING = 0.82
@@ -51,10 +50,6 @@ UNMATCHED_PART_PENALTY = 0.3
 UNMATCHED_INITIAL_PENALTY = 0.3
 
 
-# Cyrillic query parts are compared with the lexicon's Cyrillic names first; when
-# that fails they are romanised once and looked up like a Latin spelling.
-_QUERY_ROMANISATION = "ru-bgn"
-_CYRILLIC_LETTER = re.compile(r"[\u0400-\u052f]")
 _LATER = "…"
 
 
@@ -202,12 +197,12 @@ class Matcher:
         exact = exact_form(text)
         if not exact:
             return found
-        cyrillic = bool(_CYRILLIC_LETTER.search(exact))
+        cyrillic = is_cyrillic(exact)
         file(index.exact, exact, "exact", TIER_SCORES["exact"])
         if cyrillic:
             # A Cyrillic spelling that is not in the lexicon (another language's form)
             # is looked up through one romanisation, no better than the key tier.
-            latin = romanise(text, _QUERY_ROMANISATION)
+            latin = as_latin(text)
             file(index.folded, folded_form(latin), "key", TIER_SCORES["key"])
             key = matching_key(latin)
         else:
@@ -397,7 +392,7 @@ class Matcher:
 
     def _initial_letters(self, text: str) -> tuple[str, str]:
         letter = exact_form(text)
-        latin = exact_form(romanise(text, _QUERY_ROMANISATION)) if re.search(r"[\u0400-\u052f]", letter) else letter
+        latin = exact_form(as_latin(text))
         return letter, latin
 
     def _score_person(self, entity: int, initials: Sequence[Token], initial_letters: list[tuple[str, str]],
@@ -512,7 +507,7 @@ class Matcher:
             explanation.add("parts", ", ".join(f"{t.text}{'.' if t.initial else ''}{' (initial)' if t.initial else ''}{' (before comma)' if t.surname_hint else ''}" for t in parsed.tokens) or "-")
             for token in parsed.full_tokens:
                 text = token.text
-                latin = romanise(text, _QUERY_ROMANISATION) if token.cyrillic else text
+                latin = as_latin(text)
                 explanation.add(f"  {text}", f"exact {exact_form(text)!r}, folded {folded_form(latin)!r}, key {matching_key(latin)!r}")
         if not parsed.full_tokens:
             return Resolution(raw, None, None, 0.0, "empty", reason="empty")
