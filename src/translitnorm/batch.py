@@ -22,6 +22,7 @@ import multiprocessing
 import os
 import pickle
 import tempfile
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any, Callable, Literal, Sequence
@@ -57,6 +58,10 @@ PARALLEL_MIN_NAMES = 20_000
 #: Distinct names per task sent to a worker (at most): large enough that sending is cheap, small
 #: enough that the workers finish together and progress is reported often.
 CHUNK_SIZE = 2_000
+
+#: Names resolved between moves of the matcher's new cache entries out of the collector's view
+#: (see ``_resolve_here``); a divisor of :data:`CHUNK_SIZE`.
+FREEZE_EVERY = 500
 
 Progress = Callable[[int, int], Any]
 
@@ -218,10 +223,10 @@ def _resolve_distinct(normaliser: "Normaliser", distinct: list[str | None], *, j
     if jobs <= 1:
         results: list[Resolution] = []
         with index_out_of_gc():
-            for number, name in enumerate(distinct, 1):
-                results.append(normaliser.resolve(name))  # type: ignore[arg-type]  (None gives reason 'empty')
-                if progress is not None and (number % CHUNK_SIZE == 0 or number == total):
-                    progress(number, total)
+            for start in range(0, total, CHUNK_SIZE):
+                results.extend(_resolve_here(normaliser, distinct[start:start + CHUNK_SIZE]))  # None gives reason 'empty'
+                if progress is not None:
+                    progress(len(results), total)
         return results
     if getattr(multiprocessing.current_process(), "_inheriting", False):
         # A worker that is importing the main script again, whose top-level code resolves names: the
@@ -252,15 +257,45 @@ def _resolve_distinct(normaliser: "Normaliser", distinct: list[str | None], *, j
     return results
 
 
+_frozen_depth = 0
+_frozen_lock = threading.Lock()
+
+
 @contextlib.contextmanager
 def index_out_of_gc():
     """Keep the objects that exist already (above all the loaded index: millions of them) out of the
-    cyclic garbage collector while resolving: otherwise every full collection walks the whole index."""
-    gc.freeze()
+    cyclic garbage collector while resolving: otherwise every full collection walks the whole index.
+
+    Nests (and may be entered from several threads): only the outermost exit lets the collector
+    see those objects again.
+    """
+    global _frozen_depth
+    with _frozen_lock:
+        _frozen_depth += 1
+        gc.freeze()
     try:
         yield
     finally:
-        gc.unfreeze()
+        with _frozen_lock:
+            _frozen_depth -= 1
+            if not _frozen_depth:
+                gc.unfreeze()
+
+
+def _resolve_here(normaliser: "Normaliser", names: Sequence[str | None]) -> list[Resolution]:
+    """Resolve names in this process, inside :func:`index_out_of_gc` (or a worker that froze its index).
+
+    What the matcher caches as it goes (and the results) would otherwise stay in the collector's
+    view and be walked again by every full collection, more often as they grow: a fifth or more of
+    the time of a long run (benchmarks/speed.py). So every :data:`FREEZE_EVERY` names they join
+    the frozen objects. Nothing leaks: they are freed by reference counting as before, and the
+    matcher makes no reference cycles that outlive a call.
+    """
+    results: list[Resolution] = []
+    for start in range(0, len(names), FREEZE_EVERY):
+        results.extend([normaliser.resolve(name) for name in names[start:start + FREEZE_EVERY]])  # type: ignore[arg-type]
+        gc.freeze()
+    return results
 
 
 _MAIN_GUARD_HELP = ("Resolving in several processes needs a script's code under `if __name__ == \"__main__\":` "
@@ -282,4 +317,4 @@ def _start_worker(path: str) -> None:
 
 def _resolve_chunk(names: list[str | None]) -> list[Resolution]:
     assert _worker_normaliser is not None, "worker started without a normaliser"
-    return [_worker_normaliser.resolve(name) for name in names]  # type: ignore[arg-type]
+    return _resolve_here(_worker_normaliser, names)

@@ -119,6 +119,7 @@ class CompiledIndex:
     digest: str = ""
     _set_numbers: dict[int, int] = field(default_factory=dict, repr=False)
     _buckets: dict | None = field(default=None, repr=False)
+    _slices: dict = field(default_factory=dict, repr=False)
 
     # -- building ---------------------------------------------------------------------
 
@@ -250,6 +251,13 @@ class CompiledIndex:
 
     # -- persistence ------------------------------------------------------------------
 
+    def __getstate__(self) -> dict:
+        # The fuzzy buckets and slices are derived on first use: not worth shipping to workers.
+        return {name: value for name, value in self.__dict__.items() if name not in ("_buckets", "_slices")}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state, _buckets=None, _slices={})
+
     def _state(self) -> tuple:
         return (FORMAT_VERSION, self.digest, self.entity_ids, self.entity_types, self.canonicals,
                 self.entity_names, self.parts, self.part_initials, self.postings, self.scheme_ids,
@@ -291,8 +299,14 @@ class CompiledIndex:
                 keys.sort(key=lambda k: (len(k), k))
                 buckets[letter] = (keys, [len(k) for k in keys])
             self._buckets = buckets
-        keys, lengths = self._buckets.get(first, ((), ()))
-        return keys[bisect.bisect_left(lengths, shortest):bisect.bisect_right(lengths, longest)]
+        # Few distinct (letter, length range) requests exist, and copying a slice of a long
+        # bucket costs as much as the fuzzy search over it: keep each slice once made.
+        request = (first, shortest, longest)
+        found = self._slices.get(request)
+        if found is None:
+            keys, lengths = self._buckets.get(first, ((), ()))
+            found = self._slices[request] = keys[bisect.bisect_left(lengths, shortest):bisect.bisect_right(lengths, longest)]
+        return found
 
 
 @contextlib.contextmanager

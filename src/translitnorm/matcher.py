@@ -264,69 +264,7 @@ class Matcher:
         Only entities reached through a surname (persons) or a whole name (places…) are
         considered; of persons, those that fit the most query parts are scored in full.
         """
-        index = self.index
-        full = self.joined_parts(parsed.full_tokens)
-        token_matches = [self.lookup(token.text) for token in full]
-        place_query = " ".join(parsed.place_words)
-        # A name of several words is looked up whole for places too, but not fuzzily:
-        # "Nazar Averchenko" run together would otherwise be a fuzzy search per person.
-        place_text = place_query.replace(" ", "")
-        place_matches = self.lookup(place_text, fuzzy=len(parsed.place_words) == 1) if place_query else {}
-
-        people: set[int] = set()
-        for matches in token_matches:
-            for part in matches:
-                people |= self._entities_of(part, anchors_only=True)
-        places: dict[int, None] = {}
-        postings = index.postings
-        for part in place_matches:
-            for posting in postings[part]:
-                if posting & 7 == WHOLE:
-                    places[posting >> 12] = None
-
-        scored: list[tuple] = []
-        if people:
-            initials = [token for token in parsed.tokens if token.initial]
-            initial_letters = [self._initial_letters(token.text) for token in initials]
-            # Entity numbers follow ID order (the lexicon sorts IDs), so they break ties as IDs would.
-            hits = dict.fromkeys(people, 0)
-            for matches in token_matches:
-                reached: set[int] = set()
-                for part in matches:
-                    reached |= people & self._entities_of(part)  # the small set drives the intersection
-                for entity in reached:
-                    hits[entity] += 1
-            ranked = sorted((-count, entity) for entity, count in hits.items())
-            # An entity that fits fewer query parts than another cannot win, so only the
-            # best-fitting ones are scored in full (enough of them to show as candidates),
-            # best bound first (see _upper_bound).
-            wanted = limit if limit is not None else len(ranked)
-            top_hits = ranked[0][0]
-            bounded = []
-            for rank, (hits, entity) in enumerate(ranked):
-                if hits > top_hits and rank >= wanted:
-                    break
-                options = self._options(entity, token_matches)
-                bounded.append((hits, -_upper_bound(options, len(initials)), entity, options))
-            bounded.sort(key=lambda item: item[:3])
-            scores: list[float] = []
-            for hits, negative_bound, entity, options in bounded:
-                # An entity whose bound does not beat the last shown score changes no decision:
-                # at best it ties, and a tie at the top gives no ID whichever of the two is shown.
-                if len(scores) >= wanted and (hits > top_hits or -negative_bound <= sorted(scores, reverse=True)[wanted - 1]):
-                    break
-                result = self._score_person(entity, initials, initial_letters, full, options)
-                if result is not None:
-                    scored.append(result)
-                    scores.append(result[0])
-        for entity in places:
-            if index.entity_types[entity] != "person":
-                result = self._score_whole(entity, place_matches, place_query)
-                if result is not None:
-                    scored.append(result)
-        scored.sort(key=lambda item: (-item[0], item[1]))
-        shown = scored if limit is None else scored[:limit]
-        return [self._candidate(*item, query=parsed.cleaned) for item in shown]
+        return _CandidatePool(self, parsed).top(limit)
 
     def joined_parts(self, tokens: Sequence[Token]) -> tuple[Token, ...]:
         """Join two words that are one hyphenated name part written with a space ("Kassym Jomart").
@@ -512,13 +450,12 @@ class Matcher:
         if not parsed.full_tokens:
             return Resolution(raw, None, None, 0.0, "empty", reason="empty")
         rule = self.rule
-        # The decision needs the best two; more are worked out only when they will be shown,
-        # which is likely when some part of the name was found by no tier above fuzzy.
-        likely_shown = explanation is not None or not all(_strong(self.lookup(t.text)) for t in parsed.full_tokens)
-        limit = max(rule.max_candidates, 2) if likely_shown else 2
-        candidates = self.candidates(parsed, limit=limit)
+        # The decision needs the best two; more are worked out only when they will be shown.
+        limit = max(rule.max_candidates, 2) if explanation is not None else 2
+        pool = _CandidatePool(self, parsed)
+        candidates = pool.top(limit)
         if limit < rule.max_candidates and len(candidates) == limit and not self._decides(candidates, parsed):
-            candidates = self.candidates(parsed, limit=rule.max_candidates)
+            candidates = pool.top(rule.max_candidates)
         shown = tuple(candidates[: rule.max_candidates])
         if explanation is not None:
             for candidate in candidates[: rule.max_candidates]:
@@ -539,6 +476,99 @@ class Matcher:
             explanation.add("decision", _describe_decision(resolution, rule, len(parsed.full_tokens) == 1))
             explanation.resolution = resolution
         return resolution
+
+
+class _CandidatePool:
+    """The entities one parsed name may be, persons scored lazily best bound first, so that
+    asking for more candidates after the best two did not decide continues the work."""
+
+    def __init__(self, matcher: Matcher, parsed: ParsedName):
+        self.matcher = matcher
+        self.query = parsed.cleaned
+        index = matcher.index
+        self.full = full = matcher.joined_parts(parsed.full_tokens)
+        self.token_matches = token_matches = [matcher.lookup(token.text) for token in full]
+        place_query = " ".join(parsed.place_words)
+        # A name of several words is looked up whole for places too, but not fuzzily:
+        # "Nazar Averchenko" run together would otherwise be a fuzzy search per person.
+        place_text = place_query.replace(" ", "")
+        place_matches = matcher.lookup(place_text, fuzzy=len(parsed.place_words) == 1) if place_query else {}
+
+        self.scored: list[tuple] = []
+        places: dict[int, None] = {}
+        postings = index.postings
+        for part in place_matches:
+            for posting in postings[part]:
+                if posting & 7 == WHOLE:
+                    places[posting >> 12] = None
+        for entity in places:
+            if index.entity_types[entity] != "person":
+                result = matcher._score_whole(entity, place_matches, place_query)
+                if result is not None:
+                    self.scored.append(result)
+
+        people: set[int] = set()
+        for matches in token_matches:
+            for part in matches:
+                people |= matcher._entities_of(part, anchors_only=True)
+        self.initials = initials = [token for token in parsed.tokens if token.initial]
+        self.initial_letters = [matcher._initial_letters(token.text) for token in initials]
+        # How many query parts reach each entity, and the best part score among them: enough
+        # for a bound on its whole-name score (see _score_bound) before any scoring.
+        hits: dict[int, int] = {}
+        best_part: dict[int, float] = {}
+        for matches in token_matches:
+            reached: dict[int, float] = {}
+            for part, match in matches.items():
+                score = match.score
+                for entity in people & matcher._entities_of(part):  # the small set drives the intersection
+                    if reached.get(entity, -1.0) < score:
+                        reached[entity] = score
+            for entity, score in reached.items():
+                hits[entity] = hits.get(entity, 0) + 1
+                if best_part.get(entity, -1.0) < score:
+                    best_part[entity] = score
+        # An entity that fits fewer query parts than another cannot win, so only the
+        # best-fitting ones are scored in full (enough of them to show as candidates),
+        # best bound first. Entity numbers follow ID order (the lexicon sorts IDs), so
+        # they break ties as IDs would.
+        factors = [_score_bound(1.0, count, len(full), len(initials)) for count in range(len(full) + 1)]
+        if initials:
+            self.ranked = sorted((-count, -factors[count], entity) for entity, count in hits.items())
+        else:
+            self.ranked = sorted((-count, -best_part[entity] * factors[count], entity) for entity, count in hits.items())
+        self.top_hits = self.ranked[0][0] if self.ranked else 0
+        self.next_rank = 0
+        self.person_scores: list[float] = []
+        self.shown: dict[int, Candidate] = {}
+
+    def _score_people(self, wanted: int) -> None:
+        matcher, ranked, scores = self.matcher, self.ranked, self.person_scores
+        while self.next_rank < len(ranked):
+            negative_hits, negative_bound, entity = ranked[self.next_rank]
+            # An entity whose bound does not beat the last shown score changes no decision:
+            # at best it ties, and a tie at the top gives no ID whichever of the two is shown.
+            if len(scores) >= wanted and (negative_hits > self.top_hits or -negative_bound <= sorted(scores, reverse=True)[wanted - 1]):
+                return
+            self.next_rank += 1
+            options = matcher._options(entity, self.token_matches)
+            result = matcher._score_person(entity, self.initials, self.initial_letters, self.full, options)
+            if result is not None:
+                self.scored.append(result)
+                scores.append(result[0])
+
+    def top(self, limit: int | None) -> list[Candidate]:
+        """The best ``limit`` candidates (all of them for None)."""
+        self._score_people(limit if limit is not None else len(self.ranked))
+        self.scored.sort(key=lambda item: (-item[0], item[1]))
+        shown = self.scored if limit is None else self.scored[:limit]
+        candidates = []
+        for item in shown:
+            candidate = self.shown.get(item[1])
+            if candidate is None:
+                candidate = self.shown[item[1]] = self.matcher._candidate(*item, query=self.query)
+            candidates.append(candidate)
+        return candidates
 
 
 def _describe_decision(resolution: Resolution, rule: DecisionRule, single: bool) -> str:
@@ -586,22 +616,29 @@ def _strong(matches: dict[int, PartMatch]) -> bool:
     return any(match.tier != "fuzzy" for match in matches.values())
 
 
-def _upper_bound(options: list[list[tuple]], initials: int) -> float:
-    """A score no assignment of the query parts to this entity's slots can beat.
+# Slot weights from the heaviest down: the most that k query parts on distinct slots can weigh.
+_HEAVIEST_FIRST = sorted((SLOT_WEIGHTS[slot] for slot in (SURNAME, GIVEN, PATRONYMIC, OTHER)), reverse=True)
 
-    Each part's score is at most 1, so a whole-name score is 1 − penalties / total weight;
-    parts that fit no slot must pay their penalty. Without initials it is also at most the
-    best part score (a weighted mean of part scores, less penalties).
+
+def _score_bound(best_part: float, hits: int, parts: int, initials: int) -> float:
+    """A whole-name score no assignment of the query parts to an entity's slots can beat.
+
+    ``hits`` query parts (of ``parts``) reach the entity, the best of them with score
+    ``best_part``. A score is Σ weight·part score / (Σ weight + penalties): at most ``a``
+    parts fill distinct slots (a ≤ hits, a ≤ 4), each scores at most ``best_part``, the
+    others pay the unmatched penalty, and this only grows with ``a``. Initials score 1,
+    so with initials the part scores are bounded by 1 instead.
+
+    >>> _score_bound(1.0, 2, 2, 0), round(_score_bound(1.0, 1, 2, 0), 4), round(_score_bound(0.7, 1, 2, 0), 4)
+    (1.0, 0.6667, 0.4667)
     """
-    covered = [token_options for token_options in options if token_options]
-    if not covered:
-        return 0.0
-    best_part = max(choice[1] for token_options in covered for choice in token_options)
-    weight = sum(max(SLOT_WEIGHTS[choice[0]] for choice in token_options) for token_options in covered)
-    weight += INITIAL_WEIGHT * initials
-    penalty = UNMATCHED_PART_PENALTY * (len(options) - len(covered))
-    by_penalty = weight / (weight + penalty)
-    return min(by_penalty, best_part) if not initials else by_penalty
+    assigned = min(hits, len(_HEAVIEST_FIRST))
+    weight = sum(_HEAVIEST_FIRST[:assigned])
+    penalty = UNMATCHED_PART_PENALTY * (parts - assigned)
+    if initials:
+        weight += INITIAL_WEIGHT * initials
+        return weight / (weight + penalty)
+    return best_part * weight / (weight + penalty)
 
 
 @lru_cache(maxsize=65536)
