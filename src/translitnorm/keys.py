@@ -119,7 +119,7 @@ def until_stable(step: Callable[[str], str], text: str, limit: int = 8) -> str:
 
 def _reduce(form: str) -> str:
     keyed = _RULE_PATTERN.sub(lambda m: _RULE_MAP[m.group(0)], form)
-    if not all(ch in _KEY_ALPHABET for ch in keyed):
+    if not _KEY_ALPHABET.issuperset(keyed):
         keyed = "".join(ch if ch in _KEY_ALPHABET else _ascii_key(ch) for ch in keyed)
     return _DOUBLED.sub(r"\1", keyed)
 

@@ -19,7 +19,9 @@ minimum score and leads the runner-up by the margin.
 
 from __future__ import annotations
 
+import itertools
 import math
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Sequence
@@ -162,6 +164,8 @@ class Matcher:
         self._part_entities: dict[int, frozenset[int]] = {}
         self._part_anchors: dict[int, frozenset[int]] = {}
         self._scheme_choice: dict[tuple[int, frozenset[str]], str] = {}  # few distinct scheme sets and hints
+        # A lexicon of persons only has no whole names to look a query up as (places, organisations…).
+        self.has_whole_names = any(entity_type != "person" for entity_type in index.entity_types)
         self._by_entity: list[tuple[tuple[int, int, int], ...]] | None = None
         known = {scheme.id: scheme.target for scheme in schemes()}
         self._scheme_targets = [known.get(scheme_id, "") for scheme_id in index.scheme_ids]
@@ -334,15 +338,21 @@ class Matcher:
         return letter, latin
 
     def _score_person(self, entity: int, initials: Sequence[Token], initial_letters: list[tuple[str, str]],
-                      full: Sequence[Token], options: list[list[tuple]]) -> tuple | None:
+                      options: list[list[tuple]]) -> tuple | None:
+        """(score, entity, chosen option per query part or None, slot per initial or None), or None
+        when no assignment gives the entity's surname; described only if shown (``_person_candidate``)."""
         initial_options = self._initial_options(entity, initial_letters) if initial_letters else ()
         signature = tuple(tuple((choice[0], choice[1]) for choice in token_options) for token_options in options)
         best = _best_assignment(signature, initial_options)
         if best is None:
             return None
         total, positions, initial_slots = best
-        token_slots = [None if position is None else token_options[position]
-                       for position, token_options in zip(positions, options)]
+        token_slots = tuple(None if position is None else token_options[position]
+                            for position, token_options in zip(positions, options))
+        return (total, entity, token_slots, initial_slots)
+
+    def _person_candidate(self, total: float, entity: int, token_slots: tuple, initial_slots: tuple,
+                          full: Sequence[Token], initials: Sequence[Token], query: str) -> Candidate:
         surname_choice = next(choice for choice in token_slots if choice and choice[0] == SURNAME)
         chosen = [choice for choice in token_slots if choice]
         weakest = max((choice[2] for choice in chosen), key=TIER_ORDER.index)
@@ -353,7 +363,7 @@ class Matcher:
         described += tuple((token.text + ".", SLOT_NAMES[slot] + " initial" if slot is not None else "unmatched initial",
                             "initial", 1.0 if slot is not None else 0.0, "", -1, "") for token, slot in zip(initials, initial_slots))
         masks = tuple(choice[5].schemes for choice in chosen)
-        return (total, entity, weakest, surname_choice[4], surname_choice[5], masks, described)
+        return self._candidate(total, entity, weakest, surname_choice[4], surname_choice[5], masks, described, query)
 
     def _initial_options(self, entity: int, initial_letters: list[tuple[str, str]]) -> tuple[tuple[int, ...], ...]:
         """For each initial of the query, the entity's slots (given name, patronymic) it can stand for."""
@@ -373,7 +383,8 @@ class Matcher:
             fitting.append(tuple(fits))
         return tuple(fitting)
 
-    def _score_whole(self, entity: int, place_matches: dict[int, PartMatch], query: str) -> tuple | None:
+    def _score_whole(self, entity: int, place_matches: dict[int, PartMatch]) -> tuple | None:
+        """(score, entity, (match, name number, part)) of the entity's best-matched whole name, or None."""
         best = None
         for part, name, slot in self._parts_of(entity):
             if slot != WHOLE:
@@ -383,9 +394,12 @@ class Matcher:
                 best = (match, name, part)
         if best is None:
             return None
+        return (best[0].score, entity, best)
+
+    def _whole_candidate(self, entity: int, best: tuple, place_query: str, query: str) -> Candidate:
         match, name, part = best
-        described = ((query, "whole name", match.tier, round(match.score, 4), match.note, part, match.form),)
-        return (match.score, entity, match.tier, name, match, (match.schemes,), described)
+        described = ((place_query, "whole name", match.tier, round(match.score, 4), match.note, part, match.form),)
+        return self._candidate(match.score, entity, match.tier, name, match, (match.schemes,), described, query)
 
     def _explaining_scheme(self, masks: Sequence[int], query: str) -> str | None:
         """The scheme that produced every matched part (or the most of them), preferring the query's language."""
@@ -488,11 +502,12 @@ class _CandidatePool:
         index = matcher.index
         self.full = full = matcher.joined_parts(parsed.full_tokens)
         self.token_matches = token_matches = [matcher.lookup(token.text) for token in full]
-        place_query = " ".join(parsed.place_words)
+        self.place_query = place_query = " ".join(parsed.place_words)
         # A name of several words is looked up whole for places too, but not fuzzily:
         # "Nazar Averchenko" run together would otherwise be a fuzzy search per person.
         place_text = place_query.replace(" ", "")
-        place_matches = matcher.lookup(place_text, fuzzy=len(parsed.place_words) == 1) if place_query else {}
+        place_matches = (matcher.lookup(place_text, fuzzy=len(parsed.place_words) == 1)
+                         if place_query and matcher.has_whole_names else {})
 
         self.scored: list[tuple] = []
         places: dict[int, None] = {}
@@ -503,70 +518,100 @@ class _CandidatePool:
                     places[posting >> 12] = None
         for entity in places:
             if index.entity_types[entity] != "person":
-                result = matcher._score_whole(entity, place_matches, place_query)
+                result = matcher._score_whole(entity, place_matches)
                 if result is not None:
                     self.scored.append(result)
 
+        entities_of = matcher._entities_of
         people: set[int] = set()
         for matches in token_matches:
             for part in matches:
-                people |= matcher._entities_of(part, anchors_only=True)
+                people |= entities_of(part, anchors_only=True)
         self.initials = initials = [token for token in parsed.tokens if token.initial]
         self.initial_letters = [matcher._initial_letters(token.text) for token in initials]
-        # How many query parts reach each entity, and the best part score among them: enough
-        # for a bound on its whole-name score (see _score_bound) before any scoring.
-        hits: dict[int, int] = {}
-        best_part: dict[int, float] = {}
+        # How many query parts reach each entity (an entity that fits fewer query parts than
+        # another cannot win), and which entities each part score reaches: with the two, the
+        # entities are taken best bound first (see _score_bound) without scoring them all.
+        hit_counts: Counter[int] = Counter()
+        reached_at: dict[float, set[int]] = {}
         for matches in token_matches:
-            reached: dict[int, float] = {}
+            reached: set[int] = set()
             for part, match in matches.items():
-                score = match.score
-                for entity in people & matcher._entities_of(part):  # the small set drives the intersection
-                    if reached.get(entity, -1.0) < score:
-                        reached[entity] = score
-            for entity, score in reached.items():
-                hits[entity] = hits.get(entity, 0) + 1
-                if best_part.get(entity, -1.0) < score:
-                    best_part[entity] = score
-        # An entity that fits fewer query parts than another cannot win, so only the
-        # best-fitting ones are scored in full (enough of them to show as candidates),
-        # best bound first. Entity numbers follow ID order (the lexicon sorts IDs), so
-        # they break ties as IDs would.
-        factors = [_score_bound(1.0, count, len(full), len(initials)) for count in range(len(full) + 1)]
-        if initials:
-            self.ranked = sorted((-count, -factors[count], entity) for entity, count in hits.items())
-        else:
-            self.ranked = sorted((-count, -best_part[entity] * factors[count], entity) for entity, count in hits.items())
-        self.top_hits = self.ranked[0][0] if self.ranked else 0
-        self.next_rank = 0
+                found = people & entities_of(part)  # the small set drives the intersection
+                if found:
+                    reached |= found
+                    level = reached_at.get(match.score)
+                    if level is None:
+                        reached_at[match.score] = set(found)
+                    else:
+                        level |= found
+            hit_counts.update(reached)
+        groups: dict[int, list[int]] = {}
+        for entity, count in hit_counts.items():
+            groups.setdefault(count, []).append(entity)
+        self.groups = sorted(groups.items(), reverse=True)  # most query parts first
+        self.levels = sorted(reached_at.items(), reverse=True)  # best part score first
+        self.factors = [_score_bound(1.0, count, len(full), len(initials)) for count in range(len(full) + 1)]
+        self.next_group = 0
+        self.queue: list[tuple[float, int]] = []  # (bound, entity) of the group being scored, best first
         self.person_scores: list[float] = []
         self.shown: dict[int, Candidate] = {}
 
+    def _group_in_bound_order(self, count: int, members: list[int]) -> list[tuple[float, int]]:
+        """The members of one hit-count group as (bound, entity), best bound first, ties by entity (ID order)."""
+        if len(members) == 1 or self.initials:  # with initials the bound does not depend on part scores
+            return [(self.factors[count], entity) for entity in sorted(members)]
+        remaining = set(members)
+        ordered = []
+        for score, reached in self.levels:
+            at_level = remaining & reached
+            if at_level:
+                remaining -= at_level
+                bound = score * self.factors[count]
+                ordered.extend((bound, entity) for entity in sorted(at_level))
+                if not remaining:
+                    break
+        return ordered
+
     def _score_people(self, wanted: int) -> None:
-        matcher, ranked, scores = self.matcher, self.ranked, self.person_scores
-        while self.next_rank < len(ranked):
-            negative_hits, negative_bound, entity = ranked[self.next_rank]
+        matcher, scores = self.matcher, self.person_scores
+        while True:
+            if not self.queue:
+                # Entities of a group reached by fewer query parts are scored only while fewer
+                # than the wanted candidates are known.
+                if self.next_group >= len(self.groups) or (len(scores) >= wanted and self.next_group > 0):
+                    return
+                count, members = self.groups[self.next_group]
+                self.next_group += 1
+                self.queue = self._group_in_bound_order(count, members)
+                self.queue.reverse()  # popped from the end
+            bound, entity = self.queue[-1]
             # An entity whose bound does not beat the last shown score changes no decision:
             # at best it ties, and a tie at the top gives no ID whichever of the two is shown.
-            if len(scores) >= wanted and (negative_hits > self.top_hits or -negative_bound <= sorted(scores, reverse=True)[wanted - 1]):
+            if len(scores) >= wanted and (self.next_group > 1 or bound <= sorted(scores, reverse=True)[wanted - 1]):
                 return
-            self.next_rank += 1
+            self.queue.pop()
             options = matcher._options(entity, self.token_matches)
-            result = matcher._score_person(entity, self.initials, self.initial_letters, self.full, options)
+            result = matcher._score_person(entity, self.initials, self.initial_letters, options)
             if result is not None:
                 self.scored.append(result)
                 scores.append(result[0])
 
+    def _described(self, item: tuple) -> Candidate:
+        if len(item) == 3:
+            return self.matcher._whole_candidate(item[1], item[2], self.place_query, self.query)
+        return self.matcher._person_candidate(*item, self.full, self.initials, self.query)
+
     def top(self, limit: int | None) -> list[Candidate]:
         """The best ``limit`` candidates (all of them for None)."""
-        self._score_people(limit if limit is not None else len(self.ranked))
+        self._score_people(limit if limit is not None else sum(len(members) for _, members in self.groups))
         self.scored.sort(key=lambda item: (-item[0], item[1]))
         shown = self.scored if limit is None else self.scored[:limit]
         candidates = []
         for item in shown:
             candidate = self.shown.get(item[1])
             if candidate is None:
-                candidate = self.shown[item[1]] = self.matcher._candidate(*item, query=self.query)
+                candidate = self.shown[item[1]] = self._described(item)
             candidates.append(candidate)
         return candidates
 
@@ -649,60 +694,58 @@ def _best_assignment(options: tuple[tuple[tuple[int, float], ...], ...],
     ``options[i]`` lists (slot, score) that query part i can fill; ``initial_options[j]``
     the slots initial j can stand for. Returns (score, chosen option position per part
     or None, slot per initial or None), or None when no assignment gives a surname.
+    Of equal scores the first found wins, parts left unassigned before assigned ones.
     Many entities share a signature (everyone called Иванов), hence the cache.
+
+    >>> _best_assignment((((SURNAME, 1.0),), ((GIVEN, 0.88), (SURNAME, 0.5))), ())
+    (0.96, (0, 0), ())
     """
     best = None
-    for positions, initial_slots in _assignments(options, initial_options):
-        if not any(position is not None and options[i][position][0] == SURNAME for i, position in enumerate(positions)):
-            continue
+    # Names have few parts and each part few options: trying every combination is cheap.
+    for positions in itertools.product(*(range(-1, len(token_options)) for token_options in options)):
+        used: set[int] = set()
         numerator = denominator = 0.0
-        for i, position in enumerate(positions):
-            if position is None:
+        for token_options, position in zip(options, positions):
+            if position < 0:
                 denominator += UNMATCHED_PART_PENALTY
-            else:
-                slot, score = options[i][position]
-                numerator += SLOT_WEIGHTS[slot] * score
-                denominator += SLOT_WEIGHTS[slot]
-        for slot in initial_slots:
-            if slot is None:
-                denominator += UNMATCHED_INITIAL_PENALTY
-            else:
-                numerator += INITIAL_WEIGHT
-                denominator += INITIAL_WEIGHT
-        total = numerator / denominator if denominator else 0.0
-        if best is None or total > best[0]:
-            best = (total, tuple(positions), tuple(initial_slots))
+                continue
+            slot, score = token_options[position]
+            if slot in used:
+                break
+            used.add(slot)
+            numerator += SLOT_WEIGHTS[slot] * score
+            denominator += SLOT_WEIGHTS[slot]
+        else:
+            if SURNAME not in used:
+                continue
+            for initial_slots in _initial_assignments(initial_options, used):
+                matched = sum(slot is not None for slot in initial_slots)
+                total_numerator = numerator + INITIAL_WEIGHT * matched
+                total_denominator = (denominator + INITIAL_WEIGHT * matched
+                                     + UNMATCHED_INITIAL_PENALTY * (len(initial_slots) - matched))
+                total = total_numerator / total_denominator if total_denominator else 0.0
+                if best is None or total > best[0]:
+                    best = (total, tuple(None if p < 0 else p for p in positions), initial_slots)
     return best
 
 
-def _assignments(options, initial_options):
-    """Every way to give query parts distinct slots (or none), initials only given name then patronymic."""
-
-    def tokens(position: int, used: frozenset):
-        if position == len(options):
-            yield [], used
-            return
-        for rest, rest_used in tokens(position + 1, used):
-            yield [None] + rest, rest_used
-        for choice_position, (slot, _) in enumerate(options[position]):
-            if slot not in used:
-                for rest, rest_used in tokens(position + 1, used | {slot}):
-                    yield [choice_position] + rest, rest_used
-
-    def initial_slots(position: int, used: frozenset, after: int):
-        # Initials fill the given name, then the patronymic, in writing order
-        # ("В.В. Путин"): one initial next to a full surname is the given name.
-        if position == len(initial_options):
-            yield []
-            return
-        for rest in initial_slots(position + 1, used, after):
-            yield [None] + rest
-        for slot in initial_options[position]:
-            first_free = GIVEN if GIVEN not in used else PATRONYMIC
-            if slot not in used and slot > after and slot == first_free:
-                for rest in initial_slots(position + 1, used | {slot}, slot):
-                    yield [slot] + rest
-
-    for positions, used in tokens(0, frozenset()):
-        for slots in initial_slots(0, used, -1):
-            yield positions, slots
+def _initial_assignments(initial_options: tuple[tuple[int, ...], ...], used: set[int]):
+    """Every way to give the initials slots, earlier initials matched first. Initials fill the
+    given name, then the patronymic, in writing order ("В.В. Путин"): one initial next to a full
+    surname is the given name."""
+    for picks in itertools.product((True, False), repeat=len(initial_options)):
+        taken = set(used)
+        after = -1
+        slots: list[int | None] = []
+        for allowed, pick in zip(initial_options, picks):
+            if not pick:
+                slots.append(None)
+                continue
+            slot = GIVEN if GIVEN not in taken else PATRONYMIC
+            if slot in taken or slot <= after or slot not in allowed:
+                break
+            taken.add(slot)
+            after = slot
+            slots.append(slot)
+        else:
+            yield tuple(slots)

@@ -34,7 +34,8 @@ def _word_list(name: str) -> frozenset[str]:
 
 TITLES = _word_list("titles.txt")
 GENERIC_PLACE_WORDS = _word_list("generic_words.txt")
-_MULTIWORD_TITLES = sorted((t for t in TITLES if " " in t), key=len, reverse=True)
+_MULTIWORD_TITLES = [(title, re.compile(rf"(?:^|(?<=\s)){re.escape(title)}\.?(?=\s|,|$)"))
+                     for title in sorted((t for t in TITLES if " " in t), key=len, reverse=True)]
 
 
 def without_generic_words(name: str) -> str:
@@ -144,10 +145,10 @@ def parse_name(raw: str) -> ParsedName:
     cleaned = clean_text(raw)
     dropped: list[str] = []
     lowered = cleaned.casefold()
-    for title in _MULTIWORD_TITLES:
-        pattern = re.compile(rf"(?:^|(?<=\s)){re.escape(title)}\.?(?=\s|,|$)")
-        if pattern.search(lowered):
-            start = pattern.search(lowered).start()
+    for title, pattern in _MULTIWORD_TITLES:
+        found = pattern.search(lowered) if title in lowered else None
+        if found:
+            start = found.start()
             dropped.append(cleaned[start:start + len(title)])
             cleaned = (cleaned[:start] + cleaned[start + len(title):]).strip()
             lowered = cleaned.casefold()
