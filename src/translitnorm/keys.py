@@ -58,6 +58,13 @@ KEY_RULES: tuple[tuple[str, str], ...] = (
 )
 _RULE_MAP = dict(KEY_RULES)
 _RULE_PATTERN = re.compile("|".join(re.escape(s) for s, _ in sorted(KEY_RULES, key=lambda r: -len(r[0]))))
+# The same rules in two steps, which is faster: the spellings of two or more letters by one
+# regex pass (tried longest first at each position), then the single letters by one
+# str.translate. Equivalent because no rule's output is a letter that a one-letter rule
+# rewrites (checked below, at import).
+_LONG_RULE_PATTERN = re.compile("|".join(re.escape(s) for s, _ in sorted(KEY_RULES, key=lambda r: -len(r[0])) if len(s) > 1))
+_SINGLE_LETTER_RULES = str.maketrans({s: k for s, k in KEY_RULES if len(s) == 1})
+assert not any(ch in _SINGLE_LETTER_RULES for _, key in KEY_RULES for ch in map(ord, key)), "a rule's output is rewritten again"
 _KEY_ALPHABET = frozenset("abcdefgiklmnoprstuvz0123456789чшжх")
 _DOUBLED = re.compile(r"(.)\1+")
 
@@ -118,10 +125,14 @@ def until_stable(step: Callable[[str], str], text: str, limit: int = 8) -> str:
 
 
 def _reduce(form: str) -> str:
-    keyed = _RULE_PATTERN.sub(lambda m: _RULE_MAP[m.group(0)], form)
+    keyed = _LONG_RULE_PATTERN.sub(_long_rule, form).translate(_SINGLE_LETTER_RULES)
     if not _KEY_ALPHABET.issuperset(keyed):
         keyed = "".join(ch if ch in _KEY_ALPHABET else _ascii_key(ch) for ch in keyed)
     return _DOUBLED.sub(r"\1", keyed)
+
+
+def _long_rule(match: re.Match) -> str:
+    return _RULE_MAP[match.group(0)]
 
 
 def _ascii_key(ch: str) -> str:

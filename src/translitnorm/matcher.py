@@ -24,7 +24,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 from rapidfuzz import fuzz, process
 
@@ -128,8 +128,9 @@ class DecisionRule:
 _SCHEME_MASK = (1 << SCHEME_BITS) - 1
 
 
-@dataclass(frozen=True)
-class PartMatch:
+class PartMatch(NamedTuple):
+    """How one query part was found to be one name part of the index (a tuple: made in bulk)."""
+
     tier: str
     score: float
     schemes: int  # bit set over the index's scheme_ids
@@ -353,17 +354,21 @@ class Matcher:
 
     def _person_candidate(self, total: float, entity: int, token_slots: tuple, initial_slots: tuple,
                           full: Sequence[Token], initials: Sequence[Token], query: str) -> Candidate:
-        surname_choice = next(choice for choice in token_slots if choice and choice[0] == SURNAME)
         chosen = [choice for choice in token_slots if choice]
+        surname_choice = next(choice for choice in chosen if choice[0] == SURNAME)
         weakest = max((choice[2] for choice in chosen), key=TIER_ORDER.index)
-        described = tuple((token.text, SLOT_NAMES[choice[0]] if choice else "unmatched", choice[2] if choice else "-",
-                           round(choice[1], 4) if choice else 0.0, choice[5].note if choice else "",
-                           choice[3] if choice else -1, choice[5].form if choice else "")
-                          for token, choice in zip(full, token_slots))
-        described += tuple((token.text + ".", SLOT_NAMES[slot] + " initial" if slot is not None else "unmatched initial",
-                            "initial", 1.0 if slot is not None else 0.0, "", -1, "") for token, slot in zip(initials, initial_slots))
-        masks = tuple(choice[5].schemes for choice in chosen)
-        return self._candidate(total, entity, weakest, surname_choice[4], surname_choice[5], masks, described, query)
+        described = [(token.text, SLOT_NAMES[choice[0]], choice[2], round(choice[1], 4), self._note(choice[5], choice[3]))
+                     if choice else (token.text, "unmatched", "-", 0.0, "")
+                     for token, choice in zip(full, token_slots)]
+        described += [(token.text + ".", SLOT_NAMES[slot] + " initial", "initial", 1.0, "") if slot is not None
+                      else (token.text + ".", "unmatched initial", "initial", 0.0, "")
+                      for token, slot in zip(initials, initial_slots)]
+        masks = [choice[5].schemes for choice in chosen]
+        return self._candidate(total, entity, weakest, surname_choice[4], surname_choice[5], masks, tuple(described), query)
+
+    def _note(self, match: PartMatch, part: int) -> str:
+        """The cross-language correspondences behind a match, worked out now if they were left for later."""
+        return self.index.cross_language_note(part, match.form) if match.note is _LATER else match.note
 
     def _initial_options(self, entity: int, initial_letters: list[tuple[str, str]]) -> tuple[tuple[int, ...], ...]:
         """For each initial of the query, the entity's slots (given name, patronymic) it can stand for."""
@@ -398,7 +403,7 @@ class Matcher:
 
     def _whole_candidate(self, entity: int, best: tuple, place_query: str, query: str) -> Candidate:
         match, name, part = best
-        described = ((place_query, "whole name", match.tier, round(match.score, 4), match.note, part, match.form),)
+        described = ((place_query, "whole name", match.tier, round(match.score, 4), self._note(match, part)),)
         return self._candidate(match.score, entity, match.tier, name, match, (match.schemes,), described, query)
 
     def _explaining_scheme(self, masks: Sequence[int], query: str) -> str | None:
@@ -424,8 +429,6 @@ class Matcher:
     def _candidate(self, score: float, entity: int, tier: str, name: int, match: PartMatch,
                    masks: Sequence[int], parts: tuple, query: str) -> Candidate:
         index = self.index
-        parts = tuple(described[:4] + (index.cross_language_note(described[5], described[6]) if described[4] is _LATER else described[4],)
-                      for described in parts)
         lang, text, role = index.entity_names[entity][name]
         return Candidate(
             id=index.entity_ids[entity], canonical=index.canonicals[entity], score=round(score, 6), method=tier,
@@ -546,10 +549,8 @@ class _CandidatePool:
                     else:
                         level |= found
             hit_counts.update(reached)
-        groups: dict[int, list[int]] = {}
-        for entity, count in hit_counts.items():
-            groups.setdefault(count, []).append(entity)
-        self.groups = sorted(groups.items(), reverse=True)  # most query parts first
+        self.hit_counts = hit_counts
+        self.counts = sorted(set(hit_counts.values()), reverse=True)  # groups of entities, most query parts first
         self.levels = sorted(reached_at.items(), reverse=True)  # best part score first
         self.factors = [_score_bound(1.0, count, len(full), len(initials)) for count in range(len(full) + 1)]
         self.next_group = 0
@@ -579,9 +580,10 @@ class _CandidatePool:
             if not self.queue:
                 # Entities of a group reached by fewer query parts are scored only while fewer
                 # than the wanted candidates are known.
-                if self.next_group >= len(self.groups) or (len(scores) >= wanted and self.next_group > 0):
+                if self.next_group >= len(self.counts) or (len(scores) >= wanted and self.next_group > 0):
                     return
-                count, members = self.groups[self.next_group]
+                count = self.counts[self.next_group]
+                members = [entity for entity, hits in self.hit_counts.items() if hits == count]
                 self.next_group += 1
                 self.queue = self._group_in_bound_order(count, members)
                 self.queue.reverse()  # popped from the end
@@ -604,7 +606,7 @@ class _CandidatePool:
 
     def top(self, limit: int | None) -> list[Candidate]:
         """The best ``limit`` candidates (all of them for None)."""
-        self._score_people(limit if limit is not None else sum(len(members) for _, members in self.groups))
+        self._score_people(limit if limit is not None else len(self.hit_counts))
         self.scored.sort(key=lambda item: (-item[0], item[1]))
         shown = self.scored if limit is None else self.scored[:limit]
         candidates = []
@@ -647,7 +649,7 @@ def language_hints(text: str) -> frozenset[str]:
     (['de'], ['hu', 'pl'])
     """
     lowered = text.casefold()
-    return frozenset(lang for mark, lang in _HINTS if mark in lowered)
+    return frozenset([lang for mark, lang in _HINTS if mark in lowered])
 
 
 def _romanised(match: PartMatch) -> bool:
