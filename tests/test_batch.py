@@ -8,6 +8,7 @@ import random
 import subprocess
 import sys
 import textwrap
+import time
 import tracemalloc
 from concurrent.futures import ThreadPoolExecutor
 
@@ -163,6 +164,25 @@ def test_several_processes_give_the_serial_results_and_report_progress(shipped, 
     distinct = len(set(names))
     assert seen[-1] == (distinct, distinct) and len(seen) >= 8  # several tasks for each of the 2 workers
     assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+
+
+def test_this_process_and_the_workers_share_the_chunks(shipped, monkeypatch):
+    monkeypatch.setattr(batch, "PARALLEL_MIN_NAMES", 0)
+    monkeypatch.setattr(batch, "CHUNK_SIZE", 10)
+    names = REAL_NAMES + [f"{name} Jr" for name in REAL_NAMES]
+    here = []
+    resolve_here = batch._resolve_here
+
+    def slow_here(normaliser, chunk):  # slow enough that the worker starts and takes its share
+        here.append(len(chunk))
+        time.sleep(0.4)
+        return resolve_here(normaliser, chunk)
+
+    monkeypatch.setattr(batch, "_resolve_here", slow_here)
+    parallel = shipped.resolve_many(names, jobs=2)
+    monkeypatch.setattr(batch, "_resolve_here", resolve_here)
+    assert parallel == shipped.resolve_many(names, jobs=1)
+    assert 0 < sum(here) < len(set(names))  # both this process and the worker resolved some
 
 
 def test_small_batches_stay_in_process_whatever_jobs_says(shipped, monkeypatch):

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import operator
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -126,6 +127,7 @@ class DecisionRule:
 
 
 _SCHEME_MASK = (1 << SCHEME_BITS) - 1
+_ANCHOR_SLOTS = frozenset((SURNAME, OTHER))
 
 
 class PartMatch(NamedTuple):
@@ -311,9 +313,9 @@ class Matcher:
         if entities is None:
             postings = self.index.postings[part]
             if anchors_only:
-                entities = frozenset(posting >> 12 for posting in postings if posting & 7 in (SURNAME, OTHER))
+                entities = frozenset([posting >> 12 for posting in postings if posting & 7 in _ANCHOR_SLOTS])
             else:
-                entities = frozenset(posting >> 12 for posting in postings)
+                entities = frozenset(map(operator.rshift, postings, itertools.repeat(12, len(postings))))
             cache[part] = entities
         return entities
 
