@@ -202,7 +202,8 @@ def test_a_script_without_main_guard_fails_fast_with_the_fix(tmp_path):
         from translitnorm import Normaliser, batch
         batch.PARALLEL_MIN_NAMES = 0
         norm = Normaliser.from_lexicons([{str(ROOT / 'lexicons')!r}], cache_dir={str(tmp_path)!r})
-        norm.resolve_many(["Bakiev", "Bakijew", "Tschechow"], jobs=2)
+        # Long names: a chunk of them is more than a pipe holds, which must not hang the exit either.
+        norm.resolve_many(["Bakiev", "Bakijew", "Tschechow"] + ["Bakiev" + "a" * 200 + str(n) for n in range(4000)], jobs=2)
     """))
     run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120,
                          env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"})

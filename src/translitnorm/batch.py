@@ -233,19 +233,20 @@ def _resolve_distinct(normaliser: "Normaliser", distinct: list[str | None], *, j
         # script lacks its main guard.  Fail here, before a pool that could never start hangs the run.
         raise RuntimeError(_MAIN_GUARD_HELP)
     size = max(1, min(CHUNK_SIZE, math.ceil(total / (4 * jobs))))  # several tasks per process, none idle
-    chunks = [distinct[start:start + size] for start in range(0, total, size)]
+    chunks = [(start, min(start + size, total)) for start in range(0, total, size)]
     chunk_results: list[list[Resolution] | None] = [None] * len(chunks)
     resolved = 0
-    # The normaliser goes to the workers through a file, not the pipe that starts them: a worker
-    # that dies while starting could leave a large write to that pipe blocked for ever.
+    # The normaliser and the names go to the workers through a file, and a task is only the bounds
+    # of a chunk: a worker that dies while starting would otherwise leave a large write to its
+    # pipe blocked for ever, and the program hanging when it exits.
     descriptor, shipped = tempfile.mkstemp(prefix="translitnorm-normaliser-", suffix=".pickle")
     try:
         with os.fdopen(descriptor, "wb") as handle:
-            pickle.dump(normaliser, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((normaliser, distinct), handle, protocol=pickle.HIGHEST_PROTOCOL)
         pool = ProcessPoolExecutor(max_workers=jobs - 1, mp_context=multiprocessing.get_context("spawn"),
                                    initializer=_start_worker, initargs=(shipped,))
         try:
-            futures = [pool.submit(_resolve_chunk, chunk) for chunk in chunks]
+            futures = [pool.submit(_resolve_chunk, start, stop) for start, stop in chunks]
             # This process is one of the ``jobs``: it resolves chunks from the back of the queue
             # while the workers start and then take chunks from the front. One copy of the index
             # fewer in memory, and no core idle while the workers load theirs.
@@ -253,14 +254,16 @@ def _resolve_distinct(normaliser: "Normaliser", distinct: list[str | None], *, j
                 for position in reversed(range(len(chunks))):
                     if not futures[position].cancel():
                         break  # the workers have reached it: the rest is theirs
-                    chunk_results[position] = _resolve_here(normaliser, chunks[position])
-                    resolved += len(chunks[position])
+                    start, stop = chunks[position]
+                    chunk_results[position] = _resolve_here(normaliser, distinct[start:stop])
+                    resolved += stop - start
                     if progress is not None:
                         progress(resolved, total)
             for position, future in enumerate(futures):
                 if chunk_results[position] is None:
                     chunk_results[position] = future.result()
-                    resolved += len(chunks[position])
+                    start, stop = chunks[position]
+                    resolved += stop - start
                     if progress is not None:
                         progress(resolved, total)
         except BrokenProcessPool as exc:
@@ -317,19 +320,20 @@ _MAIN_GUARD_HELP = ("Resolving in several processes needs a script's code under 
                     "(each worker process imports the script again); or pass jobs=1.")
 
 _worker_normaliser: "Normaliser | None" = None
+_worker_names: list[str | None] = []
 
 
 def _start_worker(path: str) -> None:
-    global _worker_normaliser
+    global _worker_normaliser, _worker_names
     gc.disable()  # unpickling millions of small objects would trigger the collector thousands of times
     try:
         with open(path, "rb") as handle:
-            _worker_normaliser = pickle.load(handle)
+            _worker_normaliser, _worker_names = pickle.load(handle)
     finally:
         gc.enable()
     gc.freeze()  # the worker lives for this one job: its index need never be collected
 
 
-def _resolve_chunk(names: list[str | None]) -> list[Resolution]:
+def _resolve_chunk(start: int, stop: int) -> list[Resolution]:
     assert _worker_normaliser is not None, "worker started without a normaliser"
-    return _resolve_here(_worker_normaliser, names)
+    return _resolve_here(_worker_normaliser, _worker_names[start:stop])
