@@ -419,36 +419,17 @@ class TableReader:
                 and len(set(self.columns)) == len(self.columns) and not self._arrow_refused)
 
     def _arrow_csv_batches(self, progress) -> Iterator[Batch]:
-        """Batches read by pyarrow while it reads the file exactly as the csv module would.
+        """Batches read by pyarrow as far as it reads the file exactly as the csv module would.
 
-        At the first sign that it might not (see :class:`_PlainCsvStream`), or on any error, the
-        careful reader takes over after the rows already handed out, so every problem is reported
-        by the csv module with its line, as on the slow path.
+        Where it might not (see :class:`_PlainCsvStream`), or on any pyarrow error, the careful
+        reader takes over after the rows already handed out, so every problem is reported by the
+        csv module with its line, as on the slow path.
         """
-        done = 0
         with self._binary() as (stream, raw):
-            plain = _PlainCsvStream(stream, self._dialect()["delimiter"])
-            reader = None
-            try:
-                try:
-                    reader = self._arrow_csv_reader(plain)
-                    while True:
-                        record_batch = reader.read_next_batch()
-                        for start in range(0, record_batch.num_rows, self.batch_rows):
-                            part = record_batch.slice(start, self.batch_rows)
-                            self.stats.rows += part.num_rows
-                            done += part.num_rows
-                            yield Batch(self.columns, arrow=part)
-                        if progress:
-                            progress(raw.tell())
-                except StopIteration:
-                    return
-                except Exception:  # noqa: BLE001 - whatever went wrong, the careful reader tells it properly
-                    self._arrow_refused = True
-            finally:
-                plain.close()  # first, so pyarrow's read-ahead stops at the end of the data it has
-                if reader is not None:
-                    reader.close()
+            done, complete = yield from self._arrow_csv_prefix(stream, raw, progress)
+        if complete:
+            return
+        self._arrow_refused = True  # a second pass goes straight to the csv module
         with self._text() as (text, raw):
             rows = itertools.islice(self._csv_rows(text), done, None)
             for chunk in _chunked(rows, self.batch_rows):
@@ -457,11 +438,38 @@ class TableReader:
                 if progress:
                     progress(raw.tell())
 
-    def _arrow_csv_reader(self, stream: "_PlainCsvStream") -> pa_csv.CSVStreamingReader:
-        """pyarrow's streaming reader over ``stream``, every column as text; raise unless its header is ours."""
+    def _arrow_csv_prefix(self, stream: IO[bytes], raw: IO[bytes], progress):
+        """Yield pyarrow's batches of ``stream`` while it reads it as csv does; return (rows yielded, whole file read)."""
+        plain = _PlainCsvStream(stream, self._dialect()["delimiter"])
+        reader, done = None, 0
+        try:
+            reader = self._arrow_csv_reader(plain)
+            while reader is not None:
+                try:
+                    record_batch = reader.read_next_batch()
+                except StopIteration:
+                    return done, plain.stopped_at is None
+                for start in range(0, record_batch.num_rows, self.batch_rows):
+                    part = record_batch.slice(start, self.batch_rows)
+                    self.stats.rows += part.num_rows
+                    done += part.num_rows
+                    yield Batch(self.columns, arrow=part)
+                if progress:
+                    progress(raw.tell())
+        except Exception:  # noqa: BLE001 - a row of the wrong width, broken gzip data, …: csv tells which
+            pass
+        finally:
+            plain.close()  # first, so pyarrow's read-ahead thread finds the end and stops
+            if reader is not None:
+                reader.close()
+        return done, False
+
+    def _arrow_csv_reader(self, stream: "_PlainCsvStream") -> pa_csv.CSVStreamingReader | None:
+        """pyarrow's streaming reader over ``stream``, every column as text; ``None`` if it reads the header
+        differently from the csv module."""
         reader = pa_csv.open_csv(
             stream,
-            read_options=pa_csv.ReadOptions(block_size=ARROW_BLOCK_BYTES, use_threads=True),
+            read_options=pa_csv.ReadOptions(block_size=ARROW_BLOCK_BYTES, use_threads=False),
             parse_options=pa_csv.ParseOptions(
                 delimiter=self._dialect()["delimiter"], quote_char='"', double_quote=True, escape_char=False,
                 newlines_in_values=True,
@@ -473,7 +481,7 @@ class TableReader:
         schema = reader.schema
         if schema.names != self.columns or any(not pa.types.is_string(type_) for type_ in schema.types):
             reader.close()
-            raise _NotPlainCsv("pyarrow read the header differently")
+            return None
         return reader
 
     def _csv_chunks(self, text: IO[str]) -> Iterator[list[list[str]]]:
@@ -543,20 +551,16 @@ class TableReader:
         return f"malformed CSV ({message})"
 
 
-class _NotPlainCsv(Exception):
-    """The text is not one pyarrow is known to read as the csv module does."""
-
-
 class _PlainCsvStream(io.RawIOBase):
-    """A CSV/TSV byte stream for pyarrow that hands on only text both parsers read alike.
+    """A CSV/TSV byte stream for pyarrow that ends where the two parsers might part.
 
     pyarrow's parser is lenient where the csv module (``strict=True``) is not: it reads ``"a"b``
     as ``ab`` and an unterminated quote at the end as a value, and it takes a quote inside an
-    unquoted value as its own. So the bytes are let through only where they are valid UTF-8 and
+    unquoted value as its own. So the bytes are handed on only as far as they are valid UTF-8 and
     every quote belongs to a whole quoted field (``"..."``, with ``""`` for a quote, opening a field
-    and followed by the delimiter or a line end); anything else makes :meth:`read` raise
-    :class:`_NotPlainCsv`, and the reader goes back to the csv module. The check runs over pieces
-    that end at a line end outside quotes, so no quoted field is cut in two.
+    and followed by the delimiter or a line end). At the first piece that is not, the stream ends
+    early and says why in :attr:`stopped_at`; the reader then goes back to the csv module. Pieces
+    end at a line end outside quotes, so pyarrow gets whole rows and no quoted field is cut in two.
     """
 
     _PIECE_BYTES = 1 << 20
@@ -572,7 +576,8 @@ class _PlainCsvStream(io.RawIOBase):
         self._pending = b""  # read from the source, not yet checked
         self._ready = bytearray()  # checked, not yet handed on
         self._at_start, self._at_end = True, False
-        self._lock = threading.Lock()  # pyarrow reads ahead in its own thread while we may close
+        self.stopped_at: str | None = None  # why the stream ended before the source did
+        self._lock = threading.Lock()  # pyarrow reads ahead in its own thread, and we may close meanwhile
 
     def readable(self) -> bool:
         return True
@@ -599,29 +604,38 @@ class _PlainCsvStream(io.RawIOBase):
 
     def _take_piece(self, size: int) -> None:
         data = self._source.read(size)
+        text = self._pending + data
         if self._at_start:  # the csv module reads UTF-8 as utf-8-sig: a byte order mark is not text
-            data, self._at_start = data.removeprefix(codecs.BOM_UTF8), False
+            if data and len(text) < len(codecs.BOM_UTF8):
+                self._pending = text
+                return
+            text, self._at_start = text.removeprefix(codecs.BOM_UTF8), False
         if data:
-            text = self._pending + data
             cut = _line_end_outside_quotes(text)
             piece, self._pending = text[:cut], text[cut:]
             if len(self._pending) > self._LONGEST_PIECE:
-                raise _NotPlainCsv("a quoted field longer than pyarrow's block")
-            self._check(piece, piece)
+                return self._stop("a row longer than pyarrow reads at once")
+            problem = self._problem(piece, piece)
         else:
             self._at_end = True
-            piece, self._pending = self._pending, b""
-            self._check(piece, piece + b"\n")  # the last field may end the file, as if a line ended
+            piece, self._pending = text, b""
+            problem = self._problem(piece, piece + b"\n")  # the last field may end the file, as if a line ended
+        if problem:
+            return self._stop(problem)
         self._ready += piece
 
-    def _check(self, piece: bytes, fields: bytes) -> None:
+    def _stop(self, problem: str) -> None:
+        self.stopped_at, self._at_end, self._pending = problem, True, b""
+
+    def _problem(self, piece: bytes, fields: bytes) -> str | None:
         if not piece.isascii():
             try:
                 piece.decode("utf-8")
             except UnicodeDecodeError:
-                raise _NotPlainCsv("not valid UTF-8") from None
+                return "not valid UTF-8"
         if b'"' in piece and b'"' in self._quoted_field.sub(b"", fields):
-            raise _NotPlainCsv("a quote outside a whole quoted field")
+            return "a quote outside a whole quoted field"
+        return None
 
 
 def _line_end_outside_quotes(text: bytes) -> int:
