@@ -1003,8 +1003,6 @@ def count_values(path: str | os.PathLike, column: str | None = None, fmt: str | 
     >>> count_values("names.txt").most_common(1)                 # doctest: +SKIP
     [('Bakiev', 3)]
     """
-    from collections import Counter
-
     counts: Counter = Counter()
     with open_table(path, fmt, encoding=encoding, on_error=on_error) as table:
         column = table.columns[0] if table.format == "txt" else (column or "name")
