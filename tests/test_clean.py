@@ -155,14 +155,14 @@ def test_failure_midway_leaves_no_output_and_an_existing_output_untouched(tmp_pa
     output.write_text("previous result\n", encoding="utf-8")
     calls = []
 
-    def failing_write(self, batch, values):
+    def failing_write(self, batch, keys, lookup):
         calls.append(len(batch))
         if len(calls) == 2:
             raise OSError(28, "No space left on device")
-        return original(self, batch, values)
+        return original(self, batch, keys, lookup)
 
-    original = clean_module.TableWriter.write
-    monkeypatch.setattr(clean_module.TableWriter, "write", failing_write)
+    original = clean_module.TableWriter.write_looked_up
+    monkeypatch.setattr(clean_module.TableWriter, "write_looked_up", failing_write)
     with pytest.raises(OSError):
         clean_file(data, output, ["name"], shipped, batch_rows=3)
     assert output.read_text(encoding="utf-8") == "previous result\n"

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import csv
 import io
-import itertools
 import os
 import time
 from collections import Counter
@@ -31,7 +30,7 @@ from typing import Callable, Iterable, Sequence
 from translitnorm.batch import index_out_of_gc, resolve_each
 from translitnorm.cluster import Cluster, cluster_names
 from translitnorm.io import (
-    STDIO, AddedColumn, InputError, TableWriter, atomic_output, detect_format, open_table,
+    STDIO, AddedColumn, InputError, Lookup, TableWriter, atomic_output, detect_format, open_table,
 )
 from translitnorm.matcher import Resolution
 from translitnorm.normaliser import Normaliser
@@ -179,9 +178,9 @@ def _clean_file(input, output, columns, normaliser, *, input_format, output_form
 
         # 1. count the distinct names of each column
         counts: dict[str, Counter] = {column: Counter() for column in columns}
-        for batch in table.batches(progress=lambda done: progress and progress("reading", done, size)):
+        for batch in table.batches(progress=lambda done: progress and progress("reading", done, size), arrow=True):
             for column in columns:
-                counts[column].update(batch.values(column))
+                counts[column].update(batch.value_counts(column))
         summary.rows = table.stats.rows
         summary.skipped, summary.skipped_count = table.stats.skipped, table.stats.skipped_count
         added_names = [column + suffix for column in columns for suffix in ADDED_SUFFIXES]
@@ -232,13 +231,10 @@ def _clean_file(input, output, columns, normaliser, *, input_format, output_form
                  for column in columns for suffix in ADDED_SUFFIXES]
         with atomic_output(output) as stream:
             writer = TableWriter(stream, out_format, table.columns, added, input_schema=table.arrow_schema())
+            lookup = Lookup(written, empty)
             done = 0
-            for batch in table.batches():
-                values: list[list] = []
-                for column in columns:
-                    results = list(map(written.get, batch.values(column), itertools.repeat(empty)))
-                    values.extend([list(field) for field in zip(*results)] if results else [[], [], [], []])
-                writer.write(batch, values)
+            for batch in table.batches(arrow=out_format in ("csv", "tsv")):
+                writer.write_looked_up(batch, columns, lookup)
                 done += len(batch)
                 if progress:
                     progress("writing", done, summary.rows)
