@@ -120,6 +120,9 @@ class CompiledIndex:
     _set_numbers: dict[int, int] = field(default_factory=dict, repr=False)
     _buckets: dict | None = field(default=None, repr=False)
     _slices: dict = field(default_factory=dict, repr=False)
+    # The cache file this index was read from or saved to (same content), if any: local worker
+    # processes read it rather than receive a pickled copy. Never pickled: it names a local file.
+    cache_file: Path | None = field(default=None, repr=False, compare=False)
 
     # -- building ---------------------------------------------------------------------
 
@@ -253,10 +256,10 @@ class CompiledIndex:
 
     def __getstate__(self) -> dict:
         # The fuzzy buckets and slices are derived on first use: not worth shipping to workers.
-        return {name: value for name, value in self.__dict__.items() if name not in ("_buckets", "_slices")}
+        return {name: value for name, value in self.__dict__.items() if name not in ("_buckets", "_slices", "cache_file")}
 
     def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state, _buckets=None, _slices={})
+        self.__dict__.update(state, _buckets=None, _slices={}, cache_file=None)
 
     def _state(self) -> tuple:
         return (FORMAT_VERSION, self.digest, self.entity_ids, self.entity_types, self.canonicals,
@@ -386,13 +389,16 @@ def build_index(paths: Iterable[str | os.PathLike], cache_dir: str | os.PathLike
     # warm cache needs no second validation.
     if use_cache and cache_path.exists():
         try:
-            return CompiledIndex.load(cache_path)
+            index = CompiledIndex.load(cache_path)
+            index.cache_file = cache_path
+            return index
         except (ValueError, EOFError, OSError, TypeError):
             pass  # a damaged or foreign cache file is rebuilt below
     index = CompiledIndex.compile(load_lexicons(files), digest)
     if use_cache:
         try:
             index.save(cache_path)
+            index.cache_file = cache_path
         except OSError:
             pass  # a read-only cache directory costs speed, not correctness
     return index

@@ -7,8 +7,9 @@ module only creates the app and turns user errors into a message and exit code 2
 from __future__ import annotations
 
 import functools
+import os
 import sys
-from typing import Callable, TypeVar
+from typing import Callable, NoReturn, TypeVar
 
 import typer
 
@@ -56,6 +57,24 @@ def main() -> None:
         app()
     except TranslitnormError as exc:
         typer.echo(f"error: {exc}", err=True)
-        sys.exit(2)
+        _exit(2)
     except BrokenPipeError:  # `translitnorm … | head` is normal use
-        sys.exit(0)
+        _exit(0)
+    except SystemExit as exc:  # how typer ends every command
+        _exit(exc.code)
+    _exit(0)
+
+
+def _exit(code: int | str | None) -> NoReturn:
+    """End the process once its output is flushed, without the interpreter's teardown: freeing a
+    large index and its caches object by object takes more than half a second, and every file a
+    command writes is complete and closed (atomically renamed) by the time it returns."""
+    if isinstance(code, str):
+        typer.echo(code, err=True)
+        code = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (BrokenPipeError, ValueError):  # a closed pipe or stream: nothing more to deliver
+            pass
+    os._exit(code or 0)
