@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pickle
 import time
+from dataclasses import FrozenInstanceError
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from translitnorm import DecisionRule, Normaliser
+from translitnorm import Candidate, DecisionRule, Normaliser
 from translitnorm.index import CompiledIndex, build_index
 from translitnorm.keys import matching_key
 from translitnorm.lexicon import LexiconError
@@ -227,3 +228,19 @@ def test_compiled_index_survives_save_and_load(tmp_path, shipped):
     shipped.index.save(path)
     loaded = CompiledIndex.load(path)
     assert Normaliser(loaded).resolve("Tschechow") == shipped.resolve("Tschechow")
+
+
+def test_candidate_evidence_read_late_equals_evidence_given_up_front(shipped):
+    resolution = shipped.resolve("Kurmanbek Bakijew")
+    best = resolution.candidates[0]
+    copy = pickle.loads(pickle.dumps(best))  # a pickle carries the worked-out evidence
+    assert copy == best and hash(copy) == hash(best) and repr(copy) == repr(best)
+    assert best.scheme == resolution.scheme == "ky-de"
+    assert [(part, slot, tier) for part, slot, tier, _, _ in best.parts] == [
+        ("Kurmanbek", "given name", "exact"), ("Bakijew", "surname", "exact")]
+    eager = Candidate(best.id, best.canonical, best.score, best.method, best.scheme, best.matched_name,
+                      best.matched_form, best.parts)
+    assert eager == best and eager != Candidate(*[getattr(best, f) for f in Candidate._FIELDS[:2]], 0.5,
+                                                 *[getattr(best, f) for f in Candidate._FIELDS[3:]])
+    with pytest.raises(FrozenInstanceError):
+        best.score = 0.0

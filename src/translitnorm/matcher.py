@@ -23,9 +23,9 @@ import itertools
 import math
 import operator
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import FrozenInstanceError, dataclass, field
 from functools import lru_cache
-from typing import NamedTuple, Sequence
+from typing import Callable, NamedTuple, Sequence
 
 from rapidfuzz import fuzz, process
 
@@ -56,18 +56,73 @@ UNMATCHED_INITIAL_PENALTY = 0.3
 _LATER = "…"
 
 
-@dataclass(frozen=True)
+_NOT_YET = object()
+
+
 class Candidate:
-    """An entity that fits the query, with its score and the evidence for it."""
+    """An entity that fits the query, with its score and the evidence for it.
+
+    Immutable, compared and hashed by its fields like a frozen dataclass. ``scheme`` (the
+    convention that explains the spelling) and ``parts`` (per query part: slot, tier, score,
+    correspondence) may be given as functions that work them out when first read: most
+    candidates of a large batch are never looked at beyond their ID and score.
+
+    >>> Candidate("kg.bishkek", "Bishkek", 1.0, "exact", "ky-bgn", "Бишкек (ky source)", "bishkek").scheme
+    'ky-bgn'
+    """
+
+    __slots__ = ("id", "canonical", "score", "method", "_scheme", "matched_name", "matched_form", "_parts")
+    _FIELDS = ("id", "canonical", "score", "method", "scheme", "matched_name", "matched_form", "parts")
 
     id: str
     canonical: str
     score: float
     method: str
-    scheme: str | None
     matched_name: str
     matched_form: str
-    parts: tuple[tuple[str, str, str, float, str], ...] = ()  # (query part, slot, tier, score, correspondence)
+
+    def __init__(self, id: str, canonical: str, score: float, method: str,
+                 scheme: "str | None | Callable[[], str | None]", matched_name: str, matched_form: str,
+                 parts: "tuple[tuple[str, str, str, float, str], ...] | Callable[[], tuple]" = ()):
+        for name, value in zip(self.__slots__, (id, canonical, score, method, scheme, matched_name, matched_form, parts)):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    @property
+    def scheme(self) -> str | None:
+        """The romanisation scheme that produced the matched spelling (None: a Cyrillic or Latin lexicon name as written)."""
+        return self._worked_out("_scheme")
+
+    @property
+    def parts(self) -> tuple[tuple[str, str, str, float, str], ...]:
+        """(query part, slot, tier, score, correspondence) for each part of the query."""
+        return self._worked_out("_parts")
+
+    def _worked_out(self, slot: str):
+        value = object.__getattribute__(self, slot)
+        if callable(value):
+            value = value()
+            object.__setattr__(self, slot, value)
+        return value
+
+    def _values(self) -> tuple:
+        return tuple(getattr(self, name) for name in self._FIELDS)
+
+    def __eq__(self, other) -> bool:
+        if other.__class__ is not Candidate:
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        return "Candidate(" + ", ".join(f"{name}={value!r}" for name, value in zip(self._FIELDS, self._values())) + ")"
+
+    def __reduce__(self):
+        return (Candidate, self._values())
 
 
 @dataclass(frozen=True)
@@ -365,14 +420,18 @@ class Matcher:
         chosen = [choice for choice in token_slots if choice]
         surname_choice = next(choice for choice in chosen if choice[0] == SURNAME)
         weakest = max((choice[2] for choice in chosen), key=TIER_ORDER.index)
-        described = [(token.text, SLOT_NAMES[choice[0]], choice[2], round(choice[1], 4), self._note(choice[5], choice[3]))
-                     if choice else (token.text, "unmatched", "-", 0.0, "")
-                     for token, choice in zip(full, token_slots)]
-        described += [(token.text + ".", SLOT_NAMES[slot] + " initial", "initial", 1.0, "") if slot is not None
-                      else (token.text + ".", "unmatched initial", "initial", 0.0, "")
-                      for token, slot in zip(initials, initial_slots)]
+
+        def parts() -> tuple:
+            described = [(token.text, SLOT_NAMES[choice[0]], choice[2], round(choice[1], 4), self._note(choice[5], choice[3]))
+                         if choice else (token.text, "unmatched", "-", 0.0, "")
+                         for token, choice in zip(full, token_slots)]
+            described += [(token.text + ".", SLOT_NAMES[slot] + " initial", "initial", 1.0, "") if slot is not None
+                          else (token.text + ".", "unmatched initial", "initial", 0.0, "")
+                          for token, slot in zip(initials, initial_slots)]
+            return tuple(described)
+
         masks = [choice[5].schemes for choice in chosen]
-        return self._candidate(total, entity, weakest, surname_choice[4], surname_choice[5], masks, tuple(described), query)
+        return self._candidate(total, entity, weakest, surname_choice[4], surname_choice[5], masks, parts, query)
 
     def _note(self, match: PartMatch, part: int) -> str:
         """The cross-language correspondences behind a match, worked out now if they were left for later."""
@@ -435,13 +494,11 @@ class Matcher:
         return None if cached in (LEXICON_SCHEME, CYRILLIC_SCHEME) else cached
 
     def _candidate(self, score: float, entity: int, tier: str, name: int, match: PartMatch,
-                   masks: Sequence[int], parts: tuple, query: str) -> Candidate:
+                   masks: Sequence[int], parts: "tuple | Callable[[], tuple]", query: str) -> Candidate:
         index = self.index
         lang, text, role = index.entity_names[entity][name]
-        return Candidate(
-            id=index.entity_ids[entity], canonical=index.canonicals[entity], score=round(score, 6), method=tier,
-            scheme=self._explaining_scheme(masks, query), matched_name=f"{text} ({lang} {role})",
-            matched_form=match.form, parts=parts)
+        return Candidate(index.entity_ids[entity], index.canonicals[entity], round(score, 6), tier,
+                         lambda: self._explaining_scheme(masks, query), f"{text} ({lang} {role})", match.form, parts)
 
     # -- decision ---------------------------------------------------------------------
 
