@@ -161,6 +161,7 @@ def test_several_processes_give_the_serial_results_and_report_progress(shipped, 
     seen = []
     parallel = shipped.resolve_many(names, jobs=2, progress=lambda done, total: seen.append((done, total)))
     assert parallel == shipped.resolve_many(names, jobs=1)
+    assert shipped.resolve_many(names, jobs=2, as_="arrow").equals(shipped.resolve_many(names, jobs=1, as_="arrow"))
     distinct = len(set(names))
     assert seen[-1] == (distinct, distinct) and len(seen) >= 8  # several tasks for each of the 2 workers
     assert [done for done, _ in seen] == sorted(done for done, _ in seen)
@@ -173,10 +174,10 @@ def test_this_process_and_the_workers_share_the_chunks(shipped, monkeypatch):
     here = []
     resolve_here = batch._resolve_here
 
-    def slow_here(normaliser, chunk):  # slow enough that the worker starts and takes its share
+    def slow_here(normaliser, chunk, convert=None):  # slow enough that the worker starts and takes its share
         here.append(len(chunk))
         time.sleep(0.4)
-        return resolve_here(normaliser, chunk)
+        return resolve_here(normaliser, chunk, convert)
 
     monkeypatch.setattr(batch, "_resolve_here", slow_here)
     parallel = shipped.resolve_many(names, jobs=2)

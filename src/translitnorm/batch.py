@@ -93,11 +93,12 @@ def resolve_many(normaliser: "Normaliser", names: Any, *, as_: OutputKind = "lis
         except ImportError:
             raise ImportError("as_='pandas' needs pandas: pip install pandas (or use as_='arrow')") from None
     distinct, codes, pandas_index = _factorize(names)
+    # A table needs five fields of each resolution: only those cross from the worker processes.
     resolved = _resolve_distinct(normaliser, distinct, jobs=_worker_count(jobs, len(distinct)),
-                                 progress=progress)
+                                 progress=progress, convert=None if as_ == "list" else _row)
     if as_ == "list":
         return [resolved[code] for code in codes.to_pylist()]
-    table = _take(result_table(resolved), codes)
+    table = _take(_table_of_rows(resolved), codes)
     if as_ == "arrow":
         return table
     frame = table.to_pandas()
@@ -113,7 +114,10 @@ def result_table(resolutions: Sequence[Resolution]) -> pa.Table:
     >>> result_table(Normaliser.default().resolve_many(["Bakijew"])).column("id").to_pylist()
     ['kg.bakiev.kurmanbek']
     """
-    rows = [_row(resolution) for resolution in resolutions]
+    return _table_of_rows([_row(resolution) for resolution in resolutions])
+
+
+def _table_of_rows(rows: Sequence[tuple]) -> pa.Table:
     columns = list(zip(*rows)) if rows else [()] * len(RESULT_COLUMNS)
     return pa.Table.from_arrays([pa.array(values, type=field.type) for values, field in zip(columns, RESULT_SCHEMA)],
                                 schema=RESULT_SCHEMA)
@@ -188,16 +192,18 @@ def _take(table: pa.Table, codes: pa.Array) -> pa.Table:
 
 
 def resolve_each(normaliser: "Normaliser", names: Sequence[str | None], *, jobs: int | None = None,
-                 progress: Progress | None = None) -> list[Resolution]:
+                 progress: Progress | None = None, convert: Callable[[Resolution], Any] | None = None) -> list:
     """Resolve every name of a list of distinct names, in order, in worker processes when there are
     enough of them (:data:`PARALLEL_MIN_NAMES`); the one parallel path that ``resolve_many`` and
-    ``translitnorm clean`` share.
+    ``translitnorm clean`` share. ``convert``, a module-level function, turns each resolution into
+    what the caller keeps, in the process that made it: only that crosses between processes.
 
     >>> from translitnorm import Normaliser
     >>> [r.id for r in resolve_each(Normaliser.default(), ["Bakijew", "Bakieva"])]
     ['kg.bakiev.kurmanbek', None]
     """
-    return _resolve_distinct(normaliser, list(names), jobs=_worker_count(jobs, len(names)), progress=progress)
+    return _resolve_distinct(normaliser, list(names), jobs=_worker_count(jobs, len(names)), progress=progress,
+                             convert=convert)
 
 
 def _worker_count(jobs: int | None, distinct: int) -> int:
@@ -218,13 +224,13 @@ def available_cores() -> int:
 
 
 def _resolve_distinct(normaliser: "Normaliser", distinct: list[str | None], *, jobs: int,
-                      progress: Progress | None) -> list[Resolution]:
+                      progress: Progress | None, convert: Callable[[Resolution], Any] | None = None) -> list:
     total = len(distinct)
     if jobs <= 1:
         results: list[Resolution] = []
         with index_out_of_gc():
             for start in range(0, total, CHUNK_SIZE):
-                results.extend(_resolve_here(normaliser, distinct[start:start + CHUNK_SIZE]))  # None gives reason 'empty'
+                results.extend(_resolve_here(normaliser, distinct[start:start + CHUNK_SIZE], convert))  # None: reason 'empty'
                 if progress is not None:
                     progress(len(results), total)
         return results
@@ -246,7 +252,7 @@ def _resolve_distinct(normaliser: "Normaliser", distinct: list[str | None], *, j
         pool = ProcessPoolExecutor(max_workers=jobs - 1, mp_context=multiprocessing.get_context("spawn"),
                                    initializer=_start_worker, initargs=(shipped,))
         try:
-            futures = [pool.submit(_resolve_chunk, start, stop) for start, stop in chunks]
+            futures = [pool.submit(_resolve_chunk, start, stop, convert) for start, stop in chunks]
             # This process is one of the ``jobs``: it resolves chunks from the back of the queue
             # while the workers start and then take chunks from the front. One copy of the index
             # fewer in memory, and no core idle while the workers load theirs.
@@ -255,7 +261,7 @@ def _resolve_distinct(normaliser: "Normaliser", distinct: list[str | None], *, j
                     if not futures[position].cancel():
                         break  # the workers have reached it: the rest is theirs
                     start, stop = chunks[position]
-                    chunk_results[position] = _resolve_here(normaliser, distinct[start:stop])
+                    chunk_results[position] = _resolve_here(normaliser, distinct[start:stop], convert)
                     resolved += stop - start
                     if progress is not None:
                         progress(resolved, total)
@@ -300,7 +306,8 @@ def index_out_of_gc():
                 gc.unfreeze()
 
 
-def _resolve_here(normaliser: "Normaliser", names: Sequence[str | None]) -> list[Resolution]:
+def _resolve_here(normaliser: "Normaliser", names: Sequence[str | None],
+                  convert: Callable[[Resolution], Any] | None = None) -> list:
     """Resolve names in this process, inside :func:`index_out_of_gc` (or a worker that froze its index).
 
     What the matcher caches as it goes (and the results) would otherwise stay in the collector's
@@ -311,7 +318,8 @@ def _resolve_here(normaliser: "Normaliser", names: Sequence[str | None]) -> list
     """
     results: list[Resolution] = []
     for start in range(0, len(names), FREEZE_EVERY):
-        results.extend([normaliser.resolve(name) for name in names[start:start + FREEZE_EVERY]])  # type: ignore[arg-type]
+        resolved = [normaliser.resolve(name) for name in names[start:start + FREEZE_EVERY]]  # type: ignore[arg-type]
+        results.extend(map(convert, resolved) if convert is not None else resolved)
         gc.freeze()
     return results
 
@@ -357,6 +365,6 @@ def _start_worker(path: str) -> None:
     gc.freeze()  # the worker lives for this one job: its index need never be collected
 
 
-def _resolve_chunk(start: int, stop: int) -> list[Resolution]:
+def _resolve_chunk(start: int, stop: int, convert: Callable[[Resolution], Any] | None) -> list:
     assert _worker_normaliser is not None, "worker started without a normaliser"
-    return _resolve_here(_worker_normaliser, _worker_names[start:stop])
+    return _resolve_here(_worker_normaliser, _worker_names[start:stop], convert)

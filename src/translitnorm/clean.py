@@ -127,8 +127,8 @@ def resolve_distinct(normaliser: Normaliser, names: Iterable[str], *, jobs: int 
     """
     ordered = sorted(set(names))  # neighbouring names share parts: warm look-up caches per task
     report = (lambda done, total: progress("resolving", done, total)) if progress else None
-    resolutions = resolve_each(normaliser, ordered, jobs=jobs, progress=report)
-    return {name: Outcome.of(resolution) for name, resolution in zip(ordered, resolutions)}
+    outcomes = resolve_each(normaliser, ordered, jobs=jobs, progress=report, convert=Outcome.of)
+    return dict(zip(ordered, outcomes))
 
 
 # -- the whole job ----------------------------------------------------------------------
