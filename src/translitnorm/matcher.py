@@ -25,7 +25,7 @@ import operator
 from collections import Counter
 from dataclasses import FrozenInstanceError, dataclass, field
 from functools import lru_cache
-from typing import Callable, NamedTuple, Sequence
+from typing import Callable, Iterator, NamedTuple, Sequence
 
 from rapidfuzz import fuzz, process
 
@@ -84,8 +84,15 @@ class Candidate:
     def __init__(self, id: str, canonical: str, score: float, method: str,
                  scheme: "str | None | Callable[[], str | None]", matched_name: str, matched_form: str,
                  parts: "tuple[tuple[str, str, str, float, str], ...] | Callable[[], tuple]" = ()):
-        for name, value in zip(self.__slots__, (id, canonical, score, method, scheme, matched_name, matched_form, parts)):
-            object.__setattr__(self, name, value)
+        set_field = object.__setattr__
+        set_field(self, "id", id)
+        set_field(self, "canonical", canonical)
+        set_field(self, "score", score)
+        set_field(self, "method", method)
+        set_field(self, "_scheme", scheme)
+        set_field(self, "matched_name", matched_name)
+        set_field(self, "matched_form", matched_form)
+        set_field(self, "_parts", parts)
 
     def __setattr__(self, name: str, value) -> None:
         raise FrozenInstanceError(f"cannot assign to field {name!r}")
@@ -619,45 +626,52 @@ class _CandidatePool:
         self.levels = sorted(reached_at.items(), reverse=True)  # best part score first
         self.factors = [_score_bound(1.0, count, len(full), len(initials)) for count in range(len(full) + 1)]
         self.next_group = 0
-        self.queue: list[tuple[float, int]] = []  # (bound, entity) of the group being scored, best first
+        self.queue: Iterator[tuple[float, int]] = iter(())  # (bound, entity) of the group being scored, best first
+        self.next_entity: tuple[float, int] | None = None
         self.person_scores: list[float] = []
         self.shown: dict[int, Candidate] = {}
 
-    def _group_in_bound_order(self, count: int, members: list[int]) -> list[tuple[float, int]]:
-        """The members of one hit-count group as (bound, entity), best bound first, ties by entity (ID order)."""
+    def _in_bound_order(self, count: int, members: list[int]) -> Iterator[tuple[float, int]]:
+        """The members of one hit-count group as (bound, entity), best bound first, ties by entity
+        (ID order); lazily, as usually one or two of a large group are scored."""
         if len(members) == 1 or self.initials:  # with initials the bound does not depend on part scores
-            return [(self.factors[count], entity) for entity in sorted(members)]
+            factor = self.factors[count]
+            for entity in sorted(members):
+                yield factor, entity
+            return
         remaining = set(members)
-        ordered = []
         for score, reached in self.levels:
             at_level = remaining & reached
             if at_level:
                 remaining -= at_level
                 bound = score * self.factors[count]
-                ordered.extend((bound, entity) for entity in sorted(at_level))
+                for entity in sorted(at_level):
+                    yield bound, entity
                 if not remaining:
-                    break
-        return ordered
+                    return
 
     def _score_people(self, wanted: int) -> None:
         matcher, scores = self.matcher, self.person_scores
         while True:
-            if not self.queue:
+            if self.next_entity is None:
+                self.next_entity = next(self.queue, None)
+            if self.next_entity is None:
                 # Entities of a group reached by fewer query parts are scored only while fewer
                 # than the wanted candidates are known.
                 if self.next_group >= len(self.counts) or (len(scores) >= wanted and self.next_group > 0):
                     return
                 count = self.counts[self.next_group]
-                members = [entity for entity, hits in self.hit_counts.items() if hits == count]
+                members = (list(self.hit_counts) if len(self.counts) == 1
+                           else [entity for entity, hits in self.hit_counts.items() if hits == count])
                 self.next_group += 1
-                self.queue = self._group_in_bound_order(count, members)
-                self.queue.reverse()  # popped from the end
-            bound, entity = self.queue[-1]
+                self.queue = self._in_bound_order(count, members)
+                continue
+            bound, entity = self.next_entity
             # An entity whose bound does not beat the last shown score changes no decision:
             # at best it ties, and a tie at the top gives no ID whichever of the two is shown.
             if len(scores) >= wanted and (self.next_group > 1 or bound <= sorted(scores, reverse=True)[wanted - 1]):
                 return
-            self.queue.pop()
+            self.next_entity = None
             options = matcher._options(entity, self.token_matches)
             result = matcher._score_person(entity, self.initials, self.initial_letters, options)
             if result is not None:
