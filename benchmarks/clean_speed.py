@@ -21,6 +21,7 @@ import hashlib
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -171,6 +172,7 @@ def main() -> None:
         write_rows_csv(rows, lexicon, rows=args.rows, distinct=args.distinct)
     size_mib = rows.stat().st_size / 2**20
 
+    shutil.rmtree(cache, ignore_errors=True)  # a cold compile, whatever an earlier run left
     cold, _ = _run_child(["--child-index", str(lexicon)], cache)
     warm, index = _run_child(["--child-index", str(lexicon)], cache)
     print(f"\ninput      {args.rows:,} rows ({size_mib:.0f} MiB), {args.distinct:,} distinct names, "
