@@ -238,6 +238,20 @@ def test_gzip_input_two_columns_and_stdout(tmp_path, shipped, capsysbinary):
     assert lines[2] == "Bichkek,,kg.bishkek,Bishkek,1.0000,exact,,,,empty"
 
 
+def test_the_command_uses_a_process_per_core_for_many_names_unless_told(tmp_path, cache_dir, monkeypatch):
+    asked = []
+    worker_count = batch._worker_count
+    monkeypatch.setattr(batch, "_worker_count", lambda jobs, distinct: asked.append(jobs) or worker_count(jobs, distinct))
+    common = ["clean", str(SEEDS), "--column", "name", "--lexicon", str(ROOT / "lexicons"), "--quiet"]
+    monkeypatch.setenv("TRANSLITNORM_CACHE_DIR", str(cache_dir))
+    for extra, output in (([], "auto.csv"), (["--jobs", "1"], "one.csv")):
+        result = CliRunner().invoke(app, common + extra + ["-o", str(tmp_path / output)])
+        assert result.exit_code == 0, result.output
+    assert asked == [None, 1]  # None: one per core once there are PARALLEL_MIN_NAMES distinct names
+    assert batch._worker_count(None, 10) == 1  # a file as small as the seeds stays in one process
+    assert (tmp_path / "auto.csv").read_bytes() == (tmp_path / "one.csv").read_bytes()
+
+
 def test_jobs_2_gives_the_same_output_as_jobs_1(tmp_path, shipped, monkeypatch):
     monkeypatch.setattr(batch, "PARALLEL_MIN_NAMES", 0)  # the small file still goes to worker processes
     monkeypatch.setattr(batch, "CHUNK_SIZE", 7)

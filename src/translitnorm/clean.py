@@ -116,9 +116,10 @@ class CleanSummary:
 
 # -- resolving distinct names ----------------------------------------------------------
 
-def resolve_distinct(normaliser: Normaliser, names: Iterable[str], *, jobs: int = 1,
+def resolve_distinct(normaliser: Normaliser, names: Iterable[str], *, jobs: int | None = 1,
                      progress: Progress | None = None) -> dict[str, Outcome]:
-    """Resolve each distinct name once, in up to ``jobs`` processes when there are enough names.
+    """Resolve each distinct name once, in up to ``jobs`` processes (None: one per core) when there
+    are enough names (see :data:`translitnorm.batch.PARALLEL_MIN_NAMES`).
 
     The result does not depend on ``jobs``: every name is resolved on its own.
 
@@ -136,7 +137,7 @@ def resolve_distinct(normaliser: Normaliser, names: Iterable[str], *, jobs: int 
 def clean_file(input: str | os.PathLike, output: str | os.PathLike = STDIO, columns: Sequence[str] = ("name",),
                normaliser: Normaliser | None = None, *, input_format: str | None = None,
                output_format: str | None = None, encoding: str = "utf-8", on_error: str = "raise",
-               cluster: bool = True, review: str | os.PathLike | None = None, jobs: int = 1,
+               cluster: bool = True, review: str | os.PathLike | None = None, jobs: int | None = 1,
                batch_rows: int = 50_000, review_min_score: float = 0.6, review_min_rows: int = 2,
                progress: Progress | None = None) -> CleanSummary:
     """Add ``<col>_id``, ``_canonical``, ``_score``, ``_method`` for each name column; see the module doc.
@@ -163,7 +164,7 @@ def _clean_file(input, output, columns, normaliser, *, input_format, output_form
     columns = list(dict.fromkeys(columns))
     if not columns:
         raise InputError("no column given; pass --column NAME")
-    if jobs < 1:
+    if jobs is not None and jobs < 1:
         raise InputError(f"--jobs must be 1 or more, not {jobs}")
     _refuse_clobbering(input, output, review)
     summary = CleanSummary(input="<stdin>" if input == STDIO else input,

@@ -51,7 +51,7 @@ def clean_command(
     output_format: Optional[str] = typer.Option(None, "--output-format", help="Output format (default: from -o's extension, else the input's)."),
     review: Optional[Path] = typer.Option(None, "--review", help="Write the names a person should decide on to this CSV."),
     no_cluster: bool = typer.Option(False, "--no-cluster", help="Do not cluster names no lexicon knows (leave them without ID)."),
-    jobs: int = typer.Option(1, "--jobs", "-j", help="Processes resolving names (the output is the same for any number)."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Processes resolving names (default: one per core once there are 20,000 distinct names; the output is the same for any number)."),
     encoding: str = typer.Option("utf-8", "--encoding", help="Encoding of a text input, e.g. latin-1, cp1251."),
     on_error: str = typer.Option("raise", "--on-error", help="Malformed lines: raise (stop with the line number) or skip (count and report them)."),
     review_min_rows: int = typer.Option(2, "--review-min-rows", help="Review clusters of unknown names with at least this many rows."),
