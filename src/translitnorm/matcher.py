@@ -624,7 +624,7 @@ class _CandidatePool:
         self.hit_counts = hit_counts
         self.counts = sorted(set(hit_counts.values()), reverse=True)  # groups of entities, most query parts first
         self.levels = sorted(reached_at.items(), reverse=True)  # best part score first
-        self.factors = [_score_bound(1.0, count, len(full), len(initials)) for count in range(len(full) + 1)]
+        self.factors = _bound_factors(len(full), len(initials))
         self.next_group = 0
         self.queue: Iterator[tuple[float, int]] = iter(())  # (bound, entity) of the group being scored, best first
         self.next_entity: tuple[float, int] | None = None
@@ -744,6 +744,12 @@ def _strong(matches: dict[int, PartMatch]) -> bool:
 
 # Slot weights from the heaviest down: the most that k query parts on distinct slots can weigh.
 _HEAVIEST_FIRST = sorted((SLOT_WEIGHTS[slot] for slot in (SURNAME, GIVEN, PATRONYMIC, OTHER)), reverse=True)
+
+
+@lru_cache(maxsize=256)
+def _bound_factors(parts: int, initials: int) -> tuple[float, ...]:
+    """``_score_bound`` of a best part score of 1 for each number of hits: the same few name shapes recur."""
+    return tuple(_score_bound(1.0, hits, parts, initials) for hits in range(parts + 1))
 
 
 def _score_bound(best_part: float, hits: int, parts: int, initials: int) -> float:
