@@ -238,6 +238,23 @@ def test_gzip_input_two_columns_and_stdout(tmp_path, shipped, capsysbinary):
     assert lines[2] == "Bichkek,,kg.bishkek,Bishkek,1.0000,exact,,,,empty"
 
 
+@pytest.mark.parametrize("enough_names", [True, False])
+def test_workers_started_before_reading_give_the_same_output(tmp_path, shipped, monkeypatch, enough_names):
+    monkeypatch.setattr(clean_module, "EARLY_WORKERS_MIN_BYTES", 0)
+    monkeypatch.setattr(batch, "PARALLEL_MIN_NAMES", 0 if enough_names else 10**6)
+    monkeypatch.setattr(batch, "CHUNK_SIZE", 7)
+    pools = []
+    monkeypatch.setattr(clean_module, "WorkerPool", lambda *args: pools.append(batch.WorkerPool(*args)) or pools[-1])
+    used = []
+    resolve = batch.WorkerPool.resolve
+    monkeypatch.setattr(batch.WorkerPool, "resolve", lambda self, *a, **k: used.append(self) or resolve(self, *a, **k))
+    clean_file(SEEDS, tmp_path / "one.csv", ["name"], shipped, jobs=1)
+    assert pools == []  # one process: nothing started
+    clean_file(SEEDS, tmp_path / "two.csv", ["name"], shipped, jobs=2)
+    assert len(pools) == 1 and used == (pools if enough_names else [])
+    assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "two.csv").read_bytes()
+
+
 def test_the_command_uses_a_process_per_core_for_many_names_unless_told(tmp_path, cache_dir, monkeypatch):
     asked = []
     worker_count = batch._worker_count

@@ -192,18 +192,20 @@ def _take(table: pa.Table, codes: pa.Array) -> pa.Table:
 
 
 def resolve_each(normaliser: "Normaliser", names: Sequence[str | None], *, jobs: int | None = None,
-                 progress: Progress | None = None, convert: Callable[[Resolution], Any] | None = None) -> list:
+                 progress: Progress | None = None, convert: Callable[[Resolution], Any] | None = None,
+                 pool: "WorkerPool | None" = None) -> list:
     """Resolve every name of a list of distinct names, in order, in worker processes when there are
     enough of them (:data:`PARALLEL_MIN_NAMES`); the one parallel path that ``resolve_many`` and
     ``translitnorm clean`` share. ``convert``, a module-level function, turns each resolution into
     what the caller keeps, in the process that made it: only that crosses between processes.
+    ``pool``: workers started earlier (:class:`WorkerPool`), used if the names are enough for several.
 
     >>> from translitnorm import Normaliser
     >>> [r.id for r in resolve_each(Normaliser.default(), ["Bakijew", "Bakieva"])]
     ['kg.bakiev.kurmanbek', None]
     """
     return _resolve_distinct(normaliser, list(names), jobs=_worker_count(jobs, len(names)), progress=progress,
-                             convert=convert)
+                             convert=convert, pool=pool)
 
 
 def _worker_count(jobs: int | None, distinct: int) -> int:
@@ -224,7 +226,8 @@ def available_cores() -> int:
 
 
 def _resolve_distinct(normaliser: "Normaliser", distinct: list[str | None], *, jobs: int,
-                      progress: Progress | None, convert: Callable[[Resolution], Any] | None = None) -> list:
+                      progress: Progress | None, convert: Callable[[Resolution], Any] | None = None,
+                      pool: "WorkerPool | None" = None) -> list:
     total = len(distinct)
     if jobs <= 1:
         results: list[Resolution] = []
@@ -234,25 +237,58 @@ def _resolve_distinct(normaliser: "Normaliser", distinct: list[str | None], *, j
                 if progress is not None:
                     progress(len(results), total)
         return results
-    if getattr(multiprocessing.current_process(), "_inheriting", False):
-        # A worker that is importing the main script again, whose top-level code resolves names: the
-        # script lacks its main guard.  Fail here, before a pool that could never start hangs the run.
-        raise RuntimeError(_MAIN_GUARD_HELP)
-    size = max(1, min(CHUNK_SIZE, math.ceil(total / (4 * jobs))))  # several tasks per process, none idle
-    chunks = [(start, min(start + size, total)) for start in range(0, total, size)]
-    chunk_results: list[list[Resolution] | None] = [None] * len(chunks)
-    resolved = 0
-    # The normaliser and the names go to the workers through a file, and a task is only the bounds
-    # of a chunk: a worker that dies while starting would otherwise leave a large write to its
-    # pipe blocked for ever, and the program hanging when it exits.
-    descriptor, shipped = tempfile.mkstemp(prefix="translitnorm-normaliser-", suffix=".pickle")
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            pickle.dump((_shippable(normaliser), distinct), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        pool = ProcessPoolExecutor(max_workers=jobs - 1, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_start_worker, initargs=(shipped,))
+    if pool is not None:
+        return pool.resolve(distinct, progress=progress, convert=convert)
+    with WorkerPool(normaliser, jobs) as started:
+        return started.resolve(distinct, progress=progress, convert=convert)
+
+
+class WorkerPool:
+    """``jobs`` processes resolving names with one normaliser: this one and ``jobs - 1`` spawned
+    workers, which can be started before the names are known (``translitnorm clean`` starts them
+    while it reads the file), since loading the index is most of their start-up.
+
+    >>> with WorkerPool(Normaliser.default(), jobs=2) as pool:                 # doctest: +SKIP
+    ...     resolutions = pool.resolve(names)
+    """
+
+    def __init__(self, normaliser: "Normaliser", jobs: int):
+        if getattr(multiprocessing.current_process(), "_inheriting", False):
+            # A worker that is importing the main script again, whose top-level code resolves names: the
+            # script lacks its main guard.  Fail here, before a pool that could never start hangs the run.
+            raise RuntimeError(_MAIN_GUARD_HELP)
+        self.normaliser, self.jobs = normaliser, jobs
+        self._files: list[str] = []
+        # What the workers need goes to them through files, and a task is only a file name and the
+        # bounds of a chunk: a worker that dies while starting would otherwise leave a large write
+        # to its pipe blocked for ever, and the program hanging when it exits.
+        shipped = self._file("normaliser", _shippable(normaliser))
+        self._pool = ProcessPoolExecutor(max_workers=jobs - 1, mp_context=multiprocessing.get_context("spawn"),
+                                         initializer=_start_worker, initargs=(shipped,))
         try:
-            futures = [pool.submit(_resolve_chunk, start, stop, convert) for start, stop in chunks]
+            self._pool.submit(int)  # starts the workers now, not at the first names
+        except BaseException:
+            self.close()
+            raise
+
+    def _file(self, what: str, value: Any) -> str:
+        descriptor, path = tempfile.mkstemp(prefix=f"translitnorm-{what}-", suffix=".pickle")
+        self._files.append(path)
+        with os.fdopen(descriptor, "wb") as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        return path
+
+    def resolve(self, distinct: Sequence[str | None], *, progress: Progress | None = None,
+                convert: Callable[[Resolution], Any] | None = None) -> list:
+        """Resolve each of ``distinct`` (see :func:`resolve_each`), in order."""
+        total = len(distinct)
+        names_file = self._file("names", list(distinct))
+        size = max(1, min(CHUNK_SIZE, math.ceil(total / (4 * self.jobs))))  # several tasks per process, none idle
+        chunks = [(start, min(start + size, total)) for start in range(0, total, size)]
+        chunk_results: list[list | None] = [None] * len(chunks)
+        resolved = 0
+        try:
+            futures = [self._pool.submit(_resolve_chunk, names_file, start, stop, convert) for start, stop in chunks]
             # This process is one of the ``jobs``: it resolves chunks from the back of the queue
             # while the workers start and then take chunks from the front. One copy of the index
             # fewer in memory, and no core idle while the workers load theirs.
@@ -261,7 +297,7 @@ def _resolve_distinct(normaliser: "Normaliser", distinct: list[str | None], *, j
                     if not futures[position].cancel():
                         break  # the workers have reached it: the rest is theirs
                     start, stop = chunks[position]
-                    chunk_results[position] = _resolve_here(normaliser, distinct[start:stop], convert)
+                    chunk_results[position] = _resolve_here(self.normaliser, distinct[start:stop], convert)
                     resolved += stop - start
                     if progress is not None:
                         progress(resolved, total)
@@ -274,11 +310,23 @@ def _resolve_distinct(normaliser: "Normaliser", distinct: list[str | None], *, j
                         progress(resolved, total)
         except BrokenProcessPool as exc:
             raise BrokenProcessPool(f"the worker processes resolving names stopped. {_MAIN_GUARD_HELP}") from exc
+        return [resolution for results in chunk_results for resolution in results]  # type: ignore[union-attr]
+
+    def close(self) -> None:
+        """Stop the workers and remove the files they read."""
+        try:
+            self._pool.shutdown(wait=True, cancel_futures=True)
         finally:
-            pool.shutdown(wait=True, cancel_futures=True)
-    finally:
-        os.unlink(shipped)
-    return [resolution for results in chunk_results for resolution in results]  # type: ignore[union-attr]
+            for path in self._files:
+                with contextlib.suppress(OSError):
+                    os.unlink(path)
+            self._files.clear()
+
+    def __enter__(self) -> "WorkerPool":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 _frozen_depth = 0
@@ -327,10 +375,6 @@ def _resolve_here(normaliser: "Normaliser", names: Sequence[str | None],
 _MAIN_GUARD_HELP = ("Resolving in several processes needs a script's code under `if __name__ == \"__main__\":` "
                     "(each worker process imports the script again); or pass jobs=1.")
 
-_worker_normaliser: "Normaliser | None" = None
-_worker_names: list[str | None] = []
-
-
 def _shippable(normaliser: "Normaliser") -> Any:
     """What a worker needs to rebuild the normaliser: the index's cache file when it has one (reading
     it is several times faster than pickling the index here and unpickling it there), else itself."""
@@ -353,18 +397,25 @@ def _rebuilt(shipped: Any) -> "Normaliser":
     return Normaliser(index, rule)
 
 
+_worker_normaliser: "Normaliser | None" = None
+_worker_names: tuple[str, list[str | None]] = ("", [])  # (file, names) of the batch being resolved
+
+
 def _start_worker(path: str) -> None:
-    global _worker_normaliser, _worker_names
+    global _worker_normaliser
     gc.disable()  # loading millions of small objects would trigger the collector thousands of times
     try:
         with open(path, "rb") as handle:
-            shipped, _worker_names = pickle.load(handle)
-        _worker_normaliser = _rebuilt(shipped)
+            _worker_normaliser = _rebuilt(pickle.load(handle))
     finally:
         gc.enable()
     gc.freeze()  # the worker lives for this one job: its index need never be collected
 
 
-def _resolve_chunk(start: int, stop: int, convert: Callable[[Resolution], Any] | None) -> list:
+def _resolve_chunk(names_file: str, start: int, stop: int, convert: Callable[[Resolution], Any] | None) -> list:
+    global _worker_names
     assert _worker_normaliser is not None, "worker started without a normaliser"
-    return _resolve_here(_worker_normaliser, _worker_names[start:stop], convert)
+    if _worker_names[0] != names_file:
+        with open(names_file, "rb") as handle:
+            _worker_names = (names_file, pickle.load(handle))
+    return _resolve_here(_worker_normaliser, _worker_names[1][start:stop], convert)

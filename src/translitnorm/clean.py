@@ -18,8 +18,10 @@ the number of distinct names, never with the number of rows:
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import multiprocessing
 import os
 import time
 from collections import Counter
@@ -27,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from translitnorm.batch import index_out_of_gc, resolve_each
+from translitnorm.batch import WorkerPool, available_cores, index_out_of_gc, resolve_each
 from translitnorm.cluster import Cluster, cluster_names
 from translitnorm.io import (
     STDIO, AddedColumn, InputError, Lookup, TableWriter, atomic_output, detect_format, open_table,
@@ -117,7 +119,7 @@ class CleanSummary:
 # -- resolving distinct names ----------------------------------------------------------
 
 def resolve_distinct(normaliser: Normaliser, names: Iterable[str], *, jobs: int | None = 1,
-                     progress: Progress | None = None) -> dict[str, Outcome]:
+                     progress: Progress | None = None, pool: WorkerPool | None = None) -> dict[str, Outcome]:
     """Resolve each distinct name once, in up to ``jobs`` processes (None: one per core) when there
     are enough names (see :data:`translitnorm.batch.PARALLEL_MIN_NAMES`).
 
@@ -128,11 +130,29 @@ def resolve_distinct(normaliser: Normaliser, names: Iterable[str], *, jobs: int 
     """
     ordered = sorted(set(names))  # neighbouring names share parts: warm look-up caches per task
     report = (lambda done, total: progress("resolving", done, total)) if progress else None
-    outcomes = resolve_each(normaliser, ordered, jobs=jobs, progress=report, convert=Outcome.of)
+    outcomes = resolve_each(normaliser, ordered, jobs=jobs, progress=report, convert=Outcome.of, pool=pool)
     return dict(zip(ordered, outcomes))
 
 
 # -- the whole job ----------------------------------------------------------------------
+
+#: Inputs from this size (bytes of a text file, rows of Parquet) start their worker processes
+#: before reading: loading the index takes a worker about a second, which then overlaps the
+#: counting pass. A smaller file is unlikely to have the distinct names that need them.
+EARLY_WORKERS_MIN_BYTES = 8 << 20
+EARLY_WORKERS_MIN_ROWS = 200_000
+
+
+def _early_workers(normaliser: Normaliser, jobs: int | None, fmt: str, size: int | None):
+    """A :class:`WorkerPool` started now for a big input when several processes may resolve it,
+    else nothing; as a context manager, so the workers stop when resolving is done (or fails).
+    If the file turns out to have few distinct names, they stop unused."""
+    processes = jobs if jobs is not None else available_cores()
+    big = size is not None and size >= (EARLY_WORKERS_MIN_ROWS if fmt == "parquet" else EARLY_WORKERS_MIN_BYTES)
+    if processes > 1 and big and not multiprocessing.current_process().daemon:
+        return WorkerPool(normaliser, processes)
+    return contextlib.nullcontext()
+
 
 def clean_file(input: str | os.PathLike, output: str | os.PathLike = STDIO, columns: Sequence[str] = ("name",),
                normaliser: Normaliser | None = None, *, input_format: str | None = None,
@@ -177,23 +197,24 @@ def _clean_file(input, output, columns, normaliser, *, input_format, output_form
         out_format = _output_format(output, output_format, table.format)
         size = table.size() if table.format != "parquet" else table.total_rows()
 
-        # 1. count the distinct names of each column
-        counts: dict[str, Counter] = {column: Counter() for column in columns}
-        for batch in table.batches(progress=lambda done: progress and progress("reading", done, size), arrow=True):
-            for column in columns:
-                counts[column].update(batch.value_counts(column))
-        summary.rows = table.stats.rows
-        summary.skipped, summary.skipped_count = table.stats.skipped, table.stats.skipped_count
-        added_names = [column + suffix for column in columns for suffix in ADDED_SUFFIXES]
-        clashes = [name for name in added_names if name in table.columns]
-        if clashes:
-            raise InputError(f"{table.name}: the input already has column(s) {', '.join(clashes)}; "
-                             f"rename them, or clean the original file")
+        with _early_workers(normaliser, jobs, table.format, size) as pool:
+            # 1. count the distinct names of each column
+            counts: dict[str, Counter] = {column: Counter() for column in columns}
+            for batch in table.batches(progress=lambda done: progress and progress("reading", done, size), arrow=True):
+                for column in columns:
+                    counts[column].update(batch.value_counts(column))
+            summary.rows = table.stats.rows
+            summary.skipped, summary.skipped_count = table.stats.skipped, table.stats.skipped_count
+            added_names = [column + suffix for column in columns for suffix in ADDED_SUFFIXES]
+            clashes = [name for name in added_names if name in table.columns]
+            if clashes:
+                raise InputError(f"{table.name}: the input already has column(s) {', '.join(clashes)}; "
+                                 f"rename them, or clean the original file")
 
-        # 2. resolve each distinct name once
-        distinct = {name for counter in counts.values() for name in counter if name is not None and name.strip()}
-        summary.distinct = len(distinct)
-        outcomes = resolve_distinct(normaliser, distinct, jobs=jobs, progress=progress)
+            # 2. resolve each distinct name once
+            distinct = {name for counter in counts.values() for name in counter if name is not None and name.strip()}
+            summary.distinct = len(distinct)
+            outcomes = resolve_distinct(normaliser, distinct, jobs=jobs, progress=progress, pool=pool)
 
         # 3. cluster the names no lexicon knows, over the whole input
         unknown: Counter = Counter()
