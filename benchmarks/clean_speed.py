@@ -5,8 +5,8 @@ a CSV of ``--rows`` rows drawn from ``--distinct`` distinct names (``benchmarks/
 compiles the index once, then runs the ``translitnorm clean`` command itself once per ``--jobs``
 value, timed from start to exit (interpreter start, cached index load, both passes, clustering,
 output), and a naive baseline (unidecode + rapidfuzz ``process.extractOne`` over every lexicon
-name, one row at a time) on a sample of rows. Memory is the peak of the summed PSS of the
-command and its workers, sampled every 0.1 s, and the largest process's maximum RSS.
+name, one row at a time) on a sample of rows. Memory is the peak of the summed resident size
+(RSS) of the command and its workers, sampled every 0.1 s, and the largest process's maximum RSS.
 
     PYTHONPATH=src:benchmarks python benchmarks/clean_speed.py                 # 1M rows, 50k names, 100k entities
     PYTHONPATH=src:benchmarks python benchmarks/clean_speed.py --rows 100000 --distinct 5000 --entities 10000
@@ -46,14 +46,16 @@ def _child_env(cache: Path) -> dict:
     return env
 
 
-def _tree_pss_mib(pid: int) -> float:
-    """Proportional set size of a process and its descendants (pages shared by fork counted once), in MiB."""
+def _tree_rss_mib(pid: int) -> float:
+    """Resident size of a process and its descendants together, in MiB (pages they share counted in
+    each: an upper bound). From /proc/*/status, which is cheap to read: a sampler that walked every
+    page (smaps) would take a noticeable share of the CPU the run itself needs."""
     total, pending = 0, [pid]
     while pending:
         current = pending.pop()
         try:
-            with open(f"/proc/{current}/smaps_rollup") as handle:
-                total += next(int(line.split()[1]) for line in handle if line.startswith("Pss:"))
+            with open(f"/proc/{current}/status") as handle:
+                total += next(int(line.split()[1]) for line in handle if line.startswith("VmRSS:"))
             for task in os.listdir(f"/proc/{current}/task"):
                 with open(f"/proc/{current}/task/{task}/children") as handle:
                     pending.extend(int(child) for child in handle.read().split())
@@ -63,26 +65,26 @@ def _tree_pss_mib(pid: int) -> float:
 
 
 def _run_child(args: list[str], cache: Path) -> tuple[float, dict]:
-    """Run this script as a child with ``args``; (wall seconds, the JSON it printed plus ``tree_pss_mib``)."""
+    """Run this script as a child with ``args``; (wall seconds, the JSON it printed plus ``tree_rss_mib``)."""
     wall, out, _, peak = _run([sys.executable, __file__, *args], cache)
     result = json.loads(out.strip().splitlines()[-1])
-    result["tree_pss_mib"] = peak or None
+    result["tree_rss_mib"] = peak or None
     return wall, result
 
 
 def _run(command: list[str], cache: Path) -> tuple[float, str, str, float]:
-    """Run ``command``; (wall seconds, stdout, stderr, peak PSS in MiB of it and its workers together).
+    """Run ``command``; (wall seconds, stdout, stderr, peak RSS in MiB of it and its workers together).
 
     While it runs, the memory of the process and its pool workers together is sampled (Linux
-    only) every 0.1 s: the peak of their summed PSS is the memory the run needs.
+    only) every 0.1 s: the peak of their summed RSS is (at most) the memory the run needs.
     """
     started = time.perf_counter()
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         child = subprocess.Popen(command, env=_child_env(cache), stdout=out, stderr=err, text=True)
         peak = 0.0
         while child.poll() is None:
-            if Path("/proc/self/smaps_rollup").exists():
-                peak = max(peak, _tree_pss_mib(child.pid))
+            if Path("/proc/self/status").exists():
+                peak = max(peak, _tree_rss_mib(child.pid))
             time.sleep(0.1)
         wall = time.perf_counter() - started
         out.seek(0)
@@ -107,7 +109,7 @@ def _run_clean(lexicon: Path, rows: Path, output: Path, jobs: int, cache: Path) 
     return wall, {"rows": table.num_rows, "clean_seconds": clean_seconds,
                   "methods": {item["values"]: item["counts"] for item in methods}, "clusters": clusters,
                   "peak_mib": max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024,
-                  "tree_pss_mib": peak or None}
+                  "tree_rss_mib": peak or None}
 
 
 def _peaks() -> dict:
@@ -206,8 +208,8 @@ def main() -> None:
         digests[jobs] = (_digest(output), _digest(Path(str(output) + ".review.csv")))
         rate = result["rows"] / wall
         peak = result["peak_mib"]
-        # all processes together: the sampled PSS where Linux gives it, else the sum of peaks (an upper bound)
-        total = result["tree_pss_mib"] or peak * jobs
+        # all processes together: the sampled RSS sum where Linux gives it, else the largest peak times the processes
+        total = result["tree_rss_mib"] or peak * jobs
         print(f"clean -j{jobs}   {wall:.1f} s end to end (the command, from start to exit; {result['clean_seconds']:.1f} s "
               f"reported by it after loading the index): {rate:,.0f} rows/s "
               f"[target {TARGET_ROWS_PER_SECOND:,}: {'met' if rate >= TARGET_ROWS_PER_SECOND else 'NOT met'}]; "
