@@ -147,7 +147,7 @@ def _early_workers(normaliser: Normaliser, jobs: int | None, fmt: str, size: int
     """A :class:`WorkerPool` started now for a big input when several processes may resolve it,
     else nothing; as a context manager, so the workers stop when resolving is done (or fails).
     If the file turns out to have few distinct names, they stop unused."""
-    processes = jobs if jobs is not None else available_cores()
+    processes = available_cores() if jobs is None else min(jobs, available_cores())  # as resolve_each counts them
     big = size is not None and size >= (EARLY_WORKERS_MIN_ROWS if fmt == "parquet" else EARLY_WORKERS_MIN_BYTES)
     if processes > 1 and big and not multiprocessing.current_process().daemon:
         return WorkerPool(normaliser, processes)
