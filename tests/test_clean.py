@@ -242,6 +242,8 @@ def test_gzip_input_two_columns_and_stdout(tmp_path, shipped, capsysbinary):
 def test_workers_started_before_reading_give_the_same_output(tmp_path, shipped, monkeypatch, enough_names):
     monkeypatch.setattr(clean_module, "EARLY_WORKERS_MIN_BYTES", 0)
     monkeypatch.setattr(batch, "PARALLEL_MIN_NAMES", 0 if enough_names else 10**6)
+    monkeypatch.setattr(batch, "available_cores", lambda: 2)  # whatever the machine running the test has
+    monkeypatch.setattr(clean_module, "available_cores", lambda: 2)
     monkeypatch.setattr(batch, "CHUNK_SIZE", 7)
     pools = []
     monkeypatch.setattr(clean_module, "WorkerPool", lambda *args: pools.append(batch.WorkerPool(*args)) or pools[-1])
