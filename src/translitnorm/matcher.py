@@ -327,14 +327,6 @@ class Matcher:
 
     # -- whole names ------------------------------------------------------------------
 
-    def candidates(self, parsed: ParsedName, limit: int | None = None) -> list[Candidate]:
-        """The entities the parsed name fits, best first (ties by ID, so results never drift).
-
-        Only entities reached through a surname (persons) or a whole name (places…) are
-        considered; of persons, those that fit the most query parts are scored in full.
-        """
-        return _CandidatePool(self, parsed).top(limit)
-
     def joined_parts(self, tokens: Sequence[Token]) -> tuple[Token, ...]:
         """Join two words that are one hyphenated name part written with a space ("Kassym Jomart").
 
@@ -568,8 +560,11 @@ class Matcher:
 
 
 class _CandidatePool:
-    """The entities one parsed name may be, persons scored lazily best bound first, so that
-    asking for more candidates after the best two did not decide continues the work."""
+    """The entities one parsed name may be, best first (ties by ID, so results never drift).
+
+    Only entities reached through a surname (persons) or a whole name (places…) are
+    considered; persons are scored lazily, best bound first, so that asking for more
+    candidates after the best two did not decide continues the work."""
 
     def __init__(self, matcher: Matcher, parsed: ParsedName):
         self.matcher = matcher
@@ -606,7 +601,7 @@ class _CandidatePool:
         self.initial_letters = [matcher._initial_letters(token.text) for token in initials]
         # How many query parts reach each entity (an entity that fits fewer query parts than
         # another cannot win), and which entities each part score reaches: with the two, the
-        # entities are taken best bound first (see _score_bound) without scoring them all.
+        # entities are taken best bound first (see _bound_factors) without scoring them all.
         hit_counts: Counter[int] = Counter()
         reached_at: dict[float, set[int]] = {}
         for matches in token_matches:
@@ -748,29 +743,24 @@ _HEAVIEST_FIRST = sorted((SLOT_WEIGHTS[slot] for slot in (SURNAME, GIVEN, PATRON
 
 @lru_cache(maxsize=256)
 def _bound_factors(parts: int, initials: int) -> tuple[float, ...]:
-    """``_score_bound`` of a best part score of 1 for each number of hits: the same few name shapes recur."""
-    return tuple(_score_bound(1.0, hits, parts, initials) for hits in range(parts + 1))
+    """For each number of hits, what bounds the whole-name score of an entity that many query
+    parts (of ``parts``) reach: times its best part score without initials, as it is with them.
 
+    A score is Σ weight·part score / (Σ weight + penalties): at most ``a`` parts fill distinct
+    slots (a ≤ hits, a ≤ 4), each scores at most the best part score, the others pay the
+    unmatched penalty, and this only grows with ``a``. Initials score 1, so with initials the
+    part scores are bounded by 1 instead. The same few name shapes recur, hence the cache.
 
-def _score_bound(best_part: float, hits: int, parts: int, initials: int) -> float:
-    """A whole-name score no assignment of the query parts to an entity's slots can beat.
-
-    ``hits`` query parts (of ``parts``) reach the entity, the best of them with score
-    ``best_part``. A score is Σ weight·part score / (Σ weight + penalties): at most ``a``
-    parts fill distinct slots (a ≤ hits, a ≤ 4), each scores at most ``best_part``, the
-    others pay the unmatched penalty, and this only grows with ``a``. Initials score 1,
-    so with initials the part scores are bounded by 1 instead.
-
-    >>> _score_bound(1.0, 2, 2, 0), round(_score_bound(1.0, 1, 2, 0), 4), round(_score_bound(0.7, 1, 2, 0), 4)
-    (1.0, 0.6667, 0.4667)
+    >>> [round(factor, 4) for factor in _bound_factors(2, 0)]
+    [0.0, 0.6667, 1.0]
     """
-    assigned = min(hits, len(_HEAVIEST_FIRST))
-    weight = sum(_HEAVIEST_FIRST[:assigned])
-    penalty = UNMATCHED_PART_PENALTY * (parts - assigned)
-    if initials:
-        weight += INITIAL_WEIGHT * initials
-        return weight / (weight + penalty)
-    return best_part * weight / (weight + penalty)
+    factors = []
+    for hits in range(parts + 1):
+        assigned = min(hits, len(_HEAVIEST_FIRST))
+        weight = sum(_HEAVIEST_FIRST[:assigned]) + INITIAL_WEIGHT * initials
+        penalty = UNMATCHED_PART_PENALTY * (parts - assigned)
+        factors.append(weight / (weight + penalty) if weight + penalty else 0.0)
+    return tuple(factors)
 
 
 @lru_cache(maxsize=65536)
@@ -784,7 +774,8 @@ def _best_assignment(options: tuple[tuple[tuple[int, float], ...], ...],
     Of equal scores the first found wins, parts left unassigned before assigned ones.
     Many entities share a signature (everyone called Иванов), hence the cache.
 
-    >>> _best_assignment((((SURNAME, 1.0),), ((GIVEN, 0.88), (SURNAME, 0.5))), ())
+    >>> score, positions, initial_slots = _best_assignment((((SURNAME, 1.0),), ((GIVEN, 0.88), (SURNAME, 0.5))), ())
+    >>> round(score, 4), positions, initial_slots
     (0.96, (0, 0), ())
     """
     best = None
