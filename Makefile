@@ -8,6 +8,7 @@ BIN := $(VENV)/bin
 .PHONY: run test install install-test bench clean-venv
 
 $(BIN)/python:
+	@$(PYTHON) scripts/check_build_deps.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
