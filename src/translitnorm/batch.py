@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Callable, Literal, Sequence
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from translitnorm.matcher import Resolution
+from translitnorm.decision import Resolution
 
 if TYPE_CHECKING:  # pragma: no cover
     from translitnorm.normaliser import Normaliser
