@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,8 +11,9 @@ from typing import Iterator, List, Optional
 import typer
 
 from translitnorm.clean import clean_file
+from translitnorm.files import Terminated
 
-from . import app, user_errors
+from . import app, fail, user_errors
 from .common import LexiconOption, make_normaliser
 
 _STAGES = {"reading": "reading", "resolving": "resolving names", "clustering": "clustering", "writing": "writing"}
@@ -67,12 +69,15 @@ def clean_command(
     Example: translitnorm clean seeds/example-names.csv --column name --review review.csv -o out/example-clean.csv
     """
     normaliser = make_normaliser(lexicon, min_score=min_score, margin=margin)
-    with stderr_progress(not quiet and sys.stderr.isatty()) as progress:
-        summary = clean_file(
-            str(input), str(output), column, normaliser, input_format=format, output_format=output_format,
-            encoding=encoding, on_error=on_error, cluster=not no_cluster,
-            review=None if review is None else str(review), jobs=jobs, batch_rows=batch_rows,
-            review_min_rows=review_min_rows, progress=progress)
+    try:
+        with stderr_progress(not quiet and sys.stderr.isatty()) as progress:
+            summary = clean_file(
+                str(input), str(output), column, normaliser, input_format=format, output_format=output_format,
+                encoding=encoding, on_error=on_error, cluster=not no_cluster,
+                review=None if review is None else str(review), jobs=jobs, batch_rows=batch_rows,
+                review_min_rows=review_min_rows, progress=progress)
+    except Terminated:
+        raise fail("terminated by SIGTERM; a file not finished was left as it was", 128 + signal.SIGTERM) from None
     if not quiet:
         for line in summary.lines():
             typer.echo(line, err=True)
