@@ -5,7 +5,8 @@ same given names and surnames many times), then files each rendering under its
 exact form, folded form and matching key.  The result is plain containers of
 strings and integers, so it is saved with :mod:`marshal` and loads fast; the
 cache file is named by a hash of the lexicon bytes, the scheme files and the
-package version, so any change rebuilds it.
+package version, so any change rebuilds it.  What is trusted from a cache file, and how
+the cache is kept small, is :mod:`translitnorm.cache`'s concern.
 """
 
 from __future__ import annotations
@@ -16,23 +17,27 @@ import functools
 import gc
 import hashlib
 import itertools
+import logging
 import marshal
 import operator
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Literal, NamedTuple, Sequence
 
-from translitnorm import __version__
+from translitnorm import __version__, cache
+from translitnorm.cache import default_cache_dir  # noqa: F401  (where callers have found it)
 from translitnorm.crosslang import variants
 from translitnorm.keys import exact_form, folded_form, matching_key
 from translitnorm.lexicon import Entity, Lexicon, LexiconError, Problem, lexicon_files, load_lexicons, script_of_lang
 from translitnorm.romanise import romanise, romanisations, schemes
 from translitnorm.text import is_cyrillic, without_generic_words
 
-FORMAT_VERSION = 4
+log = logging.getLogger("translitnorm.cache")
+
+# 5: cache files carry a digest of their content (translitnorm.cache)
+FORMAT_VERSION = 5
 # How the index packs its rows into plain ints (small to save, fast to load). Nothing outside
 # this module unpacks them: the accessors of CompiledIndex give named rows.
 # Form entries: ``part << _SCHEME_BITS | set number``; the sets themselves (bit i =
@@ -377,26 +382,41 @@ class CompiledIndex:
                 self.exact, self.folded, self.keys, self.cross, self.part_langs, self.scheme_sets)
 
     def save(self, path: str | os.PathLike) -> None:
-        """Write the index atomically to ``path``."""
-        target = Path(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                marshal.dump(self._state(), handle)
-            os.replace(tmp_name, target)
-        except BaseException:
-            Path(tmp_name).unlink(missing_ok=True)
-            raise
+        """Write the index atomically to ``path`` (a cache file: private, with a digest of its content)."""
+        cache.write_entry(path, marshal.dumps(self._state()))
 
     @classmethod
-    def load(cls, path: str | os.PathLike) -> "CompiledIndex":
-        """Read an index written by :meth:`save`; raises ValueError when it is of another version."""
-        with open(path, "rb") as handle, _collector_paused():
-            state = marshal.loads(handle.read())
-        if not isinstance(state, tuple) or not state or state[0] != FORMAT_VERSION:
-            raise ValueError(f"{path}: not a compiled index of format {FORMAT_VERSION}")
-        return cls(*state[2:], digest=state[1])  # type: ignore[misc]
+    def load(cls, path: str | os.PathLike, digest: str | None = None) -> "CompiledIndex":
+        """Read an index written by :meth:`save`, after checking the file (see :mod:`translitnorm.cache`).
+
+        Raises :class:`~translitnorm.cache.CacheRefused` when the file must not be trusted, is of
+        another format, or (given ``digest``) was compiled from other lexicons; OSError when it
+        cannot be read.
+        """
+        content = cache.read_entry(path)
+        with _collector_paused():
+            state = marshal.loads(content)
+        if not isinstance(state, tuple) or len(state) != 16 or state[0] != FORMAT_VERSION:
+            raise cache.CacheRefused(f"{path}: not a compiled index of format {FORMAT_VERSION}")
+        if digest is not None and state[1] != digest:
+            raise cache.CacheRefused(f"{path}: compiled from other lexicons than the ones asked for")
+        index = cls(*state[2:], digest=state[1])  # type: ignore[misc]
+        index._check_shape(path)
+        return index
+
+    def _check_shape(self, path: str | os.PathLike) -> None:
+        """Refuse an index whose tables do not fit together (a file written by other code): a
+        cheap check of types and lengths, so a bad file fails here and not in the middle of a run."""
+        lists = (self.entity_ids, self.entity_types, self.canonicals, self.entity_names, self.parts,
+                 self.part_initials, self.postings, self.scheme_ids, self.part_langs, self.scheme_sets)
+        tables = (self.exact, self.folded, self.keys, self.cross)
+        entities = len(self.entity_ids)
+        parts = len(self.parts)
+        if (not isinstance(self.digest, str) or not all(isinstance(value, list) for value in lists)
+                or not all(isinstance(table, dict) for table in tables)
+                or {len(self.entity_types), len(self.canonicals), len(self.entity_names)} != {entities}
+                or {len(self.part_initials), len(self.postings), len(self.part_langs)} != {parts}):
+            raise cache.CacheRefused(f"{path}: the index's tables do not fit together")
 
     # -- fuzzy neighbourhood ----------------------------------------------------------
 
@@ -487,15 +507,6 @@ def lexicon_digest(paths: Sequence[Path]) -> str:
     return digest.hexdigest()
 
 
-def default_cache_dir() -> Path:
-    """``$TRANSLITNORM_CACHE_DIR``, else ``$XDG_CACHE_HOME/translitnorm``, else ``~/.cache/translitnorm``."""
-    explicit = os.environ.get("TRANSLITNORM_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "translitnorm"
-
-
 def build_index(paths: Iterable[str | os.PathLike], cache_dir: str | os.PathLike | None = None,
                 use_cache: bool = True) -> CompiledIndex:
     """Load lexicons and return their compiled index, from the cache when it is current.
@@ -507,21 +518,30 @@ def build_index(paths: Iterable[str | os.PathLike], cache_dir: str | os.PathLike
         if not path.is_file():
             raise LexiconError([Problem(str(path), 0, "lexicon file not found")])
     digest = lexicon_digest(files)
-    cache_path = Path(cache_dir or default_cache_dir()) / f"index-{digest[:32]}.marshal"
-    # A cache file exists only for lexicon bytes that once loaded without errors, so a
-    # warm cache needs no second validation.
-    if use_cache and cache_path.exists():
-        try:
-            index = CompiledIndex.load(cache_path)
-            index.cache_file = cache_path
-            return index
-        except (ValueError, EOFError, OSError, TypeError):
-            pass  # a damaged or foreign cache file is rebuilt below
-    index = CompiledIndex.compile(load_lexicons(files), digest)
+    folder = None
     if use_cache:
+        try:
+            folder = cache.private_dir(cache_dir or cache.default_cache_dir())
+        except (cache.CacheRefused, OSError) as exc:
+            log.warning("not using the index cache: %s; compiling in memory (see docs/etl.md, 'The index cache')", exc)
+    cache_path = folder / f"index-{digest[:32]}.marshal" if folder is not None else None
+    # A cache file exists only for lexicon bytes that once loaded without errors, so a
+    # current cache needs no second validation.
+    if cache_path is not None and cache_path.exists():
+        try:
+            index = CompiledIndex.load(cache_path, digest)
+        except Exception as exc:  # noqa: BLE001 - whatever is wrong with a cache file, compiling again is the answer
+            log.warning("index cache file refused (%s); compiling again", exc)
+        else:
+            index.cache_file = cache_path
+            cache.touch(cache_path)
+            return index
+    index = CompiledIndex.compile(load_lexicons(files), digest)
+    if cache_path is not None:
         try:
             index.save(cache_path)
             index.cache_file = cache_path
-        except OSError:
+            cache.prune(folder, keep=cache_path)
+        except (cache.CacheRefused, OSError):
             pass  # a read-only cache directory costs speed, not correctness
     return index
