@@ -9,7 +9,7 @@
 __version__ = "0.1.0"
 
 from translitnorm.lexicon import Lexicon, LexiconError, load_lexicons, validate
-from translitnorm.matcher import Candidate, DecisionRule, Explanation, Resolution
+from translitnorm.decision import Candidate, DecisionRule, Explanation, Resolution
 from translitnorm.normaliser import Normaliser, default_lexicon_paths
 
 
