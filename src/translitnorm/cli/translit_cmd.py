@@ -14,9 +14,9 @@ from . import app, user_errors
 @app.command("translit")
 @user_errors
 def translit_command(
-    text: str = typer.Argument(..., help="Cyrillic text, e.g. a name."),
+    text: str = typer.Argument(..., metavar="TEXT", help="Cyrillic text, e.g. a name."),
     scheme: str = typer.Option("all", "--scheme", "-s", help="A scheme id (see docs/schemes.md), or 'all'."),
-    lang: str = typer.Option("ru", "--lang", "-l", help="Source language for --scheme all: ru uk be kk ky bg sr mk mn uz."),
+    lang: str = typer.Option("ru", "--lang", help="Source language for --scheme all: ru uk be kk ky bg sr mk mn uz."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
     """Romanise TEXT under one scheme, or under every scheme of a language side by side.
