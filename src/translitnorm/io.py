@@ -29,7 +29,6 @@ import re
 import shutil
 import struct
 import sys
-import tempfile
 import threading
 import zlib
 from collections import Counter
@@ -43,6 +42,7 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from translitnorm.errors import TranslitnormError
+from translitnorm.files import atomic_writer, temp_file
 
 FORMATS = ("csv", "tsv", "jsonl", "parquet")
 TEXT_FORMATS = ("csv", "tsv", "jsonl", "txt")
@@ -181,12 +181,11 @@ class TableReader:
         self.stats = ReadStats()
         self._spill: str | None = None
         self._arrow_refused = False  # a pass found pyarrow cannot read this file as csv does
-        if path == STDIO:  # read stdin once into a temporary file, so it can be read twice
-            handle = tempfile.NamedTemporaryFile(prefix="translitnorm-stdin-", delete=False)
-            with handle:
-                shutil.copyfileobj(sys.stdin.buffer, handle, 1 << 20)
-            self._spill = handle.name
         try:
+            if path == STDIO:  # read stdin once into a temporary file, so it can be read twice
+                descriptor, self._spill = temp_file("stdin")
+                with os.fdopen(descriptor, "wb") as handle:
+                    shutil.copyfileobj(sys.stdin.buffer, handle, 1 << 20)
             self.columns: list[str] = self._read_columns()
         except BaseException:
             self.close()
@@ -690,9 +689,10 @@ def _short(exc: BaseException) -> str:
 def atomic_output(path: str | os.PathLike) -> Iterator[IO[bytes]]:
     """A binary stream that replaces ``path`` only when the block ends without error.
 
-    The data goes to a temporary file in the target directory, renamed over the
-    target at the end; a failure removes it and leaves an existing file untouched.
-    ``-`` is stdout (not atomic). A ``.gz`` path is gzip-compressed.
+    Written with :func:`translitnorm.files.atomic_writer`: a failure (or SIGTERM, Ctrl-C)
+    leaves an existing file untouched; new files follow the umask; a device or FIFO is
+    written to, a symlink's target replaced. ``-`` is stdout (not atomic). A ``.gz`` path is
+    gzip-compressed.
 
     >>> with atomic_output("out/clean.csv") as stream:          # doctest: +SKIP
     ...     stream.write(b"name\\n")
@@ -702,24 +702,12 @@ def atomic_output(path: str | os.PathLike) -> Iterator[IO[bytes]]:
         yield sys.stdout.buffer
         sys.stdout.buffer.flush()
         return
-    target = Path(name)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as raw:
-            if name.lower().endswith(".gz"):
-                with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as compressed:
-                    yield compressed
-            else:
-                yield raw
-            raw.flush()
-            os.fsync(raw.fileno())
-        if target.exists():
-            os.chmod(tmp_name, target.stat().st_mode & 0o777)
-        os.replace(tmp_name, target)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    with atomic_writer(name) as raw:
+        if name.lower().endswith(".gz"):
+            with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as compressed:
+                yield compressed
+        else:
+            yield raw
 
 
 @dataclass(frozen=True)

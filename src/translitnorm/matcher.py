@@ -31,8 +31,8 @@ from rapidfuzz import fuzz, process
 
 from translitnorm.crosslang import detect_lang, variants
 from translitnorm.index import (
-    CYRILLIC_SCHEME, GIVEN, LEXICON_SCHEME, OTHER, PATRONYMIC, SCHEME_BITS, SLOT_NAMES, SURNAME, WHOLE,
-    CompiledIndex,
+    CYRILLIC_SCHEME, GIVEN, LEXICON_SCHEME, OTHER, PATRONYMIC, SLOT_NAMES, SURNAME, WHOLE,
+    CompiledIndex, FormTable,
 )
 from translitnorm.keys import as_latin, exact_form, folded_form, matching_key, surname_genders_differ
 from translitnorm.romanise import schemes
@@ -188,9 +188,6 @@ class DecisionRule:
     max_candidates: int = 5
 
 
-_SCHEME_MASK = (1 << SCHEME_BITS) - 1
-_ANCHOR_SLOTS = frozenset((SURNAME, OTHER))
-
 
 class PartMatch(NamedTuple):
     """How one query part was found to be one name part of the index (a tuple: made in bulk)."""
@@ -231,7 +228,6 @@ class Matcher:
         self._scheme_choice: dict[tuple[int, frozenset[str]], str] = {}  # few distinct scheme sets and hints
         # A lexicon of persons only has no whole names to look a query up as (places, organisations…).
         self.has_whole_names = any(entity_type != "person" for entity_type in index.entity_types)
-        self._by_entity: list[tuple[tuple[int, int, int], ...]] | None = None
         known = {scheme.id: scheme.target for scheme in schemes()}
         self._scheme_targets = [known.get(scheme_id, "") for scheme_id in index.scheme_ids]
         # Which scheme to name when several produce the same spelling: English-language
@@ -257,29 +253,28 @@ class Matcher:
         index = self.index
         found: dict[int, PartMatch] = {}
 
-        def file(table: dict[str, Sequence[int]], form: str, tier: str, score: float, note: str = "") -> None:
-            for packed in table.get(form, ()):
-                part = packed >> SCHEME_BITS
+        def file(table: FormTable, form: str, tier: str, score: float, note: str = "") -> None:
+            for part, schemes in index.entries(table, form):
                 if part not in found or found[part].score < score:
-                    found[part] = PartMatch(tier, score, index.scheme_sets[packed & _SCHEME_MASK], form, note)
+                    found[part] = PartMatch(tier, score, schemes, form, note)
 
         exact = exact_form(text)
         if not exact:
             return found
         cyrillic = is_cyrillic(exact)
-        file(index.exact, exact, "exact", TIER_SCORES["exact"])
+        file("exact", exact, "exact", TIER_SCORES["exact"])
         if cyrillic:
             # A Cyrillic spelling that is not in the lexicon (another language's form)
             # is looked up through one romanisation, no better than the key tier.
             latin = as_latin(text)
-            file(index.folded, folded_form(latin), "key", TIER_SCORES["key"])
+            file("folded", folded_form(latin), "key", TIER_SCORES["key"])
             key = matching_key(latin)
         else:
-            file(index.folded, folded_form(text), "folded", TIER_SCORES["folded"])
+            file("folded", folded_form(text), "folded", TIER_SCORES["folded"])
             key = matching_key(text)
         if not found:
             self._cross_language(text, exact, cyrillic, found)
-        file(index.keys, key, "key", TIER_SCORES["key"])
+        file("keys", key, "key", TIER_SCORES["key"])
         if fuzzy and not found and len(key) >= 5:  # one edit in a short word is another name
             self._fuzzy(key, found)
         return found
@@ -295,18 +290,17 @@ class Matcher:
             if lang and lang != "ru":
                 forms += [(exact_form(variant.text), variant) for variant in variants(text, lang)]
         for form, variant in forms:
-            for table in (index.cross, index.exact):
-                if table is index.exact and variant is None:
+            for table in ("cross", "exact"):
+                if table == "exact" and variant is None:
                     continue  # the query's own form was already looked up
-                for packed in table.get(form, ()):
-                    part = packed >> SCHEME_BITS
+                for part, schemes in index.entries(table, form):
                     if part in found:
                         continue
                     if variant is not None:
                         note = f"{variant.lang} word read as its form {variant.text}: " + "; ".join(variant.rules)
                     else:
                         note = _LATER  # worked out only if the match is shown
-                    found[part] = PartMatch("cross", score, index.scheme_sets[packed & _SCHEME_MASK], form, note)
+                    found[part] = PartMatch("cross", score, schemes, form, note)
 
     def _fuzzy(self, key: str, found: dict[int, PartMatch]) -> None:
         # Only lengths that can reach the cutoff: 2·min(a, b) / (a + b) ≥ c bounds b.
@@ -320,10 +314,9 @@ class Matcher:
             if surname_genders_differ(key, neighbour):
                 continue
             score = FUZZY_CEILING * ratio / 100.0
-            for packed in self.index.keys[neighbour]:
-                part = packed >> SCHEME_BITS
+            for part, schemes in self.index.entries("keys", neighbour):
                 if part not in found or found[part].score < score:
-                    found[part] = PartMatch("fuzzy", score, self.index.scheme_sets[packed & _SCHEME_MASK], neighbour)
+                    found[part] = PartMatch("fuzzy", score, schemes, neighbour)
 
     # -- whole names ------------------------------------------------------------------
 
@@ -348,40 +341,9 @@ class Matcher:
             position += 1
         return tuple(merged)
 
-    def _parts_of(self, entity: int) -> tuple[tuple[int, int, int], ...]:
-        """(part, name number, slot) of every name part of an entity."""
-        if self._by_entity is None:
-            self._build_entity_tables()
-        return self._by_entity[entity]  # type: ignore[index]
-
-    def _entities_of(self, part: int, anchors_only: bool = False) -> frozenset[int]:
-        """The entities a name part belongs to, as a set; with ``anchors_only``, only those whose
-        surname (or other non-given name) it is: the parts a candidate must have."""
-        if self._by_entity is None:
-            self._build_entity_tables()
-        return (self._part_anchors if anchors_only else self._part_entities)[part]
-
-    def _build_entity_tables(self) -> None:
-        """The name parts of each entity and the entities of each part, for all of them in one pass
-        over the postings (about 0.3 s at 100,000 entities): once per process, so that no query
-        pays for a common given name's thousands of entities."""
-        postings_of = self.index.postings
-        collected: list[list[tuple[int, int, int]]] = [[] for _ in self.index.entity_ids]
-        entities: list[frozenset[int]] = []
-        anchors: list[frozenset[int]] = []
-        nobody: frozenset[int] = frozenset()
-        for part, postings in enumerate(postings_of):
-            for posting in postings:
-                collected[posting >> 12].append((part, (posting >> 3) & 511, posting & 7))
-            entities.append(frozenset(map(operator.rshift, postings, itertools.repeat(12, len(postings)))))
-            anchored = [posting >> 12 for posting in postings if posting & 7 in _ANCHOR_SLOTS]
-            anchors.append(frozenset(anchored) if anchored else nobody)
-        self._part_entities, self._part_anchors = entities, anchors
-        self._by_entity = [tuple(parts) for parts in collected]
-
     def _options(self, entity: int, token_matches: list[dict[int, PartMatch]]) -> list[list[tuple]]:
         """For each query part, the entity's slots it can fill: [(slot, score, tier, part, name, match)]."""
-        parts = self._parts_of(entity)
+        parts = self.index.parts_of(entity)
         options = []
         for matches in token_matches:
             best: dict[int, tuple] = {}
@@ -439,7 +401,7 @@ class Matcher:
     def _initial_options(self, entity: int, initial_letters: list[tuple[str, str]]) -> tuple[tuple[int, ...], ...]:
         """For each initial of the query, the entity's slots (given name, patronymic) it can stand for."""
         index = self.index
-        parts = self._parts_of(entity)
+        parts = self.index.parts_of(entity)
         fitting = []
         for letter, latin in initial_letters:
             fits = []
@@ -457,7 +419,7 @@ class Matcher:
     def _score_whole(self, entity: int, place_matches: dict[int, PartMatch]) -> tuple | None:
         """(score, entity, (match, name number, part)) of the entity's best-matched whole name, or None."""
         best = None
-        for part, name, slot in self._parts_of(entity):
+        for part, name, slot in self.index.parts_of(entity):
             if slot != WHOLE:
                 continue
             match = place_matches.get(part)
@@ -580,19 +542,16 @@ class _CandidatePool:
                          if place_query and matcher.has_whole_names else {})
 
         self.scored: list[tuple] = []
-        places: dict[int, None] = {}
-        postings = index.postings
+        places: set[int] = set()
         for part in place_matches:
-            for posting in postings[part]:
-                if posting & 7 == WHOLE:
-                    places[posting >> 12] = None
-        for entity in places:
+            places |= index.entities_named(part)
+        for entity in sorted(places):
             if index.entity_types[entity] != "person":
                 result = matcher._score_whole(entity, place_matches)
                 if result is not None:
                     self.scored.append(result)
 
-        entities_of = matcher._entities_of
+        entities_of = index.entities_of
         people: set[int] = set()
         for matches in token_matches:
             for part in matches:

@@ -16,10 +16,10 @@ _LANGS = " ".join(CYRILLIC_LANGS)
 @app.command("translit")
 @user_errors
 def translit_command(
-    text: str = typer.Argument(..., help="Cyrillic text, e.g. a name."),
+    text: str = typer.Argument(..., metavar="TEXT", help="Cyrillic text, e.g. a name."),
     scheme: str = typer.Option("all", "--scheme", "-s", help="A scheme id (see docs/schemes.md), or 'all'."),
     lang: str = typer.Option(
-        None, "--lang", "-l",
+        None, "--lang",
         help=f"Source language for --scheme all: {_LANGS}. Default: told by the letters of TEXT "
              "(і ї є ґ: uk, ў: be, қ ә ң: kk …), else ru; the choice is printed to stderr."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
