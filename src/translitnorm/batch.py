@@ -345,7 +345,9 @@ def _shippable(normaliser: "Normaliser") -> Any:
     it is several times faster than pickling the index here and unpickling it there), else itself."""
     cache_file = normaliser.index.cache_file
     if cache_file is not None and os.path.exists(cache_file):
-        return (str(cache_file), normaliser.index.digest, normaliser.rule)
+        # The normaliser's class goes along (pickled by name), so this module need not import
+        # translitnorm.normaliser, which imports it.
+        return (type(normaliser), str(cache_file), normaliser.index.digest, normaliser.rule)
     return normaliser
 
 
@@ -353,13 +355,12 @@ def _rebuilt(shipped: Any) -> "Normaliser":
     if not isinstance(shipped, tuple):
         return shipped
     from translitnorm.index import CompiledIndex
-    from translitnorm.normaliser import Normaliser
 
-    path, digest, rule = shipped
+    normaliser_class, path, digest, rule = shipped
     index = CompiledIndex.load(path)
     if index.digest != digest:
         raise RuntimeError(f"{path}: the cached index changed while names were being resolved; run again")
-    return Normaliser(index, rule)
+    return normaliser_class(index, rule)
 
 
 _worker_normaliser: "Normaliser | None" = None

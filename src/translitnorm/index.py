@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Literal, NamedTuple, Sequence
 
-from translitnorm import __version__, cache
+from translitnorm import cache
 from translitnorm.cache import default_cache_dir  # noqa: F401  (where callers have found it)
 from translitnorm.collector import collector_paused
 from translitnorm.crosslang import variants
@@ -33,6 +33,7 @@ from translitnorm.lexicon import Entity, Lexicon, LexiconError, Problem, lexicon
 from translitnorm.romanise import romanise, romanisations, schemes
 from translitnorm.script import is_cyrillic
 from translitnorm.text import without_generic_words
+from translitnorm.version import __version__
 
 log = logging.getLogger("translitnorm.cache")
 
