@@ -37,9 +37,9 @@ from translitnorm.files import sigterm_as_interrupt
 from translitnorm.io import (
     STDIO, AddedColumn, InputError, Lookup, TableWriter, atomic_output, detect_format, open_table,
 )
+from translitnorm.decision import Resolution
 from translitnorm.io.common import Rejected
 from translitnorm.io.csv_reading import MAX_FIELD_LINES
-from translitnorm.matcher import Resolution
 from translitnorm.normaliser import Normaliser
 
 ADDED_SUFFIXES = ("_id", "_canonical", "_score", "_method")
