@@ -26,9 +26,10 @@ from typing import Iterable, Literal, NamedTuple, Sequence
 
 from translitnorm import cache
 from translitnorm.cache import default_cache_dir  # noqa: F401  (where callers have found it)
-from translitnorm.collector import collector_paused
 from translitnorm.crosslang import variants
 from translitnorm.keys import exact_form, folded_form, matching_key
+from translitnorm.rendering import CYRILLIC_SCHEME, LEXICON_SCHEME, PartRenderings, rendered_parts, scheme_langs
+from translitnorm.runtime import collector_paused
 from translitnorm.lexicon import Entity, Lexicon, LexiconError, Problem, lexicon_files, load_lexicons, script_of_lang
 from translitnorm.romanise import romanise, romanisations, schemes
 from translitnorm.script import is_cyrillic
@@ -55,13 +56,6 @@ _NAME_MASK, _SLOT_MASK = 511, 7
 GIVEN, PATRONYMIC, SURNAME, OTHER, WHOLE = range(5)
 SLOT_NAMES = ("given name", "patronymic", "surname", "other name", "whole name")
 
-# Pseudo-schemes: a Latin name written in the lexicon, and a Cyrillic name as written.
-LEXICON_SCHEME = "lexicon"
-CYRILLIC_SCHEME = "cyrillic"
-
-# Cyrillic-script languages whose names are, besides their own schemes, very often
-# romanised the Russian way (through a Russian-language press or passport office).
-_ALSO_RUSSIAN = {"ky", "kk", "uz", "tg", "tk", "be", "uk", "mn", "tt", "ba"}
 
 _PATRONYMIC_ENDINGS = re.compile(r"(ович|евич|ьевич|ич|овна|евна|ична|инична|улы|ұлы|уулу|кызы|қызы|оглы|угли|ўғли|қизи)$", re.IGNORECASE)
 
@@ -124,16 +118,6 @@ def person_parts(name: str) -> list[tuple[int, str]]:
     return parts
 
 
-def scheme_languages(lang: str) -> list[str]:
-    """The source languages whose schemes romanise a name written in ``lang``."""
-    base = lang.split("-")[0]
-    available = {scheme.lang for scheme in schemes()}
-    langs = [base] if base in available else []
-    if (base in _ALSO_RUSSIAN or not langs) and "ru" not in langs:
-        langs.append("ru")
-    return langs
-
-
 @dataclass
 class CompiledIndex:
     """Lookup tables from matching forms to name parts, and from name parts to entities.
@@ -172,8 +156,11 @@ class CompiledIndex:
     # -- building ---------------------------------------------------------------------
 
     @classmethod
-    def compile(cls, lexicon: Lexicon, digest: str = "") -> "CompiledIndex":
+    def compile(cls, lexicon: Lexicon, digest: str = "", jobs: int | None = None) -> "CompiledIndex":
         """Romanise every distinct name part under every scheme and file the forms.
+
+        ``jobs`` processes render the parts when there are many (one per core by default;
+        see :data:`PARALLEL_MIN_PARTS`); the index is the same whatever the number.
 
         >>> from translitnorm.lexicon import Lexicon, LexiconLine
         >>> lex = Lexicon.from_lines([LexiconLine("kg.osh", "place", "ky", "Ош", "source")])
@@ -182,10 +169,10 @@ class CompiledIndex:
         (['kg.osh'], True)
         """
         with collector_paused():
-            return cls._compile(lexicon, digest)
+            return cls._compile(lexicon, digest, jobs)
 
     @classmethod
-    def _compile(cls, lexicon: Lexicon, digest: str) -> "CompiledIndex":
+    def _compile(cls, lexicon: Lexicon, digest: str, jobs: int | None) -> "CompiledIndex":
         scheme_ids = [LEXICON_SCHEME, CYRILLIC_SCHEME] + [scheme.id for scheme in schemes()]
         scheme_number = {scheme_id: number for number, scheme_id in enumerate(scheme_ids)}
         index = cls([], [], [], [], [], [], [], scheme_ids, {}, {}, {}, {}, [], [], digest)
@@ -210,9 +197,13 @@ class CompiledIndex:
                         index.parts.append(text)
                         index.part_langs.append(lang_key)
                         index.postings.append([])
-                        index._add_part(number, text, lang_key, scheme_number)
                     index.postings[number].append(entity_number << _ENTITY_SHIFT | name_number << _NAME_SHIFT | slot)
             index.entity_names.append(names)
+        # Rendering the parts is nearly all of the work, and each part's renderings depend on
+        # the part alone; filing them stays in part order, so the tables come out the same
+        # however many processes rendered them.
+        for number, rendered in enumerate(rendered_parts(list(zip(index.parts, index.part_langs)), jobs)):
+            index._add_part(number, rendered, scheme_number)
         index._freeze()
         return index
 
@@ -226,20 +217,13 @@ class CompiledIndex:
             for form, entries in table.items():
                 table[form] = tuple(entries)
 
-    def _add_part(self, number: int, text: str, lang: str, scheme_number: dict[str, int]) -> None:
-        if lang:
-            renderings = {CYRILLIC_SCHEME: text}
-            for source_lang in scheme_languages(lang):
-                for scheme_id, rendering in romanisations(text, lang=source_lang).items():
-                    renderings.setdefault(scheme_id, rendering)
-        else:
-            renderings = {LEXICON_SCHEME: text}
-        if lang:
-            self._add_cross_language_forms(number, text, lang, renderings, scheme_number)
+    def _add_part(self, number: int, rendered: "PartRenderings", scheme_number: dict[str, int]) -> None:
+        if rendered.other_languages:
+            self._add_cross_language_forms(number, rendered, scheme_number)
         initials = set()
         for table, reduce in ((self.exact, exact_form), (self.folded, folded_form), (self.keys, matching_key)):
             masks: dict[str, int] = {}
-            for scheme_id, rendering in renderings.items():
+            for scheme_id, rendering in rendered.own.items():
                 form = reduce(rendering)
                 if form:
                     masks[form] = masks.get(form, 0) | 1 << scheme_number[scheme_id]
@@ -249,18 +233,14 @@ class CompiledIndex:
                     initials.add(form[0])
         self.part_initials.append("".join(sorted(initials)))
 
-    def _add_cross_language_forms(self, number: int, text: str, lang: str, own: dict[str, str],
-                                  scheme_number: dict[str, int]) -> None:
-        own_forms = {exact_form(rendering) for rendering in own.values()} | {folded_form(r) for r in own.values()}
-        # same_spelling: a name written alike in another language is romanised under that
-        # language's schemes too (Гомель → Belarusian Homiel, Homel).
-        for variant in variants(text, lang, same_spelling=True):
-            renderings = {CYRILLIC_SCHEME: variant.text}
-            if variant.lang in self._scheme_langs():
-                renderings.update(romanisations(variant.text, lang=variant.lang))
+    def _add_cross_language_forms(self, number: int, rendered: "PartRenderings", scheme_number: dict[str, int]) -> None:
+        own = rendered.own.values()
+        own_forms = {exact_form(rendering) for rendering in own} | {folded_form(r) for r in own}
+        for renderings in rendered.other_languages:
             masks: dict[str, int] = {}
             for scheme_id, rendering in renderings.items():
-                for form in {exact_form(rendering), folded_form(rendering)}:
+                # dict, not set: the same insertion order in every run, so the same cache bytes
+                for form in dict.fromkeys((exact_form(rendering), folded_form(rendering))):
                     if form and form not in own_forms:
                         masks[form] = masks.get(form, 0) | 1 << scheme_number[scheme_id]
             for form, mask in masks.items():
@@ -278,11 +258,6 @@ class CompiledIndex:
             self.scheme_sets.append(mask)
         return number
 
-    @staticmethod
-    @functools.cache
-    def _scheme_langs() -> frozenset[str]:
-        return frozenset(scheme.lang for scheme in schemes())
-
     def cross_language_note(self, part: int, form: str) -> str:
         """Which form in which language, by which correspondences, gave ``form`` for a part (for explanations).
 
@@ -291,7 +266,7 @@ class CompiledIndex:
         lang = self.part_langs[part]
         for variant in variants(self.parts[part], lang, same_spelling=True) if lang else ():
             renderings = [variant.text]
-            if variant.lang in self._scheme_langs():
+            if variant.lang in scheme_langs():
                 renderings += romanisations(variant.text, lang=variant.lang).values()
             if any(form in (exact_form(r), folded_form(r)) for r in renderings):
                 return f"{variant.lang} form {variant.text}: " + "; ".join(variant.rules)
