@@ -299,8 +299,10 @@ def test_a_failed_write_is_a_clear_error_on_the_command_line(kg, monkeypatch):
 
 
 def test_temporary_files_of_a_killed_write_are_removed_by_the_next_edit(kg):
-    leftovers = [kg.with_name(".kg.tsv.k3j_x9a2.tmp"), kg.with_name(".kg.tsv.bak.0abc_def.tmp")]
-    unrelated = [kg.with_name(".kg.tsv.x.k3j_x9a2.tmp"), kg.with_name("notes.tmp")]
+    ended = 999_999_999  # the process ID of a run that was killed while writing
+    leftovers = [kg.with_name(f".kg.tsv.{ended}.k3j_x9a2.tmp"), kg.with_name(f".kg.tsv.bak.{ended}.0abc_def.tmp")]
+    unrelated = [kg.with_name(f".kg.tsv.x.{ended}.k3j_x9a2.tmp"), kg.with_name("notes.tmp"),
+                 kg.with_name(f".kg.tsv.{os.getpid()}.k3j_x9a2.tmp")]  # another file's; a running process's
     for path in leftovers + unrelated:
         path.write_bytes(b"half a file")
     maintain.add_name(kg, "kg.bakiev.kurmanbek", "Bakijew", lang="de")

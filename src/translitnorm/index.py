@@ -16,13 +16,15 @@ import contextlib
 import functools
 import gc
 import hashlib
+import itertools
 import logging
 import marshal
+import operator
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Literal, NamedTuple, Sequence
 
 from translitnorm import __version__, cache
 from translitnorm.cache import default_cache_dir  # noqa: F401  (where callers have found it)
@@ -36,10 +38,16 @@ log = logging.getLogger("translitnorm.cache")
 
 # 5: cache files carry a digest of their content (translitnorm.cache)
 FORMAT_VERSION = 5
-# Form entries pack a part and a scheme set as ``part << SCHEME_BITS | set number``; the
-# sets themselves (bit i = scheme_ids[i]) are stored once in ``scheme_sets``, which keeps
-# every entry a small int (fast to save and load) however many schemes there are.
-SCHEME_BITS = 20
+# How the index packs its rows into plain ints (small to save, fast to load). Nothing outside
+# this module unpacks them: the accessors of CompiledIndex give named rows.
+# Form entries: ``part << _SCHEME_BITS | set number``; the sets themselves (bit i =
+# scheme_ids[i]) are stored once in ``scheme_sets``, which keeps every entry a small int
+# however many schemes there are.
+_SCHEME_BITS = 20
+_SET_NUMBER_MASK = (1 << _SCHEME_BITS) - 1
+# Postings: ``entity << 12 | name << 3 | slot``: up to 512 names per entity, 8 slots.
+_ENTITY_SHIFT, _NAME_SHIFT = 12, 3
+_NAME_MASK, _SLOT_MASK = 511, 7
 
 # Name-part slots. Persons have given / patronymic / surname / other parts; every other
 # entity type is matched on its whole name.
@@ -55,6 +63,36 @@ CYRILLIC_SCHEME = "cyrillic"
 _ALSO_RUSSIAN = {"ky", "kk", "uz", "tg", "tk", "be", "uk", "mn", "tt", "ba"}
 
 _PATRONYMIC_ENDINGS = re.compile(r"(ович|евич|ьевич|ич|овна|евна|ична|инична|улы|ұлы|уулу|кызы|қызы|оглы|угли|ўғли|қизи)$", re.IGNORECASE)
+
+
+class Posting(NamedTuple):
+    """One use of a name part: in which entity, which of its names, which slot."""
+
+    entity: int
+    name: int  # position among the entity's names (``entity_names[entity]``)
+    slot: int  # GIVEN, PATRONYMIC, SURNAME, OTHER or WHOLE
+
+
+class FormEntry(NamedTuple):
+    """A name part that a form (exact, folded, key or cross-language) was made from."""
+
+    part: int
+    schemes: int  # bit set over ``scheme_ids``: the schemes whose rendering gave the form
+
+
+class EntityPart(NamedTuple):
+    """One name part of an entity: which part, in which of its names, in which slot."""
+
+    part: int
+    name: int
+    slot: int
+
+
+#: The form tables of an index: a table's entries are looked up with :meth:`CompiledIndex.entries`.
+FormTable = Literal["exact", "folded", "keys", "cross"]
+
+# Slots that anchor a candidate: a person is reached through a surname (or another non-given name).
+_ANCHOR_SLOTS = frozenset((SURNAME, OTHER))
 
 
 def person_parts(name: str) -> list[tuple[int, str]]:
@@ -99,10 +137,10 @@ def scheme_languages(lang: str) -> list[str]:
 class CompiledIndex:
     """Lookup tables from matching forms to name parts, and from name parts to entities.
 
-    Postings pack (entity, name, slot) into one int: ``entity << 12 | name << 3 | slot``;
-    form tables pack a part and the set of schemes that gave the form as
-    ``part << SCHEME_BITS | n`` where ``scheme_sets[n]`` is the set as a bit mask (bit i =
-    ``scheme_ids[i]``).  Plain ints keep the index small and quick to save and load.
+    Read it through its accessors, which give named rows: :meth:`entries` (the name parts
+    a form was made from, with their scheme sets), :meth:`postings_of` (where a part is
+    used), :meth:`entities_of` and :meth:`parts_of`.  Inside, rows are packed into plain
+    ints, which keep the index small and quick to save and load.
     """
 
     entity_ids: list[str]
@@ -125,6 +163,7 @@ class CompiledIndex:
     _set_numbers: dict[int, int] = field(default_factory=dict, repr=False)
     _buckets: dict | None = field(default=None, repr=False)
     _slices: dict = field(default_factory=dict, repr=False)
+    _entity_tables: "_EntityTables | None" = field(default=None, repr=False, compare=False)
     # The cache file this index was read from or saved to (same content), if any: local worker
     # processes read it rather than receive a pickled copy. Never pickled: it names a local file.
     cache_file: Path | None = field(default=None, repr=False, compare=False)
@@ -171,7 +210,7 @@ class CompiledIndex:
                         index.part_langs.append(lang_key)
                         index.postings.append([])
                         index._add_part(number, text, lang_key, scheme_number)
-                    index.postings[number].append(entity_number << 12 | name_number << 3 | slot)
+                    index.postings[number].append(entity_number << _ENTITY_SHIFT | name_number << _NAME_SHIFT | slot)
             index.entity_names.append(names)
         index._freeze()
         return index
@@ -204,7 +243,7 @@ class CompiledIndex:
                 if form:
                     masks[form] = masks.get(form, 0) | 1 << scheme_number[scheme_id]
             for form, mask in masks.items():
-                table.setdefault(form, []).append(number << SCHEME_BITS | self._set_number(mask))
+                table.setdefault(form, []).append(number << _SCHEME_BITS | self._set_number(mask))
                 if reduce is exact_form:
                     initials.add(form[0])
         self.part_initials.append("".join(sorted(initials)))
@@ -225,15 +264,15 @@ class CompiledIndex:
                         masks[form] = masks.get(form, 0) | 1 << scheme_number[scheme_id]
             for form, mask in masks.items():
                 entries = self.cross.setdefault(form, [])
-                if any(entry >> SCHEME_BITS == number for entry in entries):
+                if any(entry >> _SCHEME_BITS == number for entry in entries):
                     continue  # an earlier, more regular variant already gives this form
-                entries.append(number << SCHEME_BITS | self._set_number(mask))
+                entries.append(number << _SCHEME_BITS | self._set_number(mask))
 
     def _set_number(self, mask: int) -> int:
         number = self._set_numbers.get(mask)
         if number is None:
             number = self._set_numbers[mask] = len(self.scheme_sets)
-            if number >= 1 << SCHEME_BITS:
+            if number >= 1 << _SCHEME_BITS:
                 raise ValueError("too many distinct scheme sets for the index format")
             self.scheme_sets.append(mask)
         return number
@@ -257,14 +296,85 @@ class CompiledIndex:
                 return f"{variant.lang} form {variant.text}: " + "; ".join(variant.rules)
         return ""
 
+    # -- reading: named rows ----------------------------------------------------------
+
+    def entries(self, table: FormTable, form: str) -> list[FormEntry]:
+        """The name parts that ``form`` was made from in ``table`` (``exact``, ``folded``,
+        ``keys`` or ``cross``), each with the set of schemes whose rendering gave it.
+
+        >>> from translitnorm.lexicon import Lexicon, LexiconLine
+        >>> index = CompiledIndex.compile(Lexicon.from_lines([LexiconLine("kg.osh", "place", "ky", "Ош", "source")]))
+        >>> [(index.parts[entry.part], "ky-bgn" in index.scheme_names(entry.schemes)) for entry in index.entries("exact", "osh")]
+        [('Ош', True)]
+        """
+        sets = self.scheme_sets
+        return [FormEntry(packed >> _SCHEME_BITS, sets[packed & _SET_NUMBER_MASK])
+                for packed in getattr(self, table).get(form, ())]
+
+    def scheme_names(self, schemes: int) -> list[str]:
+        """The scheme IDs of a scheme set (a :attr:`FormEntry.schemes` bit set)."""
+        return [scheme_id for number, scheme_id in enumerate(self.scheme_ids) if schemes >> number & 1]
+
+    def postings_of(self, part: int) -> list[Posting]:
+        """Every use of a name part: (entity, name, slot) rows.
+
+        >>> from translitnorm.lexicon import Lexicon, LexiconLine
+        >>> index = CompiledIndex.compile(Lexicon.from_lines([LexiconLine("kg.osh", "place", "ky", "Ош", "source")]))
+        >>> index.postings_of(0)
+        [Posting(entity=0, name=0, slot=4)]
+        """
+        return [Posting(packed >> _ENTITY_SHIFT, packed >> _NAME_SHIFT & _NAME_MASK, packed & _SLOT_MASK)
+                for packed in self.postings[part]]
+
+    def entities_of(self, part: int, anchors_only: bool = False) -> frozenset[int]:
+        """The entities a name part belongs to; with ``anchors_only``, only the persons whose surname
+        (or other non-given name) it is: the parts a person candidate must have."""
+        tables = self._entity_tables or self._build_entity_tables()
+        return (tables.anchors if anchors_only else tables.entities)[part]
+
+    def entities_named(self, part: int) -> frozenset[int]:
+        """The entities (places, organisations…) whose whole name the part is."""
+        return (self._entity_tables or self._build_entity_tables()).named[part]
+
+    def parts_of(self, entity: int) -> "tuple[EntityPart, ...]":
+        """Every name part of an entity as (part, name, slot) rows, in part order.
+
+        >>> from translitnorm.lexicon import Lexicon, LexiconLine
+        >>> index = CompiledIndex.compile(Lexicon.from_lines([LexiconLine("kg.bakiev", "person", "ky", "Курманбек Бакиев", "source")]))
+        >>> [(index.parts[row.part], SLOT_NAMES[row.slot]) for row in index.parts_of(0)]
+        [('Бакиев', 'surname'), ('Курманбек', 'given name')]
+        """
+        return (self._entity_tables or self._build_entity_tables()).parts[entity]
+
+    def _build_entity_tables(self) -> "_EntityTables":
+        """The name parts of each entity and the entities of each part, for all of them in one pass
+        over the postings (about 0.3 s at 100,000 entities): once per process, so that no query
+        pays for a common given name's thousands of entities."""
+        collected: list[list[EntityPart]] = [[] for _ in self.entity_ids]
+        row = functools.partial(tuple.__new__, EntityPart)  # a named row without NamedTuple's slower __new__
+        entities: list[frozenset[int]] = []
+        anchors: list[frozenset[int]] = []
+        named: list[frozenset[int]] = []
+        nobody: frozenset[int] = frozenset()
+        for part, postings in enumerate(self.postings):
+            for posting in postings:
+                collected[posting >> _ENTITY_SHIFT].append(row((part, posting >> _NAME_SHIFT & _NAME_MASK, posting & _SLOT_MASK)))
+            entities.append(frozenset(map(operator.rshift, postings, itertools.repeat(_ENTITY_SHIFT, len(postings)))))
+            anchored = [posting >> _ENTITY_SHIFT for posting in postings if posting & _SLOT_MASK in _ANCHOR_SLOTS]
+            anchors.append(frozenset(anchored) if anchored else nobody)
+            whole = [posting >> _ENTITY_SHIFT for posting in postings if posting & _SLOT_MASK == WHOLE]
+            named.append(frozenset(whole) if whole else nobody)
+        self._entity_tables = _EntityTables(entities, anchors, named, [tuple(parts) for parts in collected])
+        return self._entity_tables
+
     # -- persistence ------------------------------------------------------------------
 
     def __getstate__(self) -> dict:
-        # The fuzzy buckets and slices are derived on first use: not worth shipping to workers.
-        return {name: value for name, value in self.__dict__.items() if name not in ("_buckets", "_slices", "cache_file")}
+        # The fuzzy buckets, slices and entity tables are derived on first use: not worth shipping to workers.
+        return {name: value for name, value in self.__dict__.items() if name not in _DERIVED}
 
     def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state, _buckets=None, _slices={}, cache_file=None)
+        self.__dict__.update(state, _buckets=None, _slices={}, _entity_tables=None, cache_file=None)
 
     def _state(self) -> tuple:
         return (FORMAT_VERSION, self.digest, self.entity_ids, self.entity_types, self.canonicals,
@@ -330,6 +440,19 @@ class CompiledIndex:
             keys, lengths = self._buckets.get(first, ((), ()))
             found = self._slices[request] = keys[bisect.bisect_left(lengths, shortest):bisect.bisect_right(lengths, longest)]
         return found
+
+
+class _EntityTables(NamedTuple):
+    """Derived from the postings on first use (see :meth:`CompiledIndex._build_entity_tables`)."""
+
+    entities: list[frozenset[int]]  # part -> entities it belongs to
+    anchors: list[frozenset[int]]  # part -> entities whose surname / other name it is
+    named: list[frozenset[int]]  # part -> entities whose whole name it is
+    parts: list[tuple[EntityPart, ...]]  # entity -> its name parts
+
+
+# Fields of CompiledIndex derived on first use (or naming a local file): never pickled.
+_DERIVED = ("_buckets", "_slices", "_entity_tables", "cache_file")
 
 
 @contextlib.contextmanager

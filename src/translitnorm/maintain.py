@@ -27,11 +27,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
+from translitnorm import files
 from translitnorm import lexicon as lex
 from translitnorm.clean import NONE, REVIEW_HEADER, resolve_distinct, review_lines
 from translitnorm.cluster import cluster_names
 from translitnorm.errors import TranslitnormError
-from translitnorm.index import GIVEN, SCHEME_BITS, SURNAME, WHOLE, CompiledIndex, build_index
+from translitnorm.index import GIVEN, SURNAME, WHOLE, CompiledIndex, build_index
 from translitnorm.io import count_values, open_table
 from translitnorm.lexicon import LexiconError, LexiconLine, Problem
 from translitnorm.text import is_cyrillic
@@ -86,8 +87,8 @@ def locked(path: str | os.PathLike, *, timeout: float = LOCK_TIMEOUT) -> Iterato
     >>> with locked("lexicons/kg.tsv"):  # doctest: +SKIP
     ...     lines, original = read_for_edit("lexicons/kg.tsv")
     """
-    sidecar = lock_path(path)
-    key = (str(sidecar.resolve()), threading.get_ident())
+    sidecar = lock_path(os.path.realpath(path))  # one lock per file, whatever the path it is reached by
+    key = (str(sidecar), threading.get_ident())
     with _held_guard:
         depth = _held_locks.get(key, 0)
         if depth:
@@ -208,28 +209,12 @@ def _others(target: Path, context: Sequence[str | os.PathLike]) -> list[Path]:
     return [p for p in lex.lexicon_files(context) if p.resolve() != target.resolve()]
 
 
-# Temporary files of an interrupted write of FILE: .FILE.XXXXXXXX.tmp (the new content) and
-# .FILE.bak.XXXXXXXX.tmp (the backup being made); the X are tempfile's random letters.
-def _temporary_pattern(target: Path) -> re.Pattern:
-    return re.compile(rf"^\.{re.escape(target.name)}\.(?:bak\.)?[a-z0-9_]{{8}}\.tmp$")
-
-
 def remove_stale_temporaries(path: str | os.PathLike) -> list[Path]:
-    """Remove what interrupted writes of a lexicon left beside it (call under :func:`locked`:
-    then no other edit is writing them); returns the removed paths."""
-    target = Path(path)
-    pattern = _temporary_pattern(target)
-    removed = []
-    try:
-        entries = list(target.parent.iterdir())
-    except OSError:
-        return removed
-    for entry in entries:
-        if pattern.match(entry.name):
-            with contextlib.suppress(OSError):
-                entry.unlink()
-                removed.append(entry)
-    return removed
+    """Remove what killed writes of a lexicon left beside it: new contents and pending backups
+    of processes that have ended (see :func:`translitnorm.files.remove_stale_temp_files`)."""
+    target = Path(os.path.realpath(path))
+    return [*files.remove_stale_temp_files(target.parent, f".{target.name}."),
+            *files.remove_stale_temp_files(target.parent, f".{target.name}.bak.")]
 
 
 def save_text(path: str | os.PathLike, text: str, expected: bytes | None, *, backup: bool = True,
@@ -245,15 +230,16 @@ def save_text(path: str | os.PathLike, text: str, expected: bytes | None, *, bac
     >>> save_text("lexicons/kg.tsv", text, original)  # doctest: +SKIP
     PosixPath('lexicons/kg.tsv.bak')
     """
-    target = Path(path)
+    target = Path(os.path.realpath(path))  # a symlinked lexicon: its target is replaced, and backed up beside it
     with locked(target, timeout=lock_timeout):
         remove_stale_temporaries(target)
         current = target.read_bytes() if target.exists() else None
         if current != expected:
-            raise ConflictError(f"{target} changed on disk while this command ran; nothing written — run it again")
+            raise ConflictError(f"{path} changed on disk while this command ran; nothing written — run it again")
         pending_backup = None
         if current is not None and backup:
-            fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.bak.", suffix=".tmp", dir=target.parent)
+            # named as files.atomic_writer names its temporary files, so a killed run's is found and removed
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.bak.{os.getpid()}.", suffix=".tmp", dir=target.parent)
             os.close(fd)
             pending_backup = Path(tmp_name)
             try:
@@ -262,7 +248,7 @@ def save_text(path: str | os.PathLike, text: str, expected: bytes | None, *, bac
                 pending_backup.unlink(missing_ok=True)
                 raise
         try:
-            lex.write_atomic(target, text)
+            files.write_atomic(target, text)
         except BaseException:
             if pending_backup is not None:
                 pending_backup.unlink(missing_ok=True)
@@ -438,12 +424,11 @@ def _slot_keys(index: CompiledIndex, slots: Iterable[int]) -> dict[int, dict[tup
     """slot -> (entity, name) -> the matching keys of that name's parts in that slot."""
     wanted = set(slots)
     found: dict[int, dict[tuple[int, int], set[str]]] = {slot: defaultdict(set) for slot in wanted}
-    for key, entries in index.keys.items():
-        for packed in entries:
-            for posting in index.postings[packed >> SCHEME_BITS]:
-                slot = posting & 7
-                if slot in wanted:
-                    found[slot][(posting >> 12, (posting >> 3) & 511)].add(key)
+    for key in index.keys:
+        for entry in index.entries("keys", key):
+            for posting in index.postings_of(entry.part):
+                if posting.slot in wanted:
+                    found[posting.slot][(posting.entity, posting.name)].add(key)
     return found
 
 
@@ -748,10 +733,9 @@ def lexicon_stats(paths: Sequence[str | os.PathLike], *, top: int = 10,
     by_role = Counter(name.role for entity in lexicon for name in entity.names)
     index = build_index(files, cache_dir=cache_dir)
     owners: dict[str, set[int]] = defaultdict(set)
-    for key, entries in index.keys.items():
-        for packed in entries:
-            for posting in index.postings[packed >> SCHEME_BITS]:
-                owners[key].add(posting >> 12)
+    for key in index.keys:
+        for entry in index.entries("keys", key):
+            owners[key] |= index.entities_of(entry.part)
     # The renderings of one shared name part give many keys for the same entities: show
     # each group of entities once, under its shortest key.
     groups: dict[frozenset[int], list[str]] = defaultdict(list)
