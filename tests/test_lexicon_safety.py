@@ -19,8 +19,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from translitnorm import Normaliser
 from translitnorm import lexicon as lex
-from translitnorm.index import build_index
+from translitnorm.index import CompiledIndex, build_index
+from translitnorm.lexicon import LexiconLine
 from translitnorm import maintain
 from translitnorm.cli import app
 
@@ -326,3 +328,52 @@ def test_random_bytes_as_a_review_file_end_in_a_clear_error_never_a_traceback(tm
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     if result.exit_code == 2:
         assert result.stderr.startswith("error: ") and str(review) in result.stderr
+
+
+# -- #19 item 10: an edit compiles only what it adds ---------------------------------------------
+
+def decoded(index: CompiledIndex) -> tuple:
+    """Everything an index says, with packed numbers decoded (scheme sets may be numbered differently)."""
+    def part(number: int) -> tuple:
+        return index.parts[number], index.part_langs[number]
+
+    tables = {table: {form: [(part(entry.part), entry.schemes) for entry in index.entries(table, form)]
+                      for form in getattr(index, table)} for table in ("exact", "folded", "keys", "cross")}
+    return (index.entity_ids, index.entity_types, index.canonicals, [list(names) for names in index.entity_names],
+            [part(number) for number in range(len(index.parts))], index.part_initials,
+            [index.postings_of(number) for number in range(len(index.parts))], index.scheme_ids, tables)
+
+
+EDIT = [LexiconLine("kg.ala-buka", "place", "ky", "Ала-Бука", "source"),  # sorts first: every entity moves
+        LexiconLine("kg.bakiev.kurmanbek", "person", "de", "Kurmanbek Bakijew", "alias"),
+        LexiconLine("kg.bakiev.janysh", "person", "ky", "Жаныш Салиевич Бакиев", "source"),
+        LexiconLine("kg.osh", "place", "ru", "Ош", "former")]
+
+
+def test_an_index_compiled_from_the_one_before_an_edit_equals_a_full_compile():
+    before = lex.load_lexicons([KG])
+    base = CompiledIndex.compile(before)
+    after = lex.Lexicon.from_lines([entry for path in [KG] for entry in lex.read_lexicon(path, [])] + EDIT)
+    full = CompiledIndex.compile(after)
+    reused = CompiledIndex.compile(after, base=base)
+    assert decoded(reused) == decoded(full)
+    names = ["Kurmanbek Bakijew", "Bakiyev", "Janysh Bakiev", "Ala-Buka", "Osch", "Bishkek", "Frunze", "Tokmok"]
+    assert Normaliser(reused).resolve_many(names, jobs=1) == Normaliser(full).resolve_many(names, jobs=1)
+
+
+def test_alias_romanises_only_the_parts_it_adds_when_the_index_is_cached(kg, monkeypatch):
+    build_index([kg])  # as `clean --lexicon kg.tsv` leaves it
+    romanised = []
+    real = CompiledIndex._add_part
+
+    def counting(self, number, text, lang, scheme_number):
+        romanised.append(text)
+        return real(self, number, text, lang, scheme_number)
+
+    monkeypatch.setattr(CompiledIndex, "_add_part", counting)
+    maintain.add_name(kg, "kg.bakiev.kurmanbek", "Kurmanbek Bakijew", lang="de")
+    assert romanised == ["Bakijew"]  # "Kurmanbek" (Latin, lang de) is already a part of the index
+    romanised.clear()
+    maintain.add_name(kg, "kg.osh", "Osch", lang="de")  # the next edit starts from the index the last one cached
+    assert romanised == ["Osch"]
+    assert Normaliser.from_lexicons([kg]).resolve("Kurmanbek Bakijew").id == "kg.bakiev.kurmanbek"

@@ -32,7 +32,7 @@ from translitnorm import lexicon as lex
 from translitnorm.clean import NONE, REVIEW_HEADER, resolve_distinct, review_lines
 from translitnorm.cluster import cluster_names
 from translitnorm.errors import TranslitnormError
-from translitnorm.index import GIVEN, SURNAME, WHOLE, CompiledIndex, build_index
+from translitnorm.index import GIVEN, SURNAME, WHOLE, CompiledIndex, build_index, cached_index
 from translitnorm.io import count_values, open_table
 from translitnorm.lexicon import LexiconError, LexiconLine, Problem
 from translitnorm.text import is_cyrillic
@@ -188,11 +188,26 @@ def check_lines(path: str | os.PathLike, lines: Iterable[LexiconLine], *, check_
     text = lex.format_lines(lines)
     with _as_written(target, text) as candidate:
         others = _others(target, context)
+        if check_keys:
+            _compile_from_before([candidate, *others], [target, *others])
         problems = validate_lexicons([candidate, *others], check_keys=check_keys)
     shown = str(target)
     fixed = [Problem(shown if p.path == str(candidate) else p.path, p.line,
                      p.message.replace(str(candidate), shown), p.severity, p.fixable) for p in problems]
     return text, fixed
+
+
+def _compile_from_before(paths: Sequence[Path], before: Sequence[Path]) -> None:
+    """Compile (into the cache) the index of the new content from the cached index of the content
+    before the edit, when there is one: only the name parts the edit adds are romanised. The
+    checks that follow, and the next run over the lexicon, find it in the cache."""
+    base = cached_index(before) if all(Path(p).is_file() for p in before) else None
+    if base is None:
+        return
+    try:
+        build_index(paths, base=base)
+    except LexiconError:
+        pass  # the content has errors: the validation that follows reports them
 
 
 @contextlib.contextmanager
@@ -367,17 +382,23 @@ def _commit(path: str | os.PathLike, lines: list[LexiconLine], expected: bytes |
     """Validate the new content, work out which of ``names`` change their answer from ``before``
     (the lines as they were; None: no file), and write the content unless it has errors, it would
     take an ID from a name or give it another without ``allow_id_changes``, or ``dry_run``."""
+    target = Path(path)
+    wanted = sorted({name for name in names if name and name.strip()})
+    others = _others(target, context)
+    old_text = None if before is None else lex.format_lines(before)
+    # First the answers before the edit: that compiles (and caches) the index of the old content,
+    # from which the new content's index is then compiled quickly (see _compile_from_before).
+    old_answers = _answers(target, old_text, others, wanted) if wanted else {}
     text, problems = check_lines(path, lines, check_keys=check_keys, context=context)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise LexiconError(errors)
     warnings = [p for p in problems if p.severity == "warning"]
     changes: list[AnswerChange] = []
-    names = list(names)
-    if names:
-        old_text = None if before is None else lex.format_lines(before)
-        if old_text != text:
-            changes = answer_changes(path, old_text, text, names, context=context)
+    if wanted and old_text != text:
+        new_answers = _answers(target, text, others, wanted)
+        changes = [AnswerChange(name, old_answers[name], new_answers[name])
+                   for name in wanted if old_answers[name] != new_answers[name]]
     if dry_run:
         return _Outcome(text, warnings, changes, False)
     if not allow_id_changes and any(change.kind != "gained" for change in changes):
