@@ -12,9 +12,7 @@ the cache is kept small, is :mod:`translitnorm.cache`'s concern.
 from __future__ import annotations
 
 import bisect
-import contextlib
 import functools
-import gc
 import hashlib
 import itertools
 import logging
@@ -26,13 +24,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Literal, NamedTuple, Sequence
 
-from translitnorm import __version__, cache
+from translitnorm import cache
 from translitnorm.cache import default_cache_dir  # noqa: F401  (where callers have found it)
+from translitnorm.collector import collector_paused
 from translitnorm.crosslang import variants
 from translitnorm.keys import exact_form, folded_form, matching_key
 from translitnorm.lexicon import Entity, Lexicon, LexiconError, Problem, lexicon_files, load_lexicons, script_of_lang
 from translitnorm.romanise import romanise, romanisations, schemes
-from translitnorm.text import is_cyrillic, without_generic_words
+from translitnorm.script import is_cyrillic
+from translitnorm.text import without_generic_words
+from translitnorm.version import __version__
 
 log = logging.getLogger("translitnorm.cache")
 
@@ -299,7 +300,7 @@ class CompiledIndex:
         >>> index.entity_ids, "osh" in index.exact
         (['kg.osh'], True)
         """
-        with _collector_paused():
+        with collector_paused():
             return cls._compile(lexicon, digest, _ReusedForms(base) if base is not None else None, jobs)
 
     @classmethod
@@ -508,7 +509,7 @@ class CompiledIndex:
         cannot be read.
         """
         content = cache.read_entry(path)
-        with _collector_paused():
+        with collector_paused():
             state = marshal.loads(content)
         if not isinstance(state, tuple) or len(state) != 16 or state[0] != FORMAT_VERSION:
             raise cache.CacheRefused(f"{path}: not a compiled index of format {FORMAT_VERSION}")
@@ -612,19 +613,6 @@ class _EntityTables(NamedTuple):
 
 # Fields of CompiledIndex derived on first use (or naming a local file): never pickled.
 _DERIVED = ("_buckets", "_slices", "_entity_tables", "cache_file")
-
-
-@contextlib.contextmanager
-def _collector_paused():
-    """Pause the cyclic garbage collector: building millions of small acyclic objects
-    (strings, ints, lists) otherwise triggers it thousands of times for nothing."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def display_name(entity: Entity) -> str:
