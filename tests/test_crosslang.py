@@ -21,6 +21,18 @@ RULES = tomllib.loads(
 ALPHABETS = {lang: entry["alphabet"] for lang, entry in RULES["languages"].items()}
 
 
+def _data(name: str) -> list[dict[str, str]]:
+    """Rows of a data file of tests/data/crosslang (comment lines start with #)."""
+    text = (DATA / "crosslang" / name).read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
+    header = lines[0].split("\t")
+    return [dict(zip(header, line.split("\t"))) for line in lines[1:]]
+
+
+def _variant_rows(kind: str) -> list[tuple[str, str, str]]:
+    return [(row["word"], row["lang"], row["other"]) for row in _data("variants.tsv") if row["kind"] == kind]
+
+
 def texts(found: list[Variant], lang: str | None = None) -> list[str]:
     return [v.text for v in found if lang is None or v.lang == lang]
 
@@ -36,57 +48,19 @@ def test_variant_is_a_frozen_record_of_text_language_and_rules():
         variant.text = "x"  # type: ignore[misc]
 
 
-@pytest.mark.parametrize("russian, lang, expected", [
-    ("Харьков", "uk", "Харків"),
-    ("Львов", "uk", "Львів"),
-    ("Киев", "uk", "Київ"),
-    ("Харьков", "be", "Харкаў"),
-    ("Гродно", "be", "Гродна"),
-    ("Могилёв", "be", "Магілёў"),
-    ("Елец", "be", "Ялец"),
-    ("Зерноград", "be", "Зернаград"),
-    ("Витебск", "be", "Віцебск"),
-    ("Ярославль", "be", "Яраслаўль"),
-    ("Ярославль", "sr", "Јарослављ"),
-])
+@pytest.mark.parametrize("russian, lang, expected", _variant_rows("forms-of-russian"))
 def test_a_russian_name_gets_its_forms_in_the_other_languages(russian, lang, expected):
     found = variants(russian, "ru")
     assert expected in texts(found, lang)
 
 
-@pytest.mark.parametrize("word, lang, russian", [
-    ("Харків", "uk", "Харьков"),
-    ("Львів", "uk", "Львов"),
-    ("Київ", "uk", "Киев"),
-    ("Рівне", "uk", "Ровно"),
-    ("Гродна", "be", "Гродно"),
-    ("Магілёў", "be", "Могилёв"),
-    ("Ялец", "be", "Елец"),
-    ("Зернаград", "be", "Зерноград"),
-    ("Віцебск", "be", "Витебск"),
-    ("Яраслаўль", "be", "Ярославль"),
-    ("Барысаў", "be", "Борисов"),
-    ("Қарағанды", "kk", "Караганда"),
-    ("Өзгөн", "ky", "Узген"),
-    ("Јарослављ", "sr", "Ярославль"),
-    ("Търново", "bg", "Тырново"),
-])
+@pytest.mark.parametrize("word, lang, russian", _variant_rows("russian-forms"))
 def test_a_word_of_another_language_gets_its_russian_forms(word, lang, russian):
     found = variants(word, lang)
     assert russian in texts(found, "ru")
 
 
-@pytest.mark.parametrize("name, lang, other", [
-    ("Ветка", "ru", "Вятка"),   # Belarusian town / former name of Kirov: the suffix -ка is never stressed
-    ("Бор", "ru", "Бар"),       # Russian town / Ukrainian town: one stressed vowel has no akanye
-    ("Бар", "be", "Бор"),
-    ("Вольск", "ru", "Вельск"),  # two Russian towns
-    ("Серов", "ru", "Саров"),    # two Russian towns; Belarusian writes them Сяроў and Сароў
-    ("Саров", "ru", "Серов"),
-    ("Тара", "ru", "Тура"),
-    ("Кола", "ru", "Кула"),      # Russian town / Serbian town
-    ("Орал", "kk", "Арал"),      # Kazakh names of Уральск and Аральск
-])
+@pytest.mark.parametrize("name, lang, other", _variant_rows("stay-apart"))
 def test_real_places_a_vowel_apart_stay_apart(name, lang, other):
     reached = {v.text for v in variants(name, lang, limit=50)}
     assert other not in reached
@@ -244,21 +218,7 @@ def test_a_smaller_limit_gives_a_prefix_of_a_larger_one(word):
 # -- generic place words ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("raw, place", [
-    ("город Бишкек", ("Бишкек",)),
-    ("г. Москва", ("Москва",)),
-    ("м. Київ", ("Київ",)),
-    ("місто Харків", ("Харків",)),
-    ("горад Гродна", ("Гродна",)),
-    ("Бишкек шаары", ("Бишкек",)),
-    ("Қарағанды қаласы", ("Қарағанды",)),
-    ("Қарағанды облысы", ("Қарағанды",)),
-    ("Чүй облусу", ("Чүй",)),
-    ("Гомельская вобласць", ("Гомельская",)),
-    ("с. Ивановка", ("Ивановка",)),
-    ("Элиста балһсн", ("Элиста",)),
-    ("Кривий Ріг", ("Кривий", "Ріг")),
-])
+@pytest.mark.parametrize("raw, place", [(row["raw"], tuple(row["place"].split())) for row in _data("generic-words.tsv")])
 def test_generic_place_words_are_set_aside(raw, place):
     from translitnorm.text import parse_name
 

@@ -27,12 +27,13 @@ def score(normaliser, rows):
     return outcome
 
 
-def test_devset_gets_97_percent_right_and_no_wrong_id(devset):
+def test_devset_gets_every_name_right(devset):
+    # It reaches 116 of 116: the threshold sits at the figure reached, so any regression fails.
     rows = read_labelled(DATA / "devset" / "queries.tsv")
     outcome = score(devset, rows)
     assert outcome["wrong"] == []
-    accuracy = len(outcome["correct"]) / len(rows)
-    assert accuracy >= 0.97, f"{accuracy:.1%} right; missed: {outcome['missed']}"
+    assert outcome["missed"] == [], "a case we cannot get right yet belongs in known-failures.tsv"
+    assert len(outcome["correct"]) == len(rows)
 
 
 @pytest.mark.parametrize("name", ["press-spellings", "name-forms"])

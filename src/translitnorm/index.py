@@ -96,10 +96,10 @@ def person_parts(name: str) -> list[tuple[int, str]]:
     "Surname, Given Patronymic" when there is a comma; otherwise natural order with the
     last word as the surname (position decides: Шостакович is a surname).
 
-    >>> person_parts("Курманбек Салиевич Бакиев")
-    [(0, 'Курманбек'), (1, 'Салиевич'), (2, 'Бакиев')]
-    >>> person_parts("Бакиев, Курманбек")
-    [(2, 'Бакиев'), (0, 'Курманбек')]
+    >>> [(SLOT_NAMES[slot], part) for slot, part in person_parts("Курманбек Салиевич Бакиев")]
+    [('surname', 'Бакиев'), ('given name', 'Курманбек'), ('patronymic', 'Салиевич')]
+    >>> person_parts("Бакиев, Курманбек") == person_parts("Курманбек Бакиев") == [(SURNAME, 'Бакиев'), (GIVEN, 'Курманбек')]
+    True
     """
     head, comma, tail = name.partition(",")
     if comma:

@@ -436,11 +436,9 @@ def normalise_line(entry: LexiconLine) -> LexiconLine:
 def format_lines(lines: Iterable[LexiconLine]) -> str:
     """Render lines in canonical form: header, then lines sorted by (id, role, lang, name), no duplicates.
 
-    >>> print(format_lines([LexiconLine("kz.almaty", "place", "ru", "Алма-Ата", "former"),
-    ...                     LexiconLine("kz.almaty", "place", "kk", "Алматы", "source")]), end="")
-    id	type	lang	name	role	note
-    kz.almaty	place	kk	Алматы	source	
-    kz.almaty	place	ru	Алма-Ата	former	
+    >>> format_lines([LexiconLine("kz.almaty", "place", "ru", "Алма-Ата", "former"),
+    ...               LexiconLine("kz.almaty", "place", "kk", "Алматы", "source")]).splitlines()
+    ['id\\ttype\\tlang\\tname\\trole\\tnote', 'kz.almaty\\tplace\\tkk\\tАлматы\\tsource\\t', 'kz.almaty\\tplace\\tru\\tАлма-Ата\\tformer\\t']
     """
     unique = {normalise_line(entry).as_row(): normalise_line(entry) for entry in lines}
     ordered = sorted(unique.values(), key=LexiconLine.sort_key)

@@ -52,7 +52,7 @@ def render_part(text: str, lang: str) -> PartRenderings:
 
     >>> rendered = render_part("Харьков", "ru")
     >>> rendered.own["ru-bgn"], any(forms["cyrillic"] == "Харків" for forms in rendered.other_languages)
-    ('Khar’kov', True)
+    ('Kharʹkov', True)
     """
     if not lang:
         return PartRenderings({LEXICON_SCHEME: text}, ())

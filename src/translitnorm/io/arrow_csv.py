@@ -210,7 +210,7 @@ def _line_end_outside_quotes(text: bytes, start: int = 0) -> int:
     multi-line field is not searched again with every piece read. Linear in the text searched:
     each of the two line-end bytes is searched for afresh only once the last one found is passed.
 
-    >>> _line_end_outside_quotes(b'a,"b\nc"\nd,"e\nf')
+    >>> _line_end_outside_quotes(b'a,"b\\nc"\\nd,"e\\nf')
     8
     """
     end, quotes = len(text), text.count(b'"')
