@@ -27,47 +27,28 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Iterator, Sequence
 
 import pyarrow as pa
 
-from translitnorm.batch import WorkerPool, available_cores, index_out_of_gc, resolve_each
+from translitnorm.batch import WorkerPool, available_cores
+from translitnorm.collector import index_out_of_gc
 from translitnorm.cluster import Cluster, cluster_names
 from translitnorm.files import sigterm_as_interrupt
 from translitnorm.io import (
     STDIO, AddedColumn, InputError, Lookup, TableWriter, atomic_output, detect_format, open_table,
 )
-from translitnorm.decision import Resolution
+from translitnorm.decision import ADDED_FIELDS, EMPTY, NONE
 from translitnorm.io.common import Rejected
 from translitnorm.io.csv_reading import MAX_FIELD_LINES
 from translitnorm.normaliser import Normaliser
+# The review file's format and the compact outcomes it is made from live below clean and maintain, in review.py.
+from translitnorm.review import REVIEW_HEADER, Outcome, Progress, resolve_distinct, review_lines, write_review  # noqa: F401
 
-ADDED_SUFFIXES = ("_id", "_canonical", "_score", "_method")
-REVIEW_HEADER = ("column", "name", "count", "reason", "suggested_id", "score", "candidates", "cluster",
-                 "decision", "target_id", "type", "lang")
-EMPTY, CLUSTER, NONE = "empty", "cluster", "none"
-
-Progress = Callable[[str, int, "int | None"], None]  # (stage, done, total)
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What one distinct name resolved to, kept compact (one per distinct name for the whole run)."""
-
-    id: str | None
-    canonical: str | None
-    score: float
-    method: str
-    reason: str | None = None
-    candidates: tuple[tuple[str, float], ...] = ()
-
-    @classmethod
-    def of(cls, resolution: Resolution) -> "Outcome":
-        candidates = tuple((c.id, round(c.score, 4)) for c in resolution.candidates)
-        if resolution.id:
-            return cls(resolution.id, resolution.canonical, resolution.score, resolution.method, None, candidates)
-        method = EMPTY if resolution.reason == "empty" else NONE
-        return cls(None, None, resolution.score, method, resolution.reason, candidates)
+#: The columns added for each name column ``<col>``: ``<col>_id``, ``<col>_canonical``…
+ADDED_SUFFIXES = tuple(f"_{name}" for name in ADDED_FIELDS)
+#: ``<col>_method`` of a name that got a cluster ID instead of an entity ID.
+CLUSTER = "cluster"
 
 
 @dataclass
@@ -123,24 +104,6 @@ class CleanSummary:
         rate = f", {self.rows / self.seconds:,.0f} rows/s" if self.seconds > 0 else ""
         lines.append(f"time            {self.seconds:.1f} s{rate} → {self.output}")
         return lines
-
-
-# -- resolving distinct names ----------------------------------------------------------
-
-def resolve_distinct(normaliser: Normaliser, names: Iterable[str], *, jobs: int | None = 1,
-                     progress: Progress | None = None, pool: WorkerPool | None = None) -> dict[str, Outcome]:
-    """Resolve each distinct name once, in up to ``jobs`` processes (None: one per core) when there
-    are enough names (see :data:`translitnorm.batch.PARALLEL_MIN_NAMES`).
-
-    The result does not depend on ``jobs``: every name is resolved on its own.
-
-    >>> resolve_distinct(Normaliser.default(), ["Bakiev", "Bakijew"])["Bakijew"].id   # doctest: +SKIP
-    'kg.bakiev.kurmanbek'
-    """
-    ordered = sorted(set(names))  # neighbouring names share parts: warm look-up caches per task
-    report = (lambda done, total: progress("resolving", done, total)) if progress else None
-    outcomes = resolve_each(normaliser, ordered, jobs=jobs, progress=report, convert=Outcome.of, pool=pool)
-    return dict(zip(ordered, outcomes))
 
 
 # -- the whole job ----------------------------------------------------------------------
@@ -291,48 +254,6 @@ def _clean_file(input, output, columns, normaliser, *, input_format, output_form
             summary.review_lines = len(lines)
     summary.seconds = time.perf_counter() - started
     return summary
-
-
-def review_lines(counts: dict[str, Counter], outcomes: dict[str, Outcome], cluster_of: dict[str, Cluster], *,
-                 min_score: float = 0.6, min_rows: int = 2) -> list[dict[str, str]]:
-    """The review file's lines (dicts keyed by :data:`REVIEW_HEADER`), by count (desc), then name."""
-    lines = []
-    for column, counter in counts.items():
-        for name, count in counter.items():
-            outcome = outcomes.get(name)
-            if outcome is None or outcome.id is not None or outcome.method == EMPTY:
-                continue
-            group = cluster_of.get(name)
-            if outcome.reason == "ambiguous":
-                reason = "ambiguous"
-            elif outcome.reason == "below-threshold" and outcome.score >= min_score:
-                reason = "below-threshold"
-            elif group is not None and group.count >= min_rows:
-                reason = "new-cluster"
-            else:
-                continue
-            suggested = outcome.candidates[0] if outcome.candidates and reason != "new-cluster" else None
-            lines.append({
-                "column": column, "name": name, "count": str(count), "reason": reason,
-                "suggested_id": suggested[0] if suggested else "",
-                "score": f"{outcome.score:.4f}" if outcome.candidates else "",
-                "candidates": "; ".join(f"{cid} {score:.2f}" for cid, score in outcome.candidates),
-                "cluster": group.id if group else "",
-                "decision": "", "target_id": "", "type": "", "lang": "",
-            })
-    lines.sort(key=lambda line: (-int(line["count"]), line["name"], line["column"]))
-    return lines
-
-
-def write_review(path: str | os.PathLike, lines: Sequence[dict[str, str]]) -> None:
-    """Write the review CSV (header :data:`REVIEW_HEADER`) atomically."""
-    with atomic_output(path) as stream:
-        text = io.TextIOWrapper(stream, encoding="utf-8", newline="")
-        writer = csv.DictWriter(text, fieldnames=REVIEW_HEADER, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(lines)
-        text.flush()
-        text.detach()
 
 
 @contextlib.contextmanager
