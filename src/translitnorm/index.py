@@ -12,9 +12,7 @@ the cache is kept small, is :mod:`translitnorm.cache`'s concern.
 from __future__ import annotations
 
 import bisect
-import contextlib
 import functools
-import gc
 import hashlib
 import itertools
 import logging
@@ -26,13 +24,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Literal, NamedTuple, Sequence
 
-from translitnorm import __version__, cache
+from translitnorm import cache
 from translitnorm.cache import default_cache_dir  # noqa: F401  (where callers have found it)
+from translitnorm.collector import collector_paused
 from translitnorm.crosslang import variants
 from translitnorm.keys import exact_form, folded_form, matching_key
 from translitnorm.lexicon import Entity, Lexicon, LexiconError, Problem, lexicon_files, load_lexicons, script_of_lang
 from translitnorm.romanise import romanise, romanisations, schemes
-from translitnorm.text import is_cyrillic, without_generic_words
+from translitnorm.script import is_cyrillic
+from translitnorm.text import without_generic_words
+from translitnorm.version import __version__
 
 log = logging.getLogger("translitnorm.cache")
 
@@ -133,6 +134,115 @@ def scheme_languages(lang: str) -> list[str]:
     return langs
 
 
+class PartRenderings(NamedTuple):
+    """Every rendering of one distinct name part: what the index files for it."""
+
+    own: dict[str, str]  # scheme id -> rendering of the part as written (or the Latin part itself)
+    # Per form of the name in another Cyrillic language (Харьков → Харків, Харкаў): scheme id ->
+    # rendering of that form, the form as written under CYRILLIC_SCHEME.
+    other_languages: tuple[dict[str, str], ...]
+
+
+def render_part(text: str, lang: str) -> PartRenderings:
+    """Every rendering of a name part in ``lang`` ('' for a Latin part) that the index files.
+
+    >>> rendered = render_part("Харьков", "ru")
+    >>> rendered.own["ru-bgn"], any(forms["cyrillic"] == "Харків" for forms in rendered.other_languages)
+    ('Khar’kov', True)
+    """
+    if not lang:
+        return PartRenderings({LEXICON_SCHEME: text}, ())
+    own = {CYRILLIC_SCHEME: text}
+    for source_lang in scheme_languages(lang):
+        for scheme_id, rendering in romanisations(text, lang=source_lang).items():
+            own.setdefault(scheme_id, rendering)
+    other_languages = []
+    # same_spelling: a name written alike in another language is romanised under that
+    # language's schemes too (Гомель → Belarusian Homiel, Homel).
+    for variant in variants(text, lang, same_spelling=True):
+        renderings = {CYRILLIC_SCHEME: variant.text}
+        if variant.lang in _scheme_langs():
+            renderings.update(romanisations(variant.text, lang=variant.lang))
+        other_languages.append(renderings)
+    return PartRenderings(own, tuple(other_languages))
+
+
+@functools.cache
+def _scheme_langs() -> frozenset[str]:
+    return frozenset(scheme.lang for scheme in schemes())
+
+
+# Rendering is ~1 ms a part (≈ 45 schemes, and as many again for the forms in other Cyrillic
+# languages); starting a process and loading the schemes in it costs about a second, so more
+# processes pay only from some thousands of parts on.
+PARALLEL_MIN_PARTS = 8_000
+
+
+def _rendered_parts(parts: list[tuple[str, str]], jobs: int | None) -> Iterator[PartRenderings]:
+    """``render_part`` of every part, in order; shared with ``jobs - 1`` helper processes when
+    there are many parts (one process per core by default).
+
+    The helpers are ``python -m translitnorm.render_worker`` processes fed through pipes, not a
+    multiprocessing pool: a pool's spawned children import the caller's main script again,
+    which fails or repeats work in scripts without a ``__main__`` guard, and forking a process
+    that holds threads (pyarrow's, a server's) is unsafe. A helper that fails is replaced by
+    rendering its share here, so the result never depends on the helpers.
+    """
+    from translitnorm.batch import available_cores  # the one definition of "how many cores"
+
+    processes = available_cores() if jobs is None else jobs
+    if processes <= 1 or len(parts) < PARALLEL_MIN_PARTS:
+        yield from (render_part(text, lang) for text, lang in parts)
+        return
+    size = -(-len(parts) // processes)
+    shares = [parts[start:start + size] for start in range(0, len(parts), size)]
+    helpers = [_start_render_helper(share) for share in shares[1:]]
+    try:
+        yield from (render_part(text, lang) for text, lang in shares[0])
+        for share, helper in zip(shares[1:], helpers):
+            yield from _helper_result(helper, share)
+    finally:
+        for helper in helpers:
+            if helper is not None and helper.poll() is None:
+                helper.kill()
+                helper.wait()
+
+
+def _start_render_helper(share: list[tuple[str, str]]):
+    import pickle
+    import subprocess
+    import sys
+
+    package_root = str(Path(__file__).resolve().parent.parent)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")])))
+    try:
+        helper = subprocess.Popen([sys.executable, "-m", "translitnorm.render_worker"], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, env=env)
+        # The helper reads all its input before it writes anything, so this cannot block for long.
+        helper.stdin.write(pickle.dumps(share, protocol=pickle.HIGHEST_PROTOCOL))
+        helper.stdin.close()
+    except OSError as exc:
+        log.warning("could not start a helper process to compile the index (%s); compiling its share here", exc)
+        return None
+    return helper
+
+
+def _helper_result(helper, share: list[tuple[str, str]]) -> list[PartRenderings]:
+    import pickle
+
+    if helper is not None:
+        try:
+            output = helper.stdout.read()
+            if helper.wait() == 0:
+                rendered = pickle.loads(output)
+                if len(rendered) == len(share):
+                    return [PartRenderings(own, tuple(other)) for own, other in rendered]
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError):
+            pass
+        log.warning("a helper process compiling the index failed; compiling its share here")
+    return [render_part(text, lang) for text, lang in share]
+
+
 @dataclass
 class CompiledIndex:
     """Lookup tables from matching forms to name parts, and from name parts to entities.
@@ -171,7 +281,8 @@ class CompiledIndex:
     # -- building ---------------------------------------------------------------------
 
     @classmethod
-    def compile(cls, lexicon: Lexicon, digest: str = "", base: "CompiledIndex | None" = None) -> "CompiledIndex":
+    def compile(cls, lexicon: Lexicon, digest: str = "", base: "CompiledIndex | None" = None,
+                jobs: int | None = None) -> "CompiledIndex":
         """Romanise every distinct name part under every scheme and file the forms.
 
         ``base`` is an index compiled by this same code from an earlier version of the
@@ -180,17 +291,21 @@ class CompiledIndex:
         adds a few names compiles in a fraction of the time.  The result holds the same
         forms, parts and entities as a compile without ``base`` (tests/test_lexicon_safety.py).
 
+        ``jobs`` processes render the parts when there are many (one per core by default;
+        see :data:`PARALLEL_MIN_PARTS`); the index is the same whatever the number.
+
         >>> from translitnorm.lexicon import Lexicon, LexiconLine
         >>> lex = Lexicon.from_lines([LexiconLine("kg.osh", "place", "ky", "Ош", "source")])
         >>> index = CompiledIndex.compile(lex)
         >>> index.entity_ids, "osh" in index.exact
         (['kg.osh'], True)
         """
-        with _collector_paused():
-            return cls._compile(lexicon, digest, _ReusedForms(base) if base is not None else None)
+        with collector_paused():
+            return cls._compile(lexicon, digest, _ReusedForms(base) if base is not None else None, jobs)
 
     @classmethod
-    def _compile(cls, lexicon: Lexicon, digest: str, reused: "_ReusedForms | None" = None) -> "CompiledIndex":
+    def _compile(cls, lexicon: Lexicon, digest: str, reused: "_ReusedForms | None" = None,
+                 jobs: int | None = None) -> "CompiledIndex":
         scheme_ids = [LEXICON_SCHEME, CYRILLIC_SCHEME] + [scheme.id for scheme in schemes()]
         scheme_number = {scheme_id: number for number, scheme_id in enumerate(scheme_ids)}
         index = cls([], [], [], [], [], [], [], scheme_ids, {}, {}, {}, {}, [], [], digest)
@@ -215,10 +330,19 @@ class CompiledIndex:
                         index.parts.append(text)
                         index.part_langs.append(lang_key)
                         index.postings.append([])
-                        if reused is None or not reused.file_again(index, number, text, lang_key):
-                            index._add_part(number, text, lang_key, scheme_number)
                     index.postings[number].append(entity_number << _ENTITY_SHIFT | name_number << _NAME_SHIFT | slot)
             index.entity_names.append(names)
+        # Rendering the parts is nearly all of the work, and each part's renderings depend on
+        # the part alone; filing them stays in part order, so the tables come out the same
+        # however many processes rendered them.
+        parts = list(zip(index.parts, index.part_langs))
+        known = [reused is not None and reused.has(text, lang) for text, lang in parts]
+        rendered = _rendered_parts([part for part, is_known in zip(parts, known) if not is_known], jobs)
+        for number, ((text, lang), is_known) in enumerate(zip(parts, known)):
+            if is_known:
+                reused.file_again(index, number, text, lang)
+            else:
+                index._add_part(number, next(rendered), scheme_number)
         index._freeze()
         return index
 
@@ -232,20 +356,13 @@ class CompiledIndex:
             for form, entries in table.items():
                 table[form] = tuple(entries)
 
-    def _add_part(self, number: int, text: str, lang: str, scheme_number: dict[str, int]) -> None:
-        if lang:
-            renderings = {CYRILLIC_SCHEME: text}
-            for source_lang in scheme_languages(lang):
-                for scheme_id, rendering in romanisations(text, lang=source_lang).items():
-                    renderings.setdefault(scheme_id, rendering)
-        else:
-            renderings = {LEXICON_SCHEME: text}
-        if lang:
-            self._add_cross_language_forms(number, text, lang, renderings, scheme_number)
+    def _add_part(self, number: int, rendered: "PartRenderings", scheme_number: dict[str, int]) -> None:
+        if rendered.other_languages:
+            self._add_cross_language_forms(number, rendered, scheme_number)
         initials = set()
         for table, reduce in ((self.exact, exact_form), (self.folded, folded_form), (self.keys, matching_key)):
             masks: dict[str, int] = {}
-            for scheme_id, rendering in renderings.items():
+            for scheme_id, rendering in rendered.own.items():
                 form = reduce(rendering)
                 if form:
                     masks[form] = masks.get(form, 0) | 1 << scheme_number[scheme_id]
@@ -255,18 +372,14 @@ class CompiledIndex:
                     initials.add(form[0])
         self.part_initials.append("".join(sorted(initials)))
 
-    def _add_cross_language_forms(self, number: int, text: str, lang: str, own: dict[str, str],
-                                  scheme_number: dict[str, int]) -> None:
-        own_forms = {exact_form(rendering) for rendering in own.values()} | {folded_form(r) for r in own.values()}
-        # same_spelling: a name written alike in another language is romanised under that
-        # language's schemes too (Гомель → Belarusian Homiel, Homel).
-        for variant in variants(text, lang, same_spelling=True):
-            renderings = {CYRILLIC_SCHEME: variant.text}
-            if variant.lang in self._scheme_langs():
-                renderings.update(romanisations(variant.text, lang=variant.lang))
+    def _add_cross_language_forms(self, number: int, rendered: "PartRenderings", scheme_number: dict[str, int]) -> None:
+        own = rendered.own.values()
+        own_forms = {exact_form(rendering) for rendering in own} | {folded_form(r) for r in own}
+        for renderings in rendered.other_languages:
             masks: dict[str, int] = {}
             for scheme_id, rendering in renderings.items():
-                for form in {exact_form(rendering), folded_form(rendering)}:
+                # dict, not set: the same insertion order in every run, so the same cache bytes
+                for form in dict.fromkeys((exact_form(rendering), folded_form(rendering))):
                     if form and form not in own_forms:
                         masks[form] = masks.get(form, 0) | 1 << scheme_number[scheme_id]
             for form, mask in masks.items():
@@ -284,11 +397,6 @@ class CompiledIndex:
             self.scheme_sets.append(mask)
         return number
 
-    @staticmethod
-    @functools.cache
-    def _scheme_langs() -> frozenset[str]:
-        return frozenset(scheme.lang for scheme in schemes())
-
     def cross_language_note(self, part: int, form: str) -> str:
         """Which form in which language, by which correspondences, gave ``form`` for a part (for explanations).
 
@@ -297,7 +405,7 @@ class CompiledIndex:
         lang = self.part_langs[part]
         for variant in variants(self.parts[part], lang, same_spelling=True) if lang else ():
             renderings = [variant.text]
-            if variant.lang in self._scheme_langs():
+            if variant.lang in _scheme_langs():
                 renderings += romanisations(variant.text, lang=variant.lang).values()
             if any(form in (exact_form(r), folded_form(r)) for r in renderings):
                 return f"{variant.lang} form {variant.text}: " + "; ".join(variant.rules)
@@ -401,7 +509,7 @@ class CompiledIndex:
         cannot be read.
         """
         content = cache.read_entry(path)
-        with _collector_paused():
+        with collector_paused():
             state = marshal.loads(content)
         if not isinstance(state, tuple) or len(state) != 16 or state[0] != FORMAT_VERSION:
             raise cache.CacheRefused(f"{path}: not a compiled index of format {FORMAT_VERSION}")
@@ -479,6 +587,10 @@ class _ReusedForms:
             return self.canonicals[number]
         return display_name(entity)
 
+    def has(self, text: str, lang: str) -> bool:
+        """Whether the base holds part (text, lang), so that :meth:`file_again` can file it."""
+        return self.usable and (text, lang) in self.part_of
+
     def file_again(self, index: CompiledIndex, number: int, text: str, lang: str) -> bool:
         """File the base's forms of part (text, lang) as part ``number`` of ``index``; False when the base lacks it."""
         old = self.part_of.get((text, lang)) if self.usable else None
@@ -501,19 +613,6 @@ class _EntityTables(NamedTuple):
 
 # Fields of CompiledIndex derived on first use (or naming a local file): never pickled.
 _DERIVED = ("_buckets", "_slices", "_entity_tables", "cache_file")
-
-
-@contextlib.contextmanager
-def _collector_paused():
-    """Pause the cyclic garbage collector: building millions of small acyclic objects
-    (strings, ints, lists) otherwise triggers it thousands of times for nothing."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def display_name(entity: Entity) -> str:

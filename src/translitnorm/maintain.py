@@ -31,20 +31,20 @@ from typing import Iterable, Iterator, Sequence
 
 from translitnorm import files
 from translitnorm import lexicon as lex
-from translitnorm.clean import NONE, REVIEW_HEADER, resolve_distinct, review_lines
+from translitnorm.decision import NONE
 from translitnorm.cluster import cluster_names
 from translitnorm.errors import TranslitnormError
 from translitnorm.index import GIVEN, SURNAME, WHOLE, CompiledIndex, build_index, cached_index
 from translitnorm.io import count_values, open_table
 from translitnorm.lexicon import LexiconError, LexiconLine, Problem
-from translitnorm.text import is_cyrillic
+from translitnorm.review import REVIEW_HEADER, REVIEW_REASONS, resolve_distinct, review_csv, review_lines  # noqa: F401
+from translitnorm.script import is_cyrillic
 
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
-REVIEW_REASONS = ("ambiguous", "below-threshold", "new-cluster")
 DECISIONS = ("accept", "alias", "new", "reject")
 
 
@@ -893,15 +893,6 @@ def suggest(counts: dict[str, Counter], normaliser, *, min_count: int = 2,
     unknown = {name: count for name, count in every.items() if outcomes[name].method == NONE}
     cluster_of = {name: group for group in cluster_names(unknown) for name, _ in group.members}
     return review_lines(counts, outcomes, cluster_of, min_score=min_score, min_rows=min_count)
-
-
-def review_csv(rows: Iterable[dict[str, str]]) -> str:
-    """Render review lines as CSV text with the review header."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=REVIEW_HEADER, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()
 
 
 # -- the review loop: apply ---------------------------------------------------------------------------
