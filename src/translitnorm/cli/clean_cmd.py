@@ -49,7 +49,7 @@ def clean_command(
     output: Path = typer.Option(Path("-"), "--output", "-o", allow_dash=True,
                                 help="Output file; its extension sets the format (.gz compresses). Default: stdout."),
     lexicon: LexiconOption = None,
-    format: Optional[str] = typer.Option(None, "--format", "-f", help="Input format: csv, tsv, jsonl, parquet (default: from the extension)."),
+    format: Optional[str] = typer.Option(None, "--format", "-f", help="Input format: csv, tsv (plain, no quoting), quoted-tsv, jsonl, parquet (default: from the extension)."),
     output_format: Optional[str] = typer.Option(None, "--output-format", help="Output format (default: from -o's extension, else the input's)."),
     review: Optional[Path] = typer.Option(None, "--review", help="Write the names a person should decide on to this CSV."),
     no_cluster: bool = typer.Option(False, "--no-cluster", help="Do not cluster names no lexicon knows (leave them without ID)."),

@@ -192,10 +192,14 @@ class _PlainCsvStream(io.RawIOBase):
             if b'"' in outside:
                 return "a quote outside a whole quoted field"
             # a field over too many lines is malformed: the csv module says so, with its line
+            # (looked for field by field only when the quoted fields hold as many \n and \r bytes
+            # together: a bound on their line ends that single-byte counts give fast)
             limit = self._max_field_lines
-            if limit and _line_ends(fields) - _line_ends(outside) >= limit and any(
-                    _line_ends(quoted.group()) >= limit for quoted in self._quoted_field.finditer(fields)):
-                return "a quoted field over more lines than allowed"
+            if limit and len(fields) - len(outside) >= limit:
+                inside = (fields.count(b"\n") - outside.count(b"\n")) + (fields.count(b"\r") - outside.count(b"\r"))
+                if inside >= limit and any(_line_ends(quoted.group()) >= limit
+                                           for quoted in self._quoted_field.finditer(fields)):
+                    return "a quoted field over more lines than allowed"
         return None
 
 
