@@ -26,12 +26,10 @@ from typing import Iterable, Literal, NamedTuple, Sequence
 
 from translitnorm import cache
 from translitnorm.cache import default_cache_dir  # noqa: F401  (where callers have found it)
-from translitnorm.collector import collector_paused
-from translitnorm.renderings import (  # noqa: F401  (scheme_languages: where callers have found it)
-    CYRILLIC_SCHEME, LEXICON_SCHEME, PartRenderings, rendered_parts, romanised_languages, scheme_languages,
-)
 from translitnorm.crosslang import variants
 from translitnorm.keys import exact_form, folded_form, matching_key
+from translitnorm.rendering import CYRILLIC_SCHEME, LEXICON_SCHEME, PartRenderings, rendered_parts, scheme_langs
+from translitnorm.runtime import collector_paused
 from translitnorm.lexicon import Entity, Lexicon, LexiconError, Problem, lexicon_files, load_lexicons, script_of_lang
 from translitnorm.romanise import romanise, romanisations, schemes
 from translitnorm.script import is_cyrillic
@@ -281,7 +279,7 @@ class CompiledIndex:
         lang = self.part_langs[part]
         for variant in variants(self.parts[part], lang, same_spelling=True) if lang else ():
             renderings = [variant.text]
-            if variant.lang in romanised_languages():
+            if variant.lang in scheme_langs():
                 renderings += romanisations(variant.text, lang=variant.lang).values()
             if any(form in (exact_form(r), folded_form(r)) for r in renderings):
                 return f"{variant.lang} form {variant.text}: " + "; ".join(variant.rules)
