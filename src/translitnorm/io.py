@@ -18,6 +18,7 @@ import codecs
 import contextlib
 import csv
 import difflib
+import errno
 import functools
 import gzip
 import io
@@ -686,6 +687,28 @@ def _short(exc: BaseException) -> str:
 
 # -- writing -----------------------------------------------------------------------------
 
+class _WholeWrites:
+    """A binary stream whose ``write`` writes all it is given or raises: when the reader of a pipe
+    leaves (``| head``) in the middle of a large write, a ``BufferedWriter`` returns a short count
+    instead of raising, and a caller that does not check it would end as if all was delivered."""
+
+    def __init__(self, stream: IO[bytes]):
+        self._stream = stream
+
+    def write(self, data) -> int:
+        view = memoryview(data).cast("B")
+        total = len(view)
+        while view:
+            written = self._stream.write(view)
+            if not written:
+                raise BrokenPipeError(errno.EPIPE, "the reader of the output has gone")
+            view = view[written:]
+        return total
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
 @contextlib.contextmanager
 def atomic_output(path: str | os.PathLike) -> Iterator[IO[bytes]]:
     """A binary stream that replaces ``path`` only when the block ends without error.
@@ -699,7 +722,7 @@ def atomic_output(path: str | os.PathLike) -> Iterator[IO[bytes]]:
     """
     name = str(path)
     if name == STDIO:
-        yield sys.stdout.buffer
+        yield _WholeWrites(sys.stdout.buffer)
         sys.stdout.buffer.flush()
         return
     target = Path(name)
