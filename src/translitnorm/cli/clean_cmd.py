@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
 from translitnorm.clean import clean_file
+from translitnorm.files import Terminated
 from translitnorm.io import detect_format
 
-from . import app, user_errors
-from .progress import PLAIN_EVERY, stderr_progress
+from . import app, fail, user_errors
 from .common import LexiconOption, MarginOption, MinScoreOption, OnError, OnErrorOption, in_range, make_normaliser
+from .progress import PLAIN_EVERY, stderr_progress
 
 @app.command("clean")
 @user_errors
@@ -50,12 +52,15 @@ def clean_command(
     normaliser = make_normaliser(lexicon, min_score=min_score, margin=margin)
     reading = "rows" if detect_format(input, format) == "parquet" else "bytes"
     show = not quiet if progress is None else progress
-    with stderr_progress(show, units={"reading": reading}, every=progress_every) as report:
-        summary = clean_file(
-            str(input), str(output), column, normaliser, input_format=format, output_format=output_format,
-            encoding=encoding, on_error=on_error.value, cluster=not no_cluster,
-            review=None if review is None else str(review), jobs=jobs, batch_rows=batch_rows,
-            review_min_rows=review_min_rows, progress=report)
+    try:
+        with stderr_progress(show, units={"reading": reading}, every=progress_every) as report:
+            summary = clean_file(
+                str(input), str(output), column, normaliser, input_format=format, output_format=output_format,
+                encoding=encoding, on_error=on_error.value, cluster=not no_cluster,
+                review=None if review is None else str(review), jobs=jobs, batch_rows=batch_rows,
+                review_min_rows=review_min_rows, progress=report)
+    except Terminated:
+        raise fail("terminated by SIGTERM; a file not finished was left as it was", 128 + signal.SIGTERM) from None
     if not quiet:
         for line in summary.lines():
             typer.echo(line, err=True)
