@@ -219,3 +219,48 @@ def test_summary_of_a_tiny_or_empty_run_has_no_zero_rate_and_no_dash(tmp_path):
     assert slow.lines()[-1] == "time            4.0 s → b.csv"
     quick = CleanSummary(input="a.csv", output="b.csv", columns=["name"], rows=98, seconds=0.1)
     assert quick.lines()[-1] == "time            0.1 s, 980 rows/s → b.csv"
+
+
+# -- messages that name the user's input -----------------------------------------------------
+
+@pytest.mark.parametrize("content, args, message", [
+    (b"id;name;city\n1;Bakiev;Osh\n", ["clean", "{file}", "-c", "name"],
+     "column 'name' not found; the header is one column, 'id;name;city': the file looks ;-separated"),
+    (b"", ["clean", "{file}.jsonl", "-c", "name"], "the file is empty; one JSON object per line is needed"),
+    (b"name,city,name\nBakiev,Osh,Bakijew\n", ["clean", "{file}", "-c", "name"],
+     "line 1: column 'name' appears twice in the header (columns 1 and 3); rename one"),
+    (b"name,city\nBakiev,Osh\nBak\0iev,Osh\n", ["clean", "{file}", "-c", "name"],
+     "line 3: a NUL byte in the field of column 'name' (binary data?); fix the line or pass --on-error skip"),
+    (b"name,city\nBak\0iev,Osh\n", ["cluster", "{file}", "-c", "name"], "line 2: a NUL byte in the field of column 'name'"),
+    (b"column;name;count;reason;suggested_id;score;candidates;cluster;decision;target_id;type;lang\n",
+     ["lexicon", "apply", "{file}", "--lexicon", "{dir}/ours.tsv"],
+     "missing from its header column;name;count;reason;suggested_id;score;candidates;cluster;decision;target_id;type;lang; "
+     "the file looks ;-separated: save it comma-separated"),
+])
+def test_messages_name_what_the_users_file_holds(tmp_path, content, args, message):
+    suffix = ".jsonl" if "{file}.jsonl" in args else ".csv"
+    path = tmp_path / f"input{suffix}"
+    path.write_bytes(content)
+    args = [a.replace("{file}.jsonl", str(path)).replace("{file}", str(path)).replace("{dir}", str(tmp_path)) for a in args]
+    result = runner.invoke(app, [*args, "-o", str(tmp_path / "out.csv")] if args[0] == "clean" else args)
+    assert result.exit_code == 2, result.output
+    assert f"error: {path}" in result.output
+    assert message in result.output
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_a_nul_byte_line_can_be_skipped_like_any_malformed_line(tmp_path):
+    path = tmp_path / "in.csv"
+    path.write_bytes(b"name,city\nBakiev,Osh\nBak\0iev,Osh\nOtunbayeva,Osh\n")
+    result = runner.invoke(app, ["clean", str(path), "-c", "name", "--on-error", "skip", "-o", "-"])
+    assert result.exit_code == 0, result.output
+    assert [line.split(",")[0] for line in result.stdout.splitlines()[1:]] == ["Bakiev", "Otunbayeva"]
+    assert "skipped         1 malformed lines (line 3)" in result.stderr
+
+
+def test_a_lexicon_directory_without_lexicons_is_named(tmp_path):
+    empty = tmp_path / "my-lexicons"
+    empty.mkdir()
+    result = runner.invoke(app, ["resolve", "Bakiev", "--lexicon", str(empty)])
+    assert result.exit_code == 2
+    assert f"{empty}: error: no lexicon files here: a directory is searched for *.tsv files" in result.output

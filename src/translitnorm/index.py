@@ -30,7 +30,9 @@ from translitnorm import __version__, cache
 from translitnorm.cache import default_cache_dir  # noqa: F401  (where callers have found it)
 from translitnorm.crosslang import variants
 from translitnorm.keys import exact_form, folded_form, matching_key
-from translitnorm.lexicon import Entity, Lexicon, LexiconError, Problem, lexicon_files, load_lexicons, script_of_lang
+from translitnorm.lexicon import (
+    Entity, Lexicon, LexiconError, Problem, lexicon_files, load_lexicons, no_files_problem, script_of_lang,
+)
 from translitnorm.romanise import romanise, romanisations, schemes
 from translitnorm.text import is_cyrillic, without_generic_words
 
@@ -513,7 +515,10 @@ def build_index(paths: Iterable[str | os.PathLike], cache_dir: str | os.PathLike
 
     >>> index = build_index(["lexicons/"])  # doctest: +SKIP
     """
+    paths = list(paths)
     files = lexicon_files(paths)
+    if not files:
+        raise LexiconError([no_files_problem(paths)])
     for path in files:
         if not path.is_file():
             raise LexiconError([Problem(str(path), 0, "lexicon file not found")])

@@ -28,6 +28,7 @@ from translitnorm.cluster import cluster_names
 from translitnorm.errors import TranslitnormError
 from translitnorm.index import GIVEN, SURNAME, WHOLE, CompiledIndex, build_index
 from translitnorm.io import count_values
+from translitnorm.io.common import looks_separated_by
 from translitnorm.lexicon import LexiconError, LexiconLine, Problem
 from translitnorm.text import is_cyrillic
 
@@ -499,8 +500,12 @@ def read_decisions(path: str | os.PathLike) -> Iterator[tuple[int, dict[str, str
         header = reader.fieldnames or []
         missing = [c for c in ("name", "decision", "suggested_id", "target_id", "type", "lang") if c not in header]
         if missing:
-            raise TranslitnormError(f"{path}:1: not a review file: column(s) {', '.join(missing)} missing; "
-                                    f"the header is: {','.join(REVIEW_HEADER)}")
+            found = ",".join(header) if header else "(empty)"
+            separated = looks_separated_by(header)
+            hint = (f"; the file looks {separated}-separated: save it comma-separated" if separated
+                    else f"; a review file's header is: {','.join(REVIEW_HEADER)}")
+            raise TranslitnormError(f"{path}:1: not a review file: column(s) {', '.join(missing)} missing from "
+                                    f"its header {found}{hint}")
         for row in reader:
             yield reader.line_num, {k: (v or "").strip() for k, v in row.items() if k is not None}
 

@@ -31,7 +31,7 @@ class CsvReading:
                 rows = list(itertools.islice(reader, self.batch_rows))
                 if not rows:
                     return
-                if set(map(len, rows)) != {width}:
+                if set(map(len, rows)) != {width} or self._nul_name(rows) is not None:
                     break
                 done += len(rows)
                 yield rows
@@ -73,7 +73,23 @@ class CsvReading:
                     raise InputError(f"{self.name}: line {start}: {problem}; fix the line or pass --on-error skip")
                 self.stats.skip(start, problem)
                 continue
+            column = self._nul_name([row])
+            if column is not None:
+                problem = f"a NUL byte in the field of column '{column}' (binary data?)"
+                if not skip:
+                    raise InputError(f"{self.name}: line {start}: {problem}; fix the line or pass --on-error skip")
+                self.stats.skip(start, problem)
+                continue
             yield row
+
+    def _nul_name(self, rows: list[list[str]]) -> str | None:
+        """The first name column (one asked for with ``require``) holding a NUL byte in ``rows``, else None:
+        the csv module accepts NUL since Python 3.11, but no name has one, and other columns pass as they are."""
+        for column in self.name_columns:
+            position = self.columns.index(column)
+            if any("\0" in row[position] for row in rows if len(row) > position):
+                return column
+        return None
 
     def _csv_problem(self, message: str, start: int, end: int) -> str:
         if "unexpected end of data" in message or "field larger than field limit" in message:
@@ -81,4 +97,3 @@ class CsvReading:
         if "NUL" in message or "NULL byte" in message:
             return "the line contains a NUL byte (binary data?)"
         return f"malformed CSV ({message})"
-

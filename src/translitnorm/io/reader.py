@@ -27,7 +27,8 @@ import pyarrow.parquet as pq
 from translitnorm.files import temp_file
 from translitnorm.io.arrow_csv import ArrowCsvReading
 from translitnorm.io.common import (
-    DEFAULT_BATCH_ROWS, STDIO, Batch, InputError, ReadStats, _chunked, _short, detect_format, missing_column_message,
+    DEFAULT_BATCH_ROWS, STDIO, Batch, InputError, ReadStats, _chunked, _short, detect_format, duplicate_columns_message,
+    missing_column_message,
 )
 from translitnorm.io.csv_reading import CsvReading
 
@@ -49,6 +50,7 @@ class TableReader(CsvReading, ArrowCsvReading):
             raise InputError(f"unknown encoding '{encoding}'; e.g. utf-8, latin-1, cp1251") from None
         self.path, self.format, self.encoding, self.on_error = path, fmt, encoding, on_error
         self.batch_rows = batch_rows
+        self.name_columns: list[str] = []  # the columns asked for with require(): names, checked for NUL bytes
         self.stats = ReadStats()
         self._spill: str | None = None
         self._arrow_refused = False  # a pass found pyarrow cannot read this file as csv does
@@ -105,6 +107,8 @@ class TableReader(CsvReading, ArrowCsvReading):
         """Raise the column-not-found error (with the columns present) unless ``column`` is there."""
         if column not in self.columns:
             raise InputError(f"{self.name}: {missing_column_message(column, self.columns)}")
+        if column not in self.name_columns:
+            self.name_columns.append(column)
 
     # -- opening --------------------------------------------------------------------
 
@@ -198,7 +202,7 @@ class TableReader(CsvReading, ArrowCsvReading):
                 for number, line in enumerate(text, 1):
                     if line.strip():
                         return list(self._json_object(line, number, strict=True).keys())
-                return []
+                raise InputError(f"{self.name}: the file is empty; one JSON object per line is needed")
             reader = csv.reader(text, **self._dialect())
             try:
                 header = next(reader)
@@ -208,6 +212,9 @@ class TableReader(CsvReading, ArrowCsvReading):
                 raise InputError(f"{self.name}: line 1: the header is malformed ({exc})") from None
             if not any(header):
                 raise InputError(f"{self.name}: line 1: the header is empty; the first line must name the columns")
+            duplicate = duplicate_columns_message(header)
+            if duplicate:
+                raise InputError(f"{self.name}: line 1: {duplicate}")
             return header
 
     def _dialect(self) -> dict:
