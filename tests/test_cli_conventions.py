@@ -232,10 +232,8 @@ def test_summary_of_a_tiny_or_empty_run_has_no_zero_rate_and_no_dash(tmp_path):
     (b"name,city\nBakiev,Osh\nBak\0iev,Osh\n", ["clean", "{file}", "-c", "name"],
      "line 3: a NUL byte in the field of column 'name' (binary data?); fix the line or pass --on-error skip"),
     (b"name,city\nBak\0iev,Osh\n", ["cluster", "{file}", "-c", "name"], "line 2: a NUL byte in the field of column 'name'"),
-    (b"column;name;count;reason;suggested_id;score;candidates;cluster;decision;target_id;type;lang\n",
-     ["lexicon", "apply", "{file}", "--lexicon", "{dir}/ours.tsv"],
-     "missing from its header column;name;count;reason;suggested_id;score;candidates;cluster;decision;target_id;type;lang; "
-     "the file looks ;-separated: save it comma-separated"),
+    (b"name\tdecision\nBakijew\taccept\n", ["lexicon", "apply", "{file}", "--lexicon", "{dir}/ours.tsv"],
+     "missing; the header found is: name,decision; a review file's header is: column,name,count"),
 ])
 def test_messages_name_what_the_users_file_holds(tmp_path, content, args, message):
     suffix = ".jsonl" if "{file}.jsonl" in args else ".csv"
