@@ -8,6 +8,10 @@ tier   score what matched
 exact  1.00  a romanisation of a lexicon name, as written (or the Cyrillic name itself)
 folded 0.95  the same with diacritics folded (Chéjov → Chejov)
 key    0.88  the matching key (Bakijew ~ Bakiyev ~ Bakiev)
+ending 0.86  the word without an ending its language added (Čehovs, Tolstojus);
+             ``place-form`` the same for a place's case form or adjective
+             (Новосибирске, Krasnodarskiy), for whole place names only
+transl 0.80  a given name translated, not transliterated (Leo for Лев), given names only
 fuzzy  ≤0.82 rapidfuzz over matching keys, only for parts no tier above found
 ====== ===== ===================================================================
 
@@ -28,20 +32,47 @@ from functools import lru_cache
 from typing import Callable, Iterator, NamedTuple, Sequence
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
-from translitnorm.crosslang import detect_lang, variants
+from translitnorm.crosslang import detect_lang, plausible_langs, variants
 from translitnorm.index import (
     CYRILLIC_SCHEME, GIVEN, LEXICON_SCHEME, OTHER, PATRONYMIC, SLOT_NAMES, SURNAME, WHOLE,
     CompiledIndex, FormTable,
 )
 from translitnorm.keys import as_latin, exact_form, folded_form, matching_key, surname_genders_differ
+from translitnorm.morphology import bare_forms, translated_given_names
+from translitnorm.slips import slip_kind
 from translitnorm.romanise import schemes
 from translitnorm.text import ParsedName, Token, is_cyrillic, parse_name
 
-TIER_SCORES = {"exact": 1.0, "folded": 0.95, "key": 0.88, "cross": 0.86}
+# "ending" and "place-form" (a host-language ending or a Russian case form taken off) are as
+# strong as a cross-language form: below the key tier, so that a name found as written
+# wins, and at min_score_single, so that one word with only its ending changed still
+# resolves. "translated" (Leo for Лев) sits below the fuzzy ceiling: a misspelt
+# transliteration says more than a translation, and with an exact surname it still
+# reaches min_score (0.6·1 + 0.3·0.8)/0.9 = 0.93, while alone it cannot carry a name.
+TIER_SCORES = {"exact": 1.0, "folded": 0.95, "key": 0.88, "cross": 0.86, "ending": 0.86, "place-form": 0.86,
+               "translated": 0.80}
 FUZZY_CEILING = 0.82
 FUZZY_MIN_RATIO = 85.0
-TIER_ORDER = ("exact", "folded", "key", "cross", "fuzzy")
+TIER_ORDER = ("exact", "folded", "key", "cross", "ending", "place-form", "translated", "fuzzy")
+# A one-word name found only fuzzily gets an ID when its key differs from the entity's by one
+# slip of the kinds in slips.py, the key has at least SLIP_MIN_KEY_LENGTH letters (one edit
+# in a shorter word makes another name: Lennon/Lenin, Tomar/Tomsk), and no other entity has
+# a key within SLIP_RIVAL_DISTANCE edits of it. Both chosen on the one-word dev set
+# (benchmarks/slip_curve.py prints precision and recall for each value).
+SLIP_MIN_KEY_LENGTH = 6
+# A Cyrillic word whose letters do not tell its language is read as each language that can
+# spell it only from this length on: shorter words collide with other real names too often
+# (Вятка read as Belarusian is Ветка, a town in Belarus; measured on the cross-language
+# must-not-match set and the cyrillic recall dev set).
+UNSURE_LANGUAGE_MIN_LETTERS = 6
+# The work per name is bounded (issue 13): a person has at most a handful of name parts, and
+# trying every slot for every part grows as 5^parts; beyond these, parts and initials are
+# counted as unmatched (said in explain()), which keeps any cell within milliseconds.
+MAX_PARTS_MATCHED = 6
+MAX_INITIALS_MATCHED = 4
+SLIP_RIVAL_DISTANCE = 2
 # Bound on the per-part cache, so a long-running process does not grow without end.
 _PART_CACHE_ENTRIES = 200_000
 
@@ -226,6 +257,7 @@ class Matcher:
         self._part_entities: list[frozenset[int]] = []
         self._part_anchors: list[frozenset[int]] = []
         self._scheme_choice: dict[tuple[int, frozenset[str]], str] = {}  # few distinct scheme sets and hints
+        self._all_keys: list[str] | None = None  # every matching key, for the one-word slip rule
         # A lexicon of persons only has no whole names to look a query up as (places, organisations…).
         self.has_whole_names = any(entity_type != "person" for entity_type in index.entity_types)
         known = {scheme.id: scheme.target for scheme in schemes()}
@@ -275,9 +307,35 @@ class Matcher:
         if not found:
             self._cross_language(text, exact, cyrillic, found)
         file("keys", key, "key", TIER_SCORES["key"])
+        if not found:
+            self._host_forms(text, found)
         if fuzzy and not found and len(key) >= 5:  # one edit in a short word is another name
             self._fuzzy(key, found)
         return found
+
+    def _host_forms(self, text: str, found: dict[int, PartMatch]) -> None:
+        """A word found nowhere as written: the bare name without the ending another language
+        added (or a Russian case form), then the given names it translates."""
+        index = self.index
+        for bare in bare_forms(text):
+            tier = "place-form" if bare.places_only else "ending"
+            for part, match in self.lookup(bare.text, fuzzy=False).items():
+                if match.tier in ("fuzzy", "ending", "place-form", "translated") or part in found:
+                    continue
+                if bare.places_only and not any(posting.slot == WHOLE for posting in index.postings_of(part)):
+                    continue  # a female surname in -a, an adjective in -sky: another person's name
+                if bare.people_only and all(posting.slot == WHOLE for posting in index.postings_of(part)):
+                    continue  # Latvian -s is added to men's names, not to places: Taras is not Tara
+                found[part] = PartMatch(tier, TIER_SCORES[tier], match.schemes, match.form,
+                                        f"{bare.rule}: read as {bare.text}")
+        if found:
+            return
+        for given in translated_given_names(text):
+            form = exact_form(given)
+            for part, schemes in index.entries("exact", form):
+                if part not in found:
+                    found[part] = PartMatch("translated", TIER_SCORES["translated"], schemes, form,
+                                            f"given name translated: {text} = {given}")
 
     def _cross_language(self, text: str, exact: str, cyrillic: bool, found: dict[int, PartMatch]) -> None:
         """Look a part up among the lexicon names' forms in the other Cyrillic languages,
@@ -289,6 +347,12 @@ class Matcher:
             lang = detect_lang(text)
             if lang and lang != "ru":
                 forms += [(exact_form(variant.text), variant) for variant in variants(text, lang)]
+            elif lang is None and len(exact) >= UNSURE_LANGUAGE_MIN_LETTERS:
+                # No letter tells the language (Бабруйск, Одеса, Цвер): read it as each
+                # language that can spell it; the decision rule's margin keeps a name that
+                # two readings give to different entities without an ID.
+                forms += [(exact_form(variant.text), variant) for other in plausible_langs(text) if other != "ru"
+                          for variant in variants(text, other)]
         for form, variant in forms:
             for table in ("cross", "exact"):
                 if table == "exact" and variant is None:
@@ -320,11 +384,28 @@ class Matcher:
 
     # -- whole names ------------------------------------------------------------------
 
+    def _split_joined(self, tokens: Sequence[Token]) -> Sequence[Token]:
+        """Split a hyphenated word that is two name parts joined (Anna-Akhmatova): only when
+        the word as written is unknown and every piece is known (Rimsky-Korsakov, Ivano-Frankivsk
+        stay whole)."""
+        if not any("-" in token.text for token in tokens):
+            return tokens
+        split: list[Token] = []
+        for token in tokens:
+            pieces = token.text.split("-")
+            if (len(pieces) > 1 and all(pieces) and not _strong(self.lookup(token.text, fuzzy=False))
+                    and all(_strong(self.lookup(piece, fuzzy=False)) for piece in pieces)):
+                split += [Token(piece, surname_hint=token.surname_hint) for piece in pieces]
+            else:
+                split.append(token)
+        return split
+
     def joined_parts(self, tokens: Sequence[Token]) -> tuple[Token, ...]:
         """Join two words that are one hyphenated name part written with a space ("Kassym Jomart").
 
         Only when one of the words alone is unknown and the joined word is known.
         """
+        tokens = self._split_joined(tokens)
         merged: list[Token] = []
         position = 0
         while position < len(tokens):
@@ -349,7 +430,7 @@ class Matcher:
             best: dict[int, tuple] = {}
             for part, name, slot in parts:
                 match = matches.get(part)
-                if match is None or slot == WHOLE:
+                if match is None or slot == WHOLE or match.tier == "place-form" or (match.tier == "translated" and slot != GIVEN):
                     continue
                 current = best.get(slot)
                 if current is None or (match.score, _romanised(match)) > (current[1], _romanised(current[5])):
@@ -366,7 +447,8 @@ class Matcher:
                       options: list[list[tuple]]) -> tuple | None:
         """(score, entity, chosen option per query part or None, slot per initial or None), or None
         when no assignment gives the entity's surname; described only if shown (``_person_candidate``)."""
-        initial_options = self._initial_options(entity, initial_letters) if initial_letters else ()
+        initial_options = (self._initial_options(entity, initial_letters[:MAX_INITIALS_MATCHED])
+                           + ((),) * max(0, len(initial_letters) - MAX_INITIALS_MATCHED)) if initial_letters else ()
         signature = tuple(tuple((choice[0], choice[1]) for choice in token_options) for token_options in options)
         best = _best_assignment(signature, initial_options)
         if best is None:
@@ -471,11 +553,44 @@ class Matcher:
         best = candidates[0]
         runner_up = candidates[1].score if len(candidates) > 1 else 0.0
         threshold = rule.min_score_single if len(parsed.full_tokens) == 1 else rule.min_score
-        if best.score < threshold:
+        if best.score < threshold and not (len(parsed.full_tokens) == 1 and self.accepted_slip(parsed, best)):
             return "below-threshold"
         if best.score - runner_up < rule.margin:
             return "ambiguous"
         return None
+
+    def accepted_slip(self, parsed: ParsedName, best: Candidate) -> str | None:
+        """For a one-word name found only fuzzily: the slip that explains it (see slips.py), when
+        its key is long enough and no other entity of the whole lexicon has a key near it;
+        otherwise None. The wider search looks at every key, whatever its first letter or
+        length, so that a near name the fuzzy search left out still counts as a rival."""
+        if best.method != "fuzzy":
+            return None
+        text = parsed.full_tokens[0].text
+        typed = matching_key(as_latin(text)) if is_cyrillic(text) else matching_key(text)
+        if len(typed) < SLIP_MIN_KEY_LENGTH:
+            return None
+        kind = slip_kind(typed, best.matched_form)
+        if kind is None:
+            return None
+        # The near spelling must be one an English or international scheme gives, or one of a
+        # language the query's letters show: Timchenko is one letter from the French rendering
+        # of Тимошенко (Timochenko), but nothing in it is French.
+        target = dict(zip(self.index.scheme_ids, self._scheme_targets)).get(best.scheme or "", "")
+        if best.scheme is not None and target not in ("en", "intl") and target not in language_hints(text):
+            return None
+        if self._all_keys is None:
+            self._all_keys = sorted(self.index.keys)
+        index = self.index
+        near = process.extract(typed, self._all_keys, scorer=OSA.distance, score_cutoff=SLIP_RIVAL_DISTANCE, limit=None)
+        for key, _, _ in near:
+            for entry in index.entries("keys", key):
+                for posting in index.postings_of(entry.part):
+                    # Only what a one-word name can be counts as a rival: a surname or a whole
+                    # name (Gagrin is near the given name Garri, but one word is no given name).
+                    if posting.slot not in (GIVEN, PATRONYMIC) and index.entity_ids[posting.entity] != best.id:
+                        return None
+        return kind
 
     def _decides(self, candidates: Sequence[Candidate], parsed: ParsedName) -> bool:
         return self._reason(candidates, parsed) is None
@@ -496,6 +611,10 @@ class Matcher:
         # The decision needs the best two; more are worked out only when they will be shown.
         limit = max(rule.max_candidates, 2) if explanation is not None else 2
         pool = _CandidatePool(self, parsed)
+        if explanation is not None and (pool.cut_parts or len(pool.initials) > MAX_INITIALS_MATCHED):
+            explanation.add("bounded", f"only the first {MAX_PARTS_MATCHED} name parts and {MAX_INITIALS_MATCHED} initials are "
+                                       f"matched; {pool.cut_parts} parts and {max(0, len(pool.initials) - MAX_INITIALS_MATCHED)} "
+                                       "initials more count as unmatched")
         candidates = pool.top(limit)
         if limit < rule.max_candidates and len(candidates) == limit and not self._decides(candidates, parsed):
             candidates = pool.top(rule.max_candidates)
@@ -516,7 +635,11 @@ class Matcher:
             resolution = Resolution(raw, best.id, best.canonical, best.score, best.method, best.scheme,
                                     best.matched_name, best.matched_form, shown, None)
         if explanation is not None:
-            explanation.add("decision", _describe_decision(resolution, rule, len(parsed.full_tokens) == 1))
+            if parsed.normalised:
+                explanation.steps.insert(1, ("normalised", "; ".join(parsed.normalised)))
+            slip = (self.accepted_slip(parsed, candidates[0])
+                    if resolution.id and len(parsed.full_tokens) == 1 and resolution.score < rule.min_score_single else None)
+            explanation.add("decision", _describe_decision(resolution, rule, len(parsed.full_tokens) == 1, slip))
             explanation.resolution = resolution
         return resolution
 
@@ -532,8 +655,14 @@ class _CandidatePool:
         self.matcher = matcher
         self.query = parsed.cleaned
         index = matcher.index
-        self.full = full = matcher.joined_parts(parsed.full_tokens)
-        self.token_matches = token_matches = [matcher.lookup(token.text) for token in full]
+        tokens = parsed.full_tokens
+        self.full = full = matcher.joined_parts(tokens[:MAX_PARTS_MATCHED + 1]) + tokens[MAX_PARTS_MATCHED + 1:]
+        # Work per name is bounded whatever the cell holds: only the first MAX_PARTS_MATCHED
+        # parts are looked up and assigned; the rest count as unmatched parts, so a long text
+        # does not become a name by the few words of it that fit one.
+        self.cut_parts = max(0, len(full) - MAX_PARTS_MATCHED)
+        self.token_matches = token_matches = ([matcher.lookup(token.text) for token in full[:MAX_PARTS_MATCHED]]
+                                              + [{} for _ in range(self.cut_parts)])
         self.place_query = place_query = " ".join(parsed.place_words)
         # A name of several words is looked up whole for places too, but not fuzzily:
         # "Nazar Averchenko" run together would otherwise be a fuzzy search per person.
@@ -651,8 +780,11 @@ class _CandidatePool:
         return candidates
 
 
-def _describe_decision(resolution: Resolution, rule: DecisionRule, single: bool) -> str:
+def _describe_decision(resolution: Resolution, rule: DecisionRule, single: bool, slip: str | None = None) -> str:
     threshold = rule.min_score_single if single else rule.min_score
+    if resolution.id and slip:
+        return (f"{resolution.id} ({resolution.canonical}), score {resolution.score:.3f}: one word found fuzzily, "
+                f"one slip ({slip}) from it, and no other entity's key within {SLIP_RIVAL_DISTANCE} edits")
     if resolution.id:
         return f"{resolution.id} ({resolution.canonical}), score {resolution.score:.3f} ≥ {threshold} and leads by ≥ {rule.margin}"
     reasons = {
@@ -769,20 +901,30 @@ def _best_assignment(options: tuple[tuple[tuple[int, float], ...], ...],
 def _initial_assignments(initial_options: tuple[tuple[int, ...], ...], used: set[int]):
     """Every way to give the initials slots, earlier initials matched first. Initials fill the
     given name, then the patronymic, in writing order ("В.В. Путин"): one initial next to a full
-    surname is the given name."""
-    for picks in itertools.product((True, False), repeat=len(initial_options)):
+    surname is the given name. At most two initials can be placed (given name, patronymic), so
+    the ways are the pairs and singles of initials — O(k²) for k initials, not 2^k."""
+    count = len(initial_options)
+
+    def assigned(chosen: tuple[int, ...]) -> tuple[int | None, ...] | None:
         taken = set(used)
         after = -1
-        slots: list[int | None] = []
-        for allowed, pick in zip(initial_options, picks):
-            if not pick:
-                slots.append(None)
-                continue
+        slots: list[int | None] = [None] * count
+        for position in chosen:
             slot = GIVEN if GIVEN not in taken else PATRONYMIC
-            if slot in taken or slot <= after or slot not in allowed:
-                break
+            if slot in taken or slot <= after or slot not in initial_options[position]:
+                return None
             taken.add(slot)
             after = slot
-            slots.append(slot)
-        else:
-            yield tuple(slots)
+            slots[position] = slot
+        return tuple(slots)
+
+    # The order of the former enumeration over picks (True before False), so ties resolve alike.
+    for first in range(count):
+        for second in range(first + 1, count):
+            found = assigned((first, second))
+            if found is not None:
+                yield found
+        found = assigned((first,))
+        if found is not None:
+            yield found
+    yield (None,) * count
