@@ -4,16 +4,23 @@
 >>> norm = Normaliser.default()                       # the shipped lexicons
 >>> norm.resolve("Kourmanbek Bakiev").id               # doctest: +SKIP
 'kg.bakiev.kurmanbek'
+
+Romanisation under the named schemes (docs/schemes.md) is public too:
+
+>>> from translitnorm import romanise, romanisations, schemes
+>>> romanise("Чехов", "ru-de"), romanisations("Київ", lang="uk")["uk-national"], len(schemes(lang="tg"))
+('Tschechow', 'Kyiv', 2)
 """
 
 __version__ = "0.1.0"
 
 from translitnorm.lexicon import Lexicon, LexiconError, load_lexicons, validate
-from translitnorm.matcher import Candidate, DecisionRule, Explanation, Resolution
+from translitnorm.decision import Candidate, DecisionRule, Explanation, Resolution
 from translitnorm.normaliser import Normaliser, default_lexicon_paths
+from translitnorm.romanise import romanisations, romanise, schemes
 
 
 __all__ = [
     "Candidate", "DecisionRule", "Explanation", "Lexicon", "LexiconError", "Normaliser", "Resolution",
-    "default_lexicon_paths", "load_lexicons", "validate",
+    "default_lexicon_paths", "load_lexicons", "romanisations", "romanise", "schemes", "validate",
 ]
