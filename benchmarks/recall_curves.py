@@ -33,7 +33,7 @@ def rows_of(path: Path) -> list[tuple[str, str | None]]:
                 for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)]
 
 
-def measure(paths: list[Path], rows: list[tuple[str, str | None]], cache: Path) -> tuple[float, int, int, int]:
+def measure(paths: list[Path], rows: list[tuple[str, str | None]], cache: Path) -> tuple[float | None, int, int, int]:
     """(recall, wrong IDs, false answers, negatives) with the module's current constants."""
     normaliser = Normaliser.from_lexicons(paths, cache_dir=cache)  # a new matcher: no cached look-ups
     answers = [result.id for result in normaliser.resolve_many([query for query, _ in rows])]
@@ -41,7 +41,8 @@ def measure(paths: list[Path], rows: list[tuple[str, str | None]], cache: Path) 
     negatives = [answer for (_, expected), answer in zip(rows, answers) if expected is None]
     correct = sum(expected == answer for expected, answer in positives)
     wrong = sum(answer is not None and answer != expected for expected, answer in positives)
-    return correct / len(positives), wrong, sum(answer is not None for answer in negatives), len(negatives)
+    recall = correct / len(positives) if positives else None  # a must-not-match set has no positives
+    return recall, wrong, sum(answer is not None for answer in negatives), len(negatives)
 
 
 def curve(title: str, constant: str, values: list, chosen, runs: list[tuple[str, list[Path], list]], cache: Path) -> None:
@@ -55,7 +56,7 @@ def curve(title: str, constant: str, values: list, chosen, runs: list[tuple[str,
             cells = []
             for _, paths, rows in runs:
                 recall, wrong, false, negatives = measure(paths, rows, cache)
-                cells.append(f"{recall:.1%} / {wrong} / {false} of {negatives}" if rows[0] else "")
+                cells.append(f"{'—' if recall is None else f'{recall:.1%}'} / {wrong} / {false} of {negatives}")
             print(f"| {value}{' *' if value == chosen else ''} | " + " | ".join(cells) + " |")
     finally:
         setattr(matcher, constant, original)
@@ -70,7 +71,7 @@ def main() -> None:
     russian_only = [ROOT / "tests" / "data" / "crosslang" / "russian-only.tsv"]
     with tempfile.TemporaryDirectory(prefix="translitnorm-curves-") as tmp:
         cache = Path(tmp)
-        never = 10**6  # a value that switches the rule off
+        never = 10**6  # a value that switches the rule off (printed as 1000000)
         curve("one-word slip: least key length (off = rule off)", "SLIP_MIN_KEY_LENGTH", [never, 4, 5, 6, 7, 8],
               matcher.SLIP_MIN_KEY_LENGTH, [("one-word dev", lexicon, one_word)], cache)
         curve("one-word slip: no rival entity within this many edits", "SLIP_RIVAL_DISTANCE", [1, 2, 3],

@@ -74,7 +74,7 @@ RECALL_FILES = [f"{name}-{part}" for name in RECALL_SETS for part in ("dev", "ho
 # should raise the floor here.
 RECALL_FLOORS = {
     "one-word-dev": (0.918, 0.0, 0.015),
-    "one-word-holdout": (0.932, 0.001, 0.015),
+    "one-word-holdout": (0.930, 0.0, 0.0),
     "screening-dev": (0.987, 0.0, 0.0),
     "screening-holdout": (0.979, 0.0, 0.0),
     "cyrillic-dev": (0.962, 0.0, 0.012),

@@ -104,7 +104,8 @@ class PartLookup:
             self._part_cache[cache_key] = cached
         return cached
 
-    def _lookup(self, text: str, fuzzy: bool) -> dict[int, PartMatch]:
+    def _lookup(self, text: str, fuzzy: bool, plain: bool = False) -> dict[int, PartMatch]:
+        """``plain``: no host forms and no fuzzy search (for the bare forms of a word)."""
         index = self.index
         found: dict[int, PartMatch] = {}
 
@@ -130,6 +131,8 @@ class PartLookup:
         if not found:
             self._cross_language(text, exact, cyrillic, found)
         file("keys", key, "key", TIER_SCORES["key"])
+        if plain:
+            return found
         if not found:
             self._host_forms(text, found)
         if fuzzy and not found and len(key) >= 5:  # one edit in a short word is another name
@@ -142,8 +145,9 @@ class PartLookup:
         index = self.index
         for bare in bare_forms(text):
             tier = "place-form" if bare.places_only else "ending"
-            for part, match in self.lookup(bare.text, fuzzy=False).items():
-                if match.tier in ("fuzzy", "ending", "place-form", "translated") or part in found:
+            # A bare form is a guess: it is not cut again nor searched fuzzily (a guess of a guess).
+            for part, match in self._lookup(bare.text, fuzzy=False, plain=True).items():
+                if part in found:
                     continue
                 if bare.places_only and not any(posting.slot == WHOLE for posting in index.postings_of(part)):
                     continue  # a female surname in -a, an adjective in -sky: another person's name

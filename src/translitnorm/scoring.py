@@ -459,9 +459,11 @@ def _initial_assignments(initial_options: tuple[tuple[int, ...], ...], used: set
             slots[position] = slot
         return tuple(slots)
 
-    # The order of the former enumeration over picks (True before False), so ties resolve alike.
-    for first in range(count):
-        for second in range(first + 1, count):
+    # The order of the former enumeration over picks (True before False), so ties resolve alike;
+    # an initial that can stand for no slot is never picked.
+    pickable = [position for position, allowed in enumerate(initial_options) if allowed]
+    for number, first in enumerate(pickable):
+        for second in pickable[number + 1:]:
             found = assigned((first, second))
             if found is not None:
                 yield found

@@ -40,6 +40,7 @@ _CAMEL_PREFIXES = frozenset({"mc", "mac", "di", "de", "da", "du", "la", "le", "v
 # A dot between two words of two or more letters joins them (anna.akhmatova); after one
 # letter it closes an initial, which then stands apart (V.V.Putin → V.V. Putin).
 _DOT_JOIN = re.compile(r"(?<=[^\W\d_]{2})\.(?=[^\W\d_]{2})")
+_NOISE_HINT = re.compile(r"[\d.]")
 _INITIAL_DOT_JOIN = re.compile(r"(?<=\b[^\W\d_])\.(?=[^\W\d_]{2})")
 
 
@@ -158,6 +159,8 @@ def repair_token_noise(text: str) -> tuple[str, tuple[str, ...]]:
     >>> repair_token_noise("Tomsk-7")
     ('Tomsk-7', ())
     """
+    if not _NOISE_HINT.search(text) and not _CAMEL_JOIN.search(text):
+        return text, ()  # most names: no digit, no dot, no words run together
     notes = []
     repaired = text
     for word in text.split():
