@@ -196,7 +196,7 @@ def test_realistic_lexicon_has_a_long_tail_of_real_surnames(tmp_path):
     # Drawn by real counts, most of 3,000 people have a surname nobody else in the
     # lexicon has (the synthetic lexicon repeats 2,200 surnames across all its people).
     assert shape.surnames > 2_000
-    assert shape.given_names > 300
+    assert shape.given_names > 1_000
     assert realistic.write_lexicon(tmp_path / "again.tsv", 3_000, seed=1).read_bytes() == path.read_bytes()
 
 

@@ -15,7 +15,7 @@ Romanisation under the named schemes (docs/schemes.md) is public too:
 __version__ = "0.1.0"
 
 from translitnorm.lexicon import Lexicon, LexiconError, load_lexicons, validate
-from translitnorm.matcher import Candidate, DecisionRule, Explanation, Resolution
+from translitnorm.decision import Candidate, DecisionRule, Explanation, Resolution
 from translitnorm.normaliser import Normaliser, default_lexicon_paths
 from translitnorm.romanise import romanisations, romanise, schemes
 

@@ -31,8 +31,8 @@ from typing import TYPE_CHECKING, Any, Callable, Literal, Sequence
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from translitnorm.decision import Resolution
 from translitnorm.files import temp_file
-from translitnorm.matcher import Resolution
 
 if TYPE_CHECKING:  # pragma: no cover
     from translitnorm.normaliser import Normaliser

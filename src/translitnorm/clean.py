@@ -35,7 +35,7 @@ from translitnorm.files import sigterm_as_interrupt
 from translitnorm.io import (
     STDIO, AddedColumn, InputError, Lookup, TableWriter, atomic_output, detect_format, open_table,
 )
-from translitnorm.matcher import Resolution
+from translitnorm.decision import Resolution
 from translitnorm.normaliser import Normaliser
 
 ADDED_SUFFIXES = ("_id", "_canonical", "_score", "_method")
