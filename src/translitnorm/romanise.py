@@ -300,7 +300,7 @@ def schemes(lang: str | None = None) -> list[Scheme]:
     """All schemes sorted by id, or only those for source language ``lang``.
 
     >>> [s.id for s in schemes(lang="be")]
-    ['be-bgn', 'be-lacinka', 'be-national']
+    ['be-bgn', 'be-lacinka', 'be-national', 'be-passport']
     """
     registry = _registry()
     if lang is None:
