@@ -54,7 +54,7 @@ class ArrowCsvReading:
 
     def _arrow_csv_prefix(self, stream: IO[bytes], raw: IO[bytes], progress):
         """Yield pyarrow's batches of ``stream`` while it reads it as csv does; return (rows yielded, whole file read)."""
-        plain = _PlainCsvStream(stream, self._dialect()["delimiter"])
+        plain = _PlainCsvStream(stream, self._dialect()["delimiter"], self.max_field_lines)
         reader, done = None, 0
         try:
             reader = self._arrow_csv_reader(plain)
@@ -114,8 +114,9 @@ class _PlainCsvStream(io.RawIOBase):
     _PIECE_BYTES = 1 << 20
     _LONGEST_PIECE = 64 << 20  # a quoted field longer than this goes to the csv module
 
-    def __init__(self, source: IO[bytes], delimiter: str):
+    def __init__(self, source: IO[bytes], delimiter: str, max_field_lines: int = 0):
         super().__init__()
+        self._max_field_lines = max_field_lines or None
         self._source = source
         d = re.escape(delimiter.encode())
         # a quoted field where a field starts (after a delimiter, a line end or the piece's start)
@@ -159,10 +160,12 @@ class _PlainCsvStream(io.RawIOBase):
                 return
             text, self._at_start = text.removeprefix(codecs.BOM_UTF8), False
         if data:
-            cut = _line_end_outside_quotes(text)
+            cut = _line_end_outside_quotes(text, start=max(0, len(text) - len(data)))
             piece, self._pending = text[:cut], text[cut:]
             if len(self._pending) > self._LONGEST_PIECE:
                 return self._stop("a row longer than pyarrow reads at once")
+            if self._max_field_lines and _line_ends(self._pending) >= self._max_field_lines:
+                return self._stop("a quoted field over more lines than allowed")
             problem = self._problem(piece, piece)
         else:
             self._at_end = True
@@ -181,26 +184,49 @@ class _PlainCsvStream(io.RawIOBase):
                 piece.decode("utf-8")
             except UnicodeDecodeError:
                 return "not valid UTF-8"
-        if b'"' in piece and b'"' in self._quoted_field.sub(b"", fields):
-            return "a quote outside a whole quoted field"
+        if b'"' in piece:
+            outside = self._quoted_field.sub(b"", fields)
+            if b'"' in outside:
+                return "a quote outside a whole quoted field"
+            # a field over too many lines is malformed: the csv module says so, with its line
+            limit = self._max_field_lines
+            if limit and _line_ends(fields) - _line_ends(outside) >= limit and any(
+                    _line_ends(quoted.group()) >= limit for quoted in self._quoted_field.finditer(fields)):
+                return "a quoted field over more lines than allowed"
         return None
 
 
-def _line_end_outside_quotes(text: bytes) -> int:
-    """The offset just after the last line end in ``text`` that is outside quoted fields (0 if none).
+def _line_ends(text: bytes) -> int:
+    """Line ends in ``text`` (``\r\n`` is one), as the csv module counts lines."""
+    return text.count(b"\n") + text.count(b"\r") - text.count(b"\r\n")
+
+
+def _line_end_outside_quotes(text: bytes, start: int = 0) -> int:
+    """The offset just after the last line end in ``text[start:]`` that is outside quoted fields (0 if none).
 
     Inside a quoted field exactly when an odd number of quotes came before: true of the text that
-    :class:`_PlainCsvStream` lets through, and any other text fails its check anyway.
+    :class:`_PlainCsvStream` lets through, and any other text fails its check anyway. ``start``:
+    where to begin looking (text before it is known to have no such line end), so a long
+    multi-line field is not searched again with every piece read. Linear in the text searched:
+    each of the two line-end bytes is searched for afresh only once the last one found is passed.
+
+    >>> _line_end_outside_quotes(b'a,"b\nc"\nd,"e\nf')
+    8
     """
     end, quotes = len(text), text.count(b'"')
+    newline, carriage = text.rfind(b"\n", start, end), text.rfind(b"\r", start, end)
     while True:
-        line_end = max(text.rfind(b"\n", 0, end), text.rfind(b"\r", 0, end))
+        line_end = max(newline, carriage)
         if line_end < 0:
             return 0
         quotes -= text.count(b'"', line_end, end)
         if quotes % 2 == 0:
             return line_end + 1
         end = line_end
+        if newline >= end:
+            newline = text.rfind(b"\n", start, end)
+        if carriage >= end:
+            carriage = text.rfind(b"\r", start, end)
 
 
 

@@ -11,7 +11,7 @@ import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterator, Mapping, NamedTuple, Sequence
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -117,18 +117,33 @@ def _as_text(value: Any) -> str | None:
     return str(value)
 
 
+class Skipped(NamedTuple):
+    """A malformed record that was skipped: the line it starts on, and what was wrong."""
+
+    line: int
+    problem: str
+
+
+#: Called with (line, problem, text as read) for each malformed record skipped.
+Rejected = Callable[[int, str, str], Any]
+
+
 @dataclass
 class ReadStats:
-    """What a reader met on the way: rows read and lines skipped (with ``on_error='skip'``)."""
+    """What a reader met on the way: rows read and malformed records skipped (with ``on_error='skip'``)."""
 
     rows: int = 0
-    skipped: list[tuple[int, str]] = field(default_factory=list)  # (line, problem), the first 1000
+    skipped: list[Skipped] = field(default_factory=list)  # the first 1000
     skipped_count: int = 0
+    on_skip: Rejected | None = None
 
-    def skip(self, line: int, problem: str) -> None:
+    def skip(self, line: int, problem: str, text: str = "") -> None:
         self.skipped_count += 1
         if len(self.skipped) < 1000:
-            self.skipped.append((line, problem))
+            self.skipped.append(Skipped(line, problem))
+        if self.on_skip is not None:
+            self.on_skip(line, problem, text)
+
 
 @dataclass(frozen=True)
 class AddedColumn:
