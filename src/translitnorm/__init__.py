@@ -8,12 +8,13 @@
 
 __version__ = "0.1.0"
 
+from translitnorm.backtranslit import CyrillicSource, cyrillic_sources
 from translitnorm.lexicon import Lexicon, LexiconError, load_lexicons, validate
 from translitnorm.matcher import Candidate, DecisionRule, Explanation, Resolution
 from translitnorm.normaliser import Normaliser, default_lexicon_paths
 
 
 __all__ = [
-    "Candidate", "DecisionRule", "Explanation", "Lexicon", "LexiconError", "Normaliser", "Resolution",
-    "default_lexicon_paths", "load_lexicons", "validate",
+    "Candidate", "CyrillicSource", "DecisionRule", "Explanation", "Lexicon", "LexiconError", "Normaliser",
+    "Resolution", "cyrillic_sources", "default_lexicon_paths", "load_lexicons", "validate",
 ]

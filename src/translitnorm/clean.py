@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
+from translitnorm.backtranslit import best_cyrillic
 from translitnorm.batch import WorkerPool, available_cores, index_out_of_gc, resolve_each
 from translitnorm.cluster import Cluster, cluster_names
 from translitnorm.io import (
@@ -36,10 +37,11 @@ from translitnorm.io import (
 )
 from translitnorm.matcher import Resolution
 from translitnorm.normaliser import Normaliser
+from translitnorm.text import is_cyrillic
 
 ADDED_SUFFIXES = ("_id", "_canonical", "_score", "_method")
 REVIEW_HEADER = ("column", "name", "count", "reason", "suggested_id", "score", "candidates", "cluster",
-                 "decision", "target_id", "type", "lang")
+                 "suggested_source", "decision", "target_id", "type", "lang")
 EMPTY, CLUSTER, NONE = "empty", "cluster", "none"
 
 Progress = Callable[[str, int, "int | None"], None]  # (stage, done, total)
@@ -296,6 +298,8 @@ def review_lines(counts: dict[str, Counter], outcomes: dict[str, Outcome], clust
                 "score": f"{outcome.score:.4f}" if outcome.candidates else "",
                 "candidates": "; ".join(f"{cid} {score:.2f}" for cid, score in outcome.candidates),
                 "cluster": group.id if group else "",
+                # the Cyrillic name a new entity would have as its source (lexicon apply writes it)
+                "suggested_source": best_cyrillic(name) if reason == "new-cluster" and not is_cyrillic(name) else "",
                 "decision": "", "target_id": "", "type": "", "lang": "",
             })
     lines.sort(key=lambda line: (-int(line["count"]), line["name"], line["column"]))

@@ -48,7 +48,7 @@ def user_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-from . import clean_cmd, cluster_cmd, lexicon_cmd, resolve_cmd, translit_cmd  # noqa: E402,F401  (modules register their commands)
+from . import clean_cmd, cluster_cmd, cyrillic_cmd, lexicon_cmd, resolve_cmd, translit_cmd  # noqa: E402,F401  (modules register their commands)
 
 
 def main() -> None:
