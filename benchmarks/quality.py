@@ -15,6 +15,17 @@ translitnorm and for three baselines built over the same lexicon:
   (jellyfish), the codes of the whole name and of first + last word as keys (order
   free); an ID only when exactly one entity owns the query's key.
 
+Sets are of two kinds, reported apart:
+
+- **independent** (the headline): spellings gathered from sources that can be named,
+  not produced by our ``romanise`` and not lines of the lexicon they are resolved
+  against — ``tests/data/recall/`` (one-word names, screening, Cyrillic forms without
+  marker letters; each split into a dev and a hold-out part, see its README), the
+  iso-codes set and the cross-language sets;
+- **self-referential** (regression guards, not quality claims): the synthetic sets (made
+  by our own ``romanise``) and every set some of whose queries are name lines of its own
+  lexicon (the count is printed).
+
 Sets: the devset (converted as ``tests/conftest.py`` does), ``tests/data/sets/*.tsv``
 on the shipped lexicons (the ``crosslang-*`` ones on the Russian-only and native-only
 lexicons of ``tests/data/crosslang/``, as their tests do), ``tests/data/sets/iso-codes/``
@@ -61,6 +72,9 @@ SYNTHETIC_KINDS = {
 SETS_DIR = ROOT / "tests" / "data" / "sets"
 ISO_DIR = SETS_DIR / "iso-codes"
 CROSSLANG_DIR = ROOT / "tests" / "data" / "crosslang"
+RECALL_DIR = ROOT / "tests" / "data" / "recall"
+RECALL_SETS = ("one-word", "screening", "cyrillic")
+RECALL_PARTS = ("dev", "holdout")
 # The cross-language sets run on lexicons of one language's forms (as tests/test_crosslang.py does):
 # russian-only.tsv has only Russian names, native-only.tsv only Ukrainian/Belarusian/Kazakh/Kyrgyz ones.
 CROSSLANG_LEXICONS = {
@@ -74,7 +88,8 @@ CROSSLANG_LEXICONS = {
 
 def available_sets() -> list[str]:
     """Every set name: the devset, each ``tests/data/sets/*.tsv``, iso-codes and synthetic."""
-    return ["devset", *sorted(p.stem for p in SETS_DIR.glob("*.tsv")), "iso-codes", "synthetic"]
+    return [*(f"recall-{name}-{part}" for name in RECALL_SETS for part in RECALL_PARTS),
+            "devset", *sorted(p.stem for p in SETS_DIR.glob("*.tsv")), "iso-codes", "synthetic"]
 
 
 
@@ -90,6 +105,16 @@ class LabelledSet:
     lexicon_paths: list[Path]
     rows: list[tuple[str, str | None]]
     provenance: str
+    generated: bool = False  # made by our own romanise (synthetic): never independent
+
+    def lexicon_line_queries(self) -> int:
+        """How many queries are, as written, a name line of the set's own lexicon."""
+        names = {name.text.casefold() for entity in load_lexicons(self.lexicon_paths) for name in entity.names}
+        return sum(query.casefold() in names for query, _ in self.rows)
+
+    def independent(self) -> bool:
+        """Spellings the product did not produce: not generated, no query a lexicon line."""
+        return not self.generated and self.lexicon_line_queries() == 0
 
 
 @dataclass
@@ -102,6 +127,8 @@ class Tally:
     wrong: int = 0
     no_answer: int = 0
     seconds: float = 0.0
+    negatives: int = 0  # queries for which no ID is right (names the lexicon does not hold)
+    false_answers: int = 0  # IDs given to those
     wrong_examples: list[str] = field(default_factory=list)
 
     @property
@@ -113,8 +140,18 @@ class Tally:
     def recall(self) -> float | None:
         return self.correct / self.expected_ids if self.expected_ids else None
 
+    @property
+    def wrong_id_rate(self) -> float | None:
+        """Wrong IDs given to queries that have an expected ID, per such query."""
+        return (self.wrong - self.false_answers) / self.expected_ids if self.expected_ids else None
+
+    @property
+    def false_answer_rate(self) -> float | None:
+        """IDs given to names the lexicon does not hold, per such name."""
+        return self.false_answers / self.negatives if self.negatives else None
+
     def add(self, other: "Tally") -> None:
-        for name in ("n", "expected_ids", "correct", "wrong", "no_answer", "seconds"):
+        for name in ("n", "expected_ids", "correct", "wrong", "no_answer", "seconds", "negatives", "false_answers"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
@@ -128,6 +165,8 @@ def tally(rows: Sequence[tuple[str, str | None]], answers: Sequence[str | None])
     result = Tally(n=len(rows))
     for (query, expected), answer in zip(rows, answers):
         result.expected_ids += expected is not None
+        result.negatives += expected is None
+        result.false_answers += expected is None and answer is not None
         if answer is None:
             result.no_answer += 1
         elif answer == expected:
@@ -239,7 +278,12 @@ def load_sets(names: Sequence[str], work_dir: Path, synthetic_size: int = 10_000
     """The labelled sets called ``names``, with their lexicons (devset and synthetic ones written to ``work_dir``)."""
     sets = []
     for name in names:
-        if name == "devset":
+        if name.startswith("recall-") and name.removeprefix("recall-") in {f"{s}-{p}" for s in RECALL_SETS for p in RECALL_PARTS}:
+            stem = name.removeprefix("recall-")
+            sets.append(LabelledSet(name, [RECALL_DIR / "lexicon.tsv"], _read_rows(RECALL_DIR / f"{stem}.tsv"),
+                                    f"tests/data/recall/{stem}.tsv on tests/data/recall/lexicon.tsv (Cyrillic Russian names only); "
+                                    "hand-written from Wikipedia titles in 12 languages, slips, grammar forms, token noise; see its README"))
+        elif name == "devset":
             lexicon = work_dir / "devset.tsv"
             lexicon.write_text(format_lines(devset_lexicon_lines()), encoding="utf-8")
             sets.append(LabelledSet(name, [lexicon], _read_rows(ROOT / "tests/data/devset/queries.tsv"),
@@ -254,7 +298,7 @@ def load_sets(names: Sequence[str], work_dir: Path, synthetic_size: int = 10_000
                 rows = synthetic.queries(lexicon, max(1, round(synthetic_queries * share)), seed=1 + number, mix={kind: 1})
                 sets.append(LabelledSet(f"synthetic-{synthetic_size}-{kind}", [lexicon], rows,
                                         f"benchmarks/synthetic.py: {synthetic_size:,}-person lexicon (seed 0), "
-                                        f"{kind} queries (seed {1 + number}): {SYNTHETIC_KINDS[kind]}"))
+                                        f"{kind} queries (seed {1 + number}): {SYNTHETIC_KINDS[kind]}", generated=True))
         elif name.startswith("crosslang-") and (SETS_DIR / f"{name}.tsv").is_file():
             for lexicon in CROSSLANG_LEXICONS.get(name, ("russian-only",)):
                 sets.append(LabelledSet(f"{name} on {lexicon}", [CROSSLANG_DIR / f"{lexicon}.tsv"],
@@ -326,8 +370,13 @@ def run(sets: Sequence[LabelledSet], cache_dir: Path, show_wrong: int = 10, out=
     """Run every system on every set; print one markdown table per set; return the tallies by set and system."""
     results: dict[str, dict[str, Tally]] = {}
     totals: dict[str, Tally] = {}
+    group_totals: dict[str, dict[str, Tally]] = {"independent": {}, "self-referential": {}}
+    groups: dict[str, str] = {}
     settings: dict[str, str] = {}
     for labelled in sets:
+        overlap = 0 if labelled.generated else labelled.lexicon_line_queries()
+        group = "independent" if not labelled.generated and not overlap else "self-referential"
+        groups[labelled.name] = group
         queries = [query for query, _ in labelled.rows]
         results[labelled.name] = {}
         for system in systems_for(labelled.lexicon_paths, cache_dir):
@@ -339,17 +388,29 @@ def run(sets: Sequence[LabelledSet], cache_dir: Path, show_wrong: int = 10, out=
             results[labelled.name][system.name] = outcome
             if "known-failures" not in labelled.name:  # their rows repeat rows of other sets
                 totals.setdefault(system.name, Tally()).add(outcome)
-        print(f"\n### {labelled.name}\n\n{labelled.provenance}\n", file=out)
+                group_totals[group].setdefault(system.name, Tally()).add(outcome)
+        why = ("made by our own romanise" if labelled.generated else
+               f"{overlap} of {len(labelled.rows)} queries are name lines of its own lexicon" if overlap else
+               "no query produced by romanise or written in its lexicon")
+        print(f"\n### {labelled.name} ({group}: {why})\n\n{labelled.provenance}\n", file=out)
         _table(results[labelled.name], out)
         wrong = results[labelled.name]["translitnorm"].wrong_examples
         if wrong and show_wrong:
             print(f"\ntranslitnorm wrong IDs ({len(wrong)}):", file=out)
             for example in wrong[:show_wrong]:
                 print(f"- {example}", file=out)
+    for group, heading in (("independent", "independent sets together (the headline)"),
+                           ("self-referential", "self-referential sets together (regression guards, not quality claims)")):
+        if group_totals[group]:
+            print(f"\n### {heading}\n", file=out)
+            _table(group_totals[group], out)
     print("\n### all sets together (known failures left out: they repeat rows of other sets)\n", file=out)
     _table(totals, out)
-    print("\n### summary: precision / recall (wrong IDs) per set\n", file=out)
-    _summary(results, totals, out)
+    for group in ("independent", "self-referential"):
+        chosen = {name: tallies for name, tallies in results.items() if groups[name] == group}
+        if chosen:
+            print(f"\n### summary, {group} sets: precision / recall (wrong IDs)\n", file=out)
+            _summary(chosen, group_totals[group], out)
     print("\nSettings:", file=out)
     for name, text in settings.items():
         print(f"- {name}: {text}", file=out)
@@ -366,11 +427,12 @@ def _summary(results: dict[str, dict[str, Tally]], totals: dict[str, Tally], out
 
 
 def _table(tallies: dict[str, Tally], out) -> None:
-    print("| system | n | correct ID | wrong ID | no answer | precision | recall | time |", file=out)
-    print("|---|---:|---:|---:|---:|---:|---:|---:|", file=out)
+    print("| system | n | correct ID | wrong ID | no answer | precision | recall | wrong ID rate | out-of-lexicon false answers | time |", file=out)
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|", file=out)
     for name, t in tallies.items():
+        false = f"{t.false_answers}/{t.negatives} ({_percent(t.false_answer_rate)})" if t.negatives else "—"
         print(f"| {name} | {t.n} | {t.correct} | {t.wrong} | {t.no_answer} | {_percent(t.precision)} | "
-              f"{_percent(t.recall)} | {t.seconds:.1f} s |", file=out)
+              f"{_percent(t.recall)} | {_percent(t.wrong_id_rate)} | {false} | {t.seconds:.1f} s |", file=out)
 
 
 def main(argv: Sequence[str] | None = None, out=sys.stdout) -> dict[str, dict[str, Tally]]:

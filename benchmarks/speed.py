@@ -79,9 +79,15 @@ def _progress(message: str, quiet: bool) -> None:
 
 
 def measure(size: int, work_dir: Path, n_queries: int = 5_000, baseline_queries: int = 200,
-            seed: int = 0, quiet: bool = False) -> Measurement:
-    """Build a ``size``-entity lexicon in ``work_dir`` and measure compile, load, memory and throughput."""
-    lexicon = synthetic.write_lexicon(work_dir / f"synthetic-{size}.tsv", size, seed=seed)
+            seed: int = 0, quiet: bool = False, write_lexicon=synthetic.write_lexicon,
+            make_queries=synthetic.queries, mix: dict[str, float] = QUERY_MIX) -> Measurement:
+    """Build a ``size``-entity lexicon in ``work_dir`` and measure compile, load, memory and throughput.
+
+    ``write_lexicon(path, size, seed=…)`` and ``make_queries(lexicon, n, seed=…, mix=…)`` make
+    the data (the synthetic generators by default; ``realistic.py`` passes its own), and
+    ``mix`` weights the kinds of query, each timed on its own.
+    """
+    lexicon = write_lexicon(work_dir / f"lexicon-{size}.tsv", size, seed=seed)
     lines = sum(1 for _ in read_lexicon(lexicon, []))
     cache = work_dir / f"cache-{size}"
     _progress(f"{size:,} entities: compiling", quiet)
@@ -101,13 +107,13 @@ def measure(size: int, work_dir: Path, n_queries: int = 5_000, baseline_queries:
     del index
 
     _progress(f"{size:,} entities: resolving", quiet)
-    warm_up = [text for text, _ in synthetic.queries(lexicon, 50, seed=seed + 99, mix=QUERY_MIX)]
+    warm_up = [text for text, _ in make_queries(lexicon, 50, seed=seed + 99, mix=mix)]
     normaliser.resolve_many(warm_up)
     per_kind: dict[str, float] = {}
     timed: list[str] = []
     elapsed_total = 0.0
-    for number, (kind, share) in enumerate(QUERY_MIX.items()):
-        labelled = synthetic.queries(lexicon, round(n_queries * share), seed=seed + 1 + number, mix={kind: 1})
+    for number, (kind, share) in enumerate(mix.items()):
+        labelled = make_queries(lexicon, round(n_queries * share), seed=seed + 1 + number, mix={kind: 1})
         names = [name for name in dict.fromkeys(text for text, _ in labelled) if name not in warm_up]
         started = time.perf_counter()
         normaliser.resolve_many(names)
@@ -136,7 +142,7 @@ def baseline_throughput(lexicon: Path, queries: Sequence[str]) -> float:
     return len(queries) / elapsed if elapsed else float("inf")
 
 
-def table(measurements: Sequence[Measurement]) -> str:
+def table(measurements: Sequence[Measurement], kinds: Sequence[str] = tuple(QUERY_MIX)) -> str:
     """The measurements as a markdown table."""
     rows = [
         "| entities | lexicon lines | compile | cached load | index memory | cache file | resolve (names/s) | baseline (names/s) | speed-up |",
@@ -146,7 +152,6 @@ def table(measurements: Sequence[Measurement]) -> str:
         rows.append(f"| {m.size:,} | {m.lines:,} | {m.compile_seconds:.1f} s | {m.load_seconds:.2f} s | {m.index_mb:,.0f} MB | "
                     f"{m.cache_mb:,.0f} MB | {m.names_per_second:,.0f} ({m.queries:,} names) | "
                     f"{m.baseline_per_second:,.1f} ({m.baseline_queries} names) | {m.speedup:,.0f}× |")
-    kinds = list(QUERY_MIX)
     rows += ["", "Resolve throughput by kind of query (names/s):", "",
              "| entities | " + " | ".join(kinds) + " |", "|---:|" + "---:|" * len(kinds)]
     for m in measurements:

@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import DATA, ROOT, read_labelled
-from translitnorm import Normaliser, batch, matcher
+from translitnorm import Normaliser, batch, lookup
 from translitnorm.batch import RESULT_COLUMNS
 
 BAKIEV = "kg.bakiev.kurmanbek"
@@ -281,7 +281,7 @@ def test_memory_stays_bounded_while_new_names_keep_coming(fresh, monkeypatch):
     """Resolve rounds of never-seen names: apart from the size-bounded lru caches (emptied between
     rounds), nothing may keep growing: no per-name state in the batch layer, and a matcher cache
     that holds no more than its bound (lowered here, so the test reaches it)."""
-    monkeypatch.setattr(matcher, "_PART_CACHE_ENTRIES", 300)
+    monkeypatch.setattr(lookup, "_PART_CACHE_ENTRIES", 300)
     rng = random.Random(7)
     fresh.resolve_many(_random_names(rng, 600))  # lazy per-index tables are built once
     assert _clear_bounded_caches() >= 4

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import io
 import random
 import sys
@@ -183,3 +184,43 @@ def test_speed_script_rejects_bad_sizes(capsys):
     with pytest.raises(SystemExit):
         speed.main(["--sizes", "1k"], out=io.StringIO())
     assert "--sizes takes whole numbers" in capsys.readouterr().err
+
+
+def test_realistic_lexicon_has_a_long_tail_of_real_surnames(tmp_path):
+    import realistic
+
+    path = realistic.write_lexicon(tmp_path / "real.tsv", 3_000, seed=1)
+    assert [str(p) for p in validate([path]) if p.severity == "error"] == []
+    assert format_lines(read_lexicon(path, [])) == path.read_text(encoding="utf-8")
+    shape = realistic.shape(path)
+    # Drawn by real counts, most of 3,000 people have a surname nobody else in the
+    # lexicon has (the synthetic lexicon repeats 2,200 surnames across all its people).
+    assert shape.surnames > 2_000
+    assert shape.given_names > 1_000
+    assert realistic.write_lexicon(tmp_path / "again.tsv", 3_000, seed=1).read_bytes() == path.read_bytes()
+
+
+def test_realistic_queries_cover_every_kind_and_label_unknown_names_with_no_id(tmp_path):
+    import realistic
+
+    path = realistic.write_lexicon(tmp_path / "real.tsv", 500, seed=2)
+    ids = {line.id for line in read_lexicon(path, [])}
+    for kind in realistic.QUERY_MIX:
+        labelled = realistic.queries(path, 20, seed=3, mix={kind: 1})
+        assert len(labelled) == 20
+        if kind == "unknown":
+            assert all(expected is None for _, expected in labelled)
+        elif kind != "initials":
+            assert all(expected in ids for _, expected in labelled)
+    initials = [text for text, _ in realistic.queries(path, 20, seed=4, mix={"initials": 1})]
+    assert all(re.search(r"\b[A-Z]\.", text) for text in initials), initials
+
+
+def test_realistic_script_prints_shape_and_targets():
+    import realistic
+
+    out = io.StringIO()
+    (m,) = realistic.main(["--sizes", "300", "--queries", "50", "--baseline-queries", "5", "--quiet"], out=out)
+    report = out.getvalue()
+    assert m.size == 300 and m.names_per_second > 0
+    assert "| people | distinct surnames |" in report and "| initials | unknown |" in report

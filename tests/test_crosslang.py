@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import time
 import unicodedata
 import tomllib
 from importlib import resources
@@ -240,17 +239,6 @@ def _separators(text: str) -> list[str]:
 @given(word=cyrillic_words)
 def test_a_smaller_limit_gives_a_prefix_of_a_larger_one(word):
     assert variants(word, "ru", 3) == variants(word, "ru", 8)[:3]
-
-
-def test_generation_is_fast_enough_for_every_distinct_lexicon_name_part():
-    words = ["Харьков", "Днепропетровск", "Мохаммед", "Александрович", "Ростов-на-Дону", "Кривой Рог",
-             "Петропавловск-Камчатский", "Бакиев", "Жапаров", "Усть-Каменогорск"] * 20
-    words = [f"{word}{i}" for i, word in enumerate(words)]  # distinct, so no cache hits
-    start = time.perf_counter()
-    for word in words:
-        variants(word, "ru")
-    per_call = (time.perf_counter() - start) / len(words)
-    assert per_call < 0.002, f"{per_call * 1000:.2f} ms per call"
 
 
 # -- generic place words ----------------------------------------------------------------------

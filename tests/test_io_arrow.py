@@ -14,11 +14,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import translitnorm.io as io_module
+import translitnorm.io.arrow_csv as arrow_csv_module
 from translitnorm.clean import clean_file
-from translitnorm.io import (
-    AddedColumn, InputError, Lookup, TableReader, TableWriter, _PlainCsvStream, open_table,
-)
+from translitnorm.io import AddedColumn, InputError, Lookup, TableReader, TableWriter, open_table
+from translitnorm.io.arrow_csv import _PlainCsvStream
 
 FIXTURE_SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 # text that is awkward for CSV: separators, quotes, line ends of every kind, a byte order mark, non-Latin letters
@@ -199,7 +198,7 @@ def _big_csv(path, rows, bad_at=None, bad_line="x,\"un\"closed"):
 @pytest.mark.parametrize("bad_line, problem", [('x,"un"closed', "malformed CSV"), ("x,1,2", "3 fields, expected 2")])
 def test_a_malformed_line_deep_in_a_big_file_is_reported_with_its_line(tmp_path, monkeypatch, bad_line, problem):
     # many small blocks, so pyarrow has read many before the one with the line
-    monkeypatch.setattr(io_module, "ARROW_BLOCK_BYTES", 1 << 14)
+    monkeypatch.setattr(arrow_csv_module, "ARROW_BLOCK_BYTES", 1 << 14)
     monkeypatch.setattr(_PlainCsvStream, "_PIECE_BYTES", 1 << 14)
     path = tmp_path / "big.csv"
     _big_csv(path, 30_000, bad_at=25_000, bad_line=bad_line)
@@ -217,7 +216,7 @@ def test_a_malformed_line_deep_in_a_big_file_is_reported_with_its_line(tmp_path,
 
 
 def test_invalid_utf8_deep_in_a_big_gzip_file_gets_its_true_offset(tmp_path, monkeypatch):
-    monkeypatch.setattr(io_module, "ARROW_BLOCK_BYTES", 1 << 14)
+    monkeypatch.setattr(arrow_csv_module, "ARROW_BLOCK_BYTES", 1 << 14)
     monkeypatch.setattr(_PlainCsvStream, "_PIECE_BYTES", 1 << 14)
     path = tmp_path / "big.csv.gz"
     body = b"id,name\n" + b"".join(b'%d,"Name, %d"\n' % (i, i) for i in range(50_000))
@@ -341,7 +340,7 @@ def test_clean_writes_the_same_bytes_with_and_without_pyarrow(tmp_path_factory, 
 
 
 def test_clean_of_a_big_file_with_a_bad_line_reports_it_or_skips_it_like_before(tmp_path, shipped, monkeypatch):
-    monkeypatch.setattr(io_module, "ARROW_BLOCK_BYTES", 1 << 14)
+    monkeypatch.setattr(arrow_csv_module, "ARROW_BLOCK_BYTES", 1 << 14)
     monkeypatch.setattr(_PlainCsvStream, "_PIECE_BYTES", 1 << 14)
     source = tmp_path / "big.csv"
     _big_csv(source, 5_000, bad_at=4_000)

@@ -115,15 +115,10 @@ def test_validate_reports_every_kind_of_problem_at_its_line(tmp_path):
     assert "15 error(s)" in result.stderr
 
 
-def test_validate_passes_the_shipped_lexicons_and_is_fast():
-    import time
-
-    start = time.perf_counter()
+def test_validate_passes_the_shipped_lexicons():
     result = run("validate", ROOT / "lexicons")
-    elapsed = time.perf_counter() - start
     assert result.exit_code == 0, result.stdout
     assert "0 error(s)" in result.stderr
-    assert elapsed < 10
 
 
 def test_warnings_fail_only_with_strict(tmp_path):

@@ -59,3 +59,70 @@ def test_names_not_in_the_lexicon_get_no_id(shipped):
     outcome = score(shipped, rows)
     false_rate = len(outcome["wrong"]) / len(rows)
     assert false_rate <= 0.02, f"{false_rate:.1%} false answers: {outcome['wrong']}"
+
+
+# ---------------------------------------------------------------------------
+# Independent recall sets (tests/data/recall, see its README): spellings gathered from
+# named sources, resolved against a lexicon of Cyrillic Russian names only.
+
+RECALL = DATA / "recall"
+RECALL_SETS = ("one-word", "screening", "cyrillic")
+RECALL_FILES = [f"{name}-{part}" for name in RECALL_SETS for part in ("dev", "holdout")]
+
+# The figures reached, per file: (least recall, most wrong IDs per query with an expected
+# ID, most false answers per out-of-lexicon name). A regression fails; an improvement
+# should raise the floor here.
+RECALL_FLOORS = {
+    "one-word-dev": (0.58, 0.0, 0.014),
+    "one-word-holdout": (0.55, 0.0, 0.02),
+    "screening-dev": (0.60, 0.0, 0.0),
+    "screening-holdout": (0.55, 0.0, 0.0),
+    "cyrillic-dev": (0.92, 0.0, 0.012),
+    "cyrillic-holdout": (0.85, 0.01, 0.02),
+}
+
+
+@pytest.fixture(scope="module")
+def recall_normaliser(cache_dir):
+    from translitnorm import Normaliser
+
+    return Normaliser.from_lexicons([RECALL / "lexicon.tsv"], cache_dir=cache_dir)
+
+
+def test_independent_queries_are_not_lexicon_lines():
+    """A query that is a line of the lexicon it resolves against measures nothing."""
+    from translitnorm.lexicon import load_lexicons
+
+    entities = load_lexicons([RECALL / "lexicon.tsv"])
+    names = {name.text.casefold() for entity in entities for name in entity.names}
+    assert all(any("\u0400" <= letter <= "\u04ff" for letter in name) for name in names), "the lexicon holds Cyrillic names only"
+    for stem in RECALL_FILES:
+        lines = {row["query"].casefold() for row in read_labelled(RECALL / f"{stem}.tsv")} & names
+        assert not lines, f"{stem}: queries that are lexicon lines: {sorted(lines)}"
+
+
+@pytest.mark.parametrize("name", RECALL_SETS)
+def test_independent_sets_have_500_queries_with_negatives_and_a_disjoint_holdout(name):
+    dev, holdout = (read_labelled(RECALL / f"{name}-{part}.tsv") for part in ("dev", "holdout"))
+    assert len(dev) + len(holdout) >= 500
+    for rows in (dev, holdout):
+        assert sum(row["expected"] == "NONE" for row in rows) >= 40
+        assert all(row["source"] for row in rows), "every line states where it comes from"
+    assert not {row["expected"] for row in dev if row["expected"] != "NONE"} & {row["expected"] for row in holdout}
+
+
+@pytest.mark.parametrize("stem", RECALL_FILES)
+def test_independent_set_quality_holds(recall_normaliser, stem):
+    rows = read_labelled(RECALL / f"{stem}.tsv")
+    outcome = score(recall_normaliser, rows)
+    positives = sum(row["expected"] != "NONE" for row in rows)
+    negatives = len(rows) - positives
+    negative_queries = {row["query"] for row in rows if row["expected"] == "NONE"}
+    false = [line for line in outcome["wrong"] if line.split(" → ")[0] in negative_queries]
+    wrong = [line for line in outcome["wrong"] if line not in false]
+    least_recall, most_wrong, most_false = RECALL_FLOORS[stem]
+    # "correct" counts the negatives that rightly got no ID too; recall is over the positives.
+    recall = (len(outcome["correct"]) - (negatives - len(false))) / positives
+    assert recall >= least_recall, f"recall {recall:.1%} < {least_recall:.0%}"
+    assert len(wrong) <= most_wrong * positives, f"wrong IDs: {wrong}"
+    assert len(false) <= most_false * negatives, f"IDs for names not in the lexicon: {false}"

@@ -54,3 +54,29 @@ def test_help_has_an_example():
     result = runner.invoke(app, ["translit", "--help"])
     assert result.exit_code == 0
     assert "Example: translitnorm translit" in result.output
+
+
+def test_without_lang_the_letters_choose_the_language_and_it_is_said():
+    from translitnorm.romanise import romanisations
+
+    for text, lang in [("Київ", "uk"), ("Эмомалӣ Раҳмон", "tg"), ("Магілёў", "be"), ("Қарағанды", "kk")]:
+        result = runner.invoke(app, ["translit", text, "--json"])
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout) == romanisations(text, lang=lang)
+        assert f"source language: {lang} (told by its letters)" in result.stderr
+
+
+def test_without_lang_shared_letters_assume_russian_and_say_so():
+    result = runner.invoke(app, ["translit", "Минск", "--json"])
+    assert result.exit_code == 0, result.output
+    assert "ru-bgn" in json.loads(result.stdout)
+    assert "source language: ru (assumed" in result.stderr and "--lang" in result.stderr
+
+
+def test_help_lists_every_language_the_schemes_cover():
+    from translitnorm.romanise import schemes
+
+    result = runner.invoke(app, ["translit", "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    for lang in sorted({scheme.lang for scheme in schemes()}):
+        assert f" {lang}" in result.output, lang

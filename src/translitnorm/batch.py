@@ -21,8 +21,9 @@ import math
 import multiprocessing
 import os
 import pickle
-import tempfile
+import signal
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any, Callable, Literal, Sequence
@@ -30,7 +31,8 @@ from typing import TYPE_CHECKING, Any, Callable, Literal, Sequence
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from translitnorm.matcher import Resolution
+from translitnorm.decision import Resolution
+from translitnorm.files import temp_file
 
 if TYPE_CHECKING:  # pragma: no cover
     from translitnorm.normaliser import Normaliser
@@ -264,7 +266,7 @@ class WorkerPool:
         # to its pipe blocked for ever, and the program hanging when it exits.
         shipped = self._file("normaliser", _shippable(normaliser))
         self._pool = ProcessPoolExecutor(max_workers=jobs - 1, mp_context=multiprocessing.get_context("spawn"),
-                                         initializer=_start_worker, initargs=(shipped,))
+                                         initializer=_start_worker, initargs=(shipped, os.getpid()))
         try:
             self._pool.submit(int)  # starts the workers now, not at the first names
         except BaseException:
@@ -272,7 +274,7 @@ class WorkerPool:
             raise
 
     def _file(self, what: str, value: Any) -> str:
-        descriptor, path = tempfile.mkstemp(prefix=f"translitnorm-{what}-", suffix=".pickle")
+        descriptor, path = temp_file(what, ".pickle")
         self._files.append(path)
         with os.fdopen(descriptor, "wb") as handle:
             pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
@@ -325,8 +327,17 @@ class WorkerPool:
     def __enter__(self) -> "WorkerPool":
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, kind, value, traceback) -> None:
+        if kind is not None and issubclass(kind, KeyboardInterrupt):  # Ctrl-C or SIGTERM: stop at once
+            self._terminate_workers()
         self.close()
+
+    def _terminate_workers(self) -> None:
+        # ProcessPoolExecutor has no public way to stop tasks already running (until Python 3.14's
+        # terminate_workers); without it, shutdown waits for every running chunk to finish
+        for process in list((getattr(self._pool, "_processes", None) or {}).values()):
+            with contextlib.suppress(Exception):
+                process.terminate()
 
 
 _frozen_depth = 0
@@ -401,8 +412,31 @@ _worker_normaliser: "Normaliser | None" = None
 _worker_names: tuple[str, list[str | None]] = ("", [])  # (file, names) of the batch being resolved
 
 
-def _start_worker(path: str) -> None:
+#: How often a worker checks that the process that started it still runs (seconds).
+PARENT_CHECK_SECONDS = 0.5
+
+
+def _end_with_parent(parent: int) -> None:
+    """End this worker soon after ``parent`` ends, however it ended (even by SIGKILL, which gives it
+    no chance to stop its workers): an orphaned worker would otherwise wait for tasks for ever,
+    holding its copy of the index, and keep the resource tracker alive with it. A thread that
+    polls, since Linux's parent-death signal follows the thread that started the worker, which
+    need not live as long as the pool."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="translitnorm-parent-watch", daemon=True).start()
+
+
+def _start_worker(path: str, parent: int) -> None:
     global _worker_normaliser
+    _end_with_parent(parent)  # passed in: by now the parent may have ended, and the worker been adopted
+    # Ctrl-C reaches the whole process group: the parent stops the pool; a worker that raised
+    # KeyboardInterrupt mid-task would only add a traceback of its own
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     gc.disable()  # loading millions of small objects would trigger the collector thousands of times
     try:
         with open(path, "rb") as handle:

@@ -32,10 +32,11 @@ from typing import Callable, Iterable, Sequence
 from translitnorm.backtranslit import best_cyrillic
 from translitnorm.batch import WorkerPool, available_cores, index_out_of_gc, resolve_each
 from translitnorm.cluster import Cluster, cluster_names
+from translitnorm.files import sigterm_as_interrupt
 from translitnorm.io import (
     STDIO, AddedColumn, InputError, Lookup, TableWriter, atomic_output, detect_format, open_table,
 )
-from translitnorm.matcher import Resolution
+from translitnorm.decision import Resolution
 from translitnorm.normaliser import Normaliser
 from translitnorm.text import is_cyrillic
 
@@ -172,7 +173,8 @@ def clean_file(input: str | os.PathLike, output: str | os.PathLike = STDIO, colu
     >>> clean_file("seeds/example-names.csv", "out.csv", ["name"], jobs=2).lines()   # doctest: +SKIP
     """
     normaliser = normaliser or Normaliser.default()
-    with index_out_of_gc():
+    # SIGTERM unwinds the run as Ctrl-C does: workers stopped, no temporary file left behind
+    with sigterm_as_interrupt(), index_out_of_gc():
         return _clean_file(input, output, columns, normaliser, input_format=input_format,
                            output_format=output_format, encoding=encoding, on_error=on_error, cluster=cluster,
                            review=review, jobs=jobs, batch_rows=batch_rows, review_min_score=review_min_score,

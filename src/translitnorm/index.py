@@ -5,7 +5,8 @@ same given names and surnames many times), then files each rendering under its
 exact form, folded form and matching key.  The result is plain containers of
 strings and integers, so it is saved with :mod:`marshal` and loads fast; the
 cache file is named by a hash of the lexicon bytes, the scheme files and the
-package version, so any change rebuilds it.
+package version, so any change rebuilds it.  What is trusted from a cache file, and how
+the cache is kept small, is :mod:`translitnorm.cache`'s concern.
 """
 
 from __future__ import annotations
@@ -15,26 +16,38 @@ import contextlib
 import functools
 import gc
 import hashlib
+import itertools
+import logging
 import marshal
+import operator
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Literal, NamedTuple, Sequence
 
-from translitnorm import __version__
+from translitnorm import __version__, cache
+from translitnorm.cache import default_cache_dir  # noqa: F401  (where callers have found it)
 from translitnorm.crosslang import variants
 from translitnorm.keys import exact_form, folded_form, matching_key
 from translitnorm.lexicon import Entity, Lexicon, LexiconError, Problem, lexicon_files, load_lexicons, script_of_lang
 from translitnorm.romanise import romanise, romanisations, schemes
 from translitnorm.text import is_cyrillic, without_generic_words
 
-FORMAT_VERSION = 4
-# Form entries pack a part and a scheme set as ``part << SCHEME_BITS | set number``; the
-# sets themselves (bit i = scheme_ids[i]) are stored once in ``scheme_sets``, which keeps
-# every entry a small int (fast to save and load) however many schemes there are.
-SCHEME_BITS = 20
+log = logging.getLogger("translitnorm.cache")
+
+# 5: cache files carry a digest of their content (translitnorm.cache)
+FORMAT_VERSION = 5
+# How the index packs its rows into plain ints (small to save, fast to load). Nothing outside
+# this module unpacks them: the accessors of CompiledIndex give named rows.
+# Form entries: ``part << _SCHEME_BITS | set number``; the sets themselves (bit i =
+# scheme_ids[i]) are stored once in ``scheme_sets``, which keeps every entry a small int
+# however many schemes there are.
+_SCHEME_BITS = 20
+_SET_NUMBER_MASK = (1 << _SCHEME_BITS) - 1
+# Postings: ``entity << 12 | name << 3 | slot``: up to 512 names per entity, 8 slots.
+_ENTITY_SHIFT, _NAME_SHIFT = 12, 3
+_NAME_MASK, _SLOT_MASK = 511, 7
 
 # Name-part slots. Persons have given / patronymic / surname / other parts; every other
 # entity type is matched on its whole name.
@@ -50,6 +63,36 @@ CYRILLIC_SCHEME = "cyrillic"
 _ALSO_RUSSIAN = {"ky", "kk", "uz", "tg", "tk", "be", "uk", "mn", "tt", "ba"}
 
 _PATRONYMIC_ENDINGS = re.compile(r"(ович|евич|ьевич|ич|овна|евна|ична|инична|улы|ұлы|уулу|кызы|қызы|оглы|угли|ўғли|қизи)$", re.IGNORECASE)
+
+
+class Posting(NamedTuple):
+    """One use of a name part: in which entity, which of its names, which slot."""
+
+    entity: int
+    name: int  # position among the entity's names (``entity_names[entity]``)
+    slot: int  # GIVEN, PATRONYMIC, SURNAME, OTHER or WHOLE
+
+
+class FormEntry(NamedTuple):
+    """A name part that a form (exact, folded, key or cross-language) was made from."""
+
+    part: int
+    schemes: int  # bit set over ``scheme_ids``: the schemes whose rendering gave the form
+
+
+class EntityPart(NamedTuple):
+    """One name part of an entity: which part, in which of its names, in which slot."""
+
+    part: int
+    name: int
+    slot: int
+
+
+#: The form tables of an index: a table's entries are looked up with :meth:`CompiledIndex.entries`.
+FormTable = Literal["exact", "folded", "keys", "cross"]
+
+# Slots that anchor a candidate: a person is reached through a surname (or another non-given name).
+_ANCHOR_SLOTS = frozenset((SURNAME, OTHER))
 
 
 def person_parts(name: str) -> list[tuple[int, str]]:
@@ -94,10 +137,10 @@ def scheme_languages(lang: str) -> list[str]:
 class CompiledIndex:
     """Lookup tables from matching forms to name parts, and from name parts to entities.
 
-    Postings pack (entity, name, slot) into one int: ``entity << 12 | name << 3 | slot``;
-    form tables pack a part and the set of schemes that gave the form as
-    ``part << SCHEME_BITS | n`` where ``scheme_sets[n]`` is the set as a bit mask (bit i =
-    ``scheme_ids[i]``).  Plain ints keep the index small and quick to save and load.
+    Read it through its accessors, which give named rows: :meth:`entries` (the name parts
+    a form was made from, with their scheme sets), :meth:`postings_of` (where a part is
+    used), :meth:`entities_of` and :meth:`parts_of`.  Inside, rows are packed into plain
+    ints, which keep the index small and quick to save and load.
     """
 
     entity_ids: list[str]
@@ -120,6 +163,7 @@ class CompiledIndex:
     _set_numbers: dict[int, int] = field(default_factory=dict, repr=False)
     _buckets: dict | None = field(default=None, repr=False)
     _slices: dict = field(default_factory=dict, repr=False)
+    _entity_tables: "_EntityTables | None" = field(default=None, repr=False, compare=False)
     # The cache file this index was read from or saved to (same content), if any: local worker
     # processes read it rather than receive a pickled copy. Never pickled: it names a local file.
     cache_file: Path | None = field(default=None, repr=False, compare=False)
@@ -166,7 +210,7 @@ class CompiledIndex:
                         index.part_langs.append(lang_key)
                         index.postings.append([])
                         index._add_part(number, text, lang_key, scheme_number)
-                    index.postings[number].append(entity_number << 12 | name_number << 3 | slot)
+                    index.postings[number].append(entity_number << _ENTITY_SHIFT | name_number << _NAME_SHIFT | slot)
             index.entity_names.append(names)
         index._freeze()
         return index
@@ -199,7 +243,7 @@ class CompiledIndex:
                 if form:
                     masks[form] = masks.get(form, 0) | 1 << scheme_number[scheme_id]
             for form, mask in masks.items():
-                table.setdefault(form, []).append(number << SCHEME_BITS | self._set_number(mask))
+                table.setdefault(form, []).append(number << _SCHEME_BITS | self._set_number(mask))
                 if reduce is exact_form:
                     initials.add(form[0])
         self.part_initials.append("".join(sorted(initials)))
@@ -220,15 +264,15 @@ class CompiledIndex:
                         masks[form] = masks.get(form, 0) | 1 << scheme_number[scheme_id]
             for form, mask in masks.items():
                 entries = self.cross.setdefault(form, [])
-                if any(entry >> SCHEME_BITS == number for entry in entries):
+                if any(entry >> _SCHEME_BITS == number for entry in entries):
                     continue  # an earlier, more regular variant already gives this form
-                entries.append(number << SCHEME_BITS | self._set_number(mask))
+                entries.append(number << _SCHEME_BITS | self._set_number(mask))
 
     def _set_number(self, mask: int) -> int:
         number = self._set_numbers.get(mask)
         if number is None:
             number = self._set_numbers[mask] = len(self.scheme_sets)
-            if number >= 1 << SCHEME_BITS:
+            if number >= 1 << _SCHEME_BITS:
                 raise ValueError("too many distinct scheme sets for the index format")
             self.scheme_sets.append(mask)
         return number
@@ -252,14 +296,85 @@ class CompiledIndex:
                 return f"{variant.lang} form {variant.text}: " + "; ".join(variant.rules)
         return ""
 
+    # -- reading: named rows ----------------------------------------------------------
+
+    def entries(self, table: FormTable, form: str) -> list[FormEntry]:
+        """The name parts that ``form`` was made from in ``table`` (``exact``, ``folded``,
+        ``keys`` or ``cross``), each with the set of schemes whose rendering gave it.
+
+        >>> from translitnorm.lexicon import Lexicon, LexiconLine
+        >>> index = CompiledIndex.compile(Lexicon.from_lines([LexiconLine("kg.osh", "place", "ky", "Ош", "source")]))
+        >>> [(index.parts[entry.part], "ky-bgn" in index.scheme_names(entry.schemes)) for entry in index.entries("exact", "osh")]
+        [('Ош', True)]
+        """
+        sets = self.scheme_sets
+        return [FormEntry(packed >> _SCHEME_BITS, sets[packed & _SET_NUMBER_MASK])
+                for packed in getattr(self, table).get(form, ())]
+
+    def scheme_names(self, schemes: int) -> list[str]:
+        """The scheme IDs of a scheme set (a :attr:`FormEntry.schemes` bit set)."""
+        return [scheme_id for number, scheme_id in enumerate(self.scheme_ids) if schemes >> number & 1]
+
+    def postings_of(self, part: int) -> list[Posting]:
+        """Every use of a name part: (entity, name, slot) rows.
+
+        >>> from translitnorm.lexicon import Lexicon, LexiconLine
+        >>> index = CompiledIndex.compile(Lexicon.from_lines([LexiconLine("kg.osh", "place", "ky", "Ош", "source")]))
+        >>> index.postings_of(0)
+        [Posting(entity=0, name=0, slot=4)]
+        """
+        return [Posting(packed >> _ENTITY_SHIFT, packed >> _NAME_SHIFT & _NAME_MASK, packed & _SLOT_MASK)
+                for packed in self.postings[part]]
+
+    def entities_of(self, part: int, anchors_only: bool = False) -> frozenset[int]:
+        """The entities a name part belongs to; with ``anchors_only``, only the persons whose surname
+        (or other non-given name) it is: the parts a person candidate must have."""
+        tables = self._entity_tables or self._build_entity_tables()
+        return (tables.anchors if anchors_only else tables.entities)[part]
+
+    def entities_named(self, part: int) -> frozenset[int]:
+        """The entities (places, organisations…) whose whole name the part is."""
+        return (self._entity_tables or self._build_entity_tables()).named[part]
+
+    def parts_of(self, entity: int) -> "tuple[EntityPart, ...]":
+        """Every name part of an entity as (part, name, slot) rows, in part order.
+
+        >>> from translitnorm.lexicon import Lexicon, LexiconLine
+        >>> index = CompiledIndex.compile(Lexicon.from_lines([LexiconLine("kg.bakiev", "person", "ky", "Курманбек Бакиев", "source")]))
+        >>> [(index.parts[row.part], SLOT_NAMES[row.slot]) for row in index.parts_of(0)]
+        [('Бакиев', 'surname'), ('Курманбек', 'given name')]
+        """
+        return (self._entity_tables or self._build_entity_tables()).parts[entity]
+
+    def _build_entity_tables(self) -> "_EntityTables":
+        """The name parts of each entity and the entities of each part, for all of them in one pass
+        over the postings (about 0.3 s at 100,000 entities): once per process, so that no query
+        pays for a common given name's thousands of entities."""
+        collected: list[list[EntityPart]] = [[] for _ in self.entity_ids]
+        row = functools.partial(tuple.__new__, EntityPart)  # a named row without NamedTuple's slower __new__
+        entities: list[frozenset[int]] = []
+        anchors: list[frozenset[int]] = []
+        named: list[frozenset[int]] = []
+        nobody: frozenset[int] = frozenset()
+        for part, postings in enumerate(self.postings):
+            for posting in postings:
+                collected[posting >> _ENTITY_SHIFT].append(row((part, posting >> _NAME_SHIFT & _NAME_MASK, posting & _SLOT_MASK)))
+            entities.append(frozenset(map(operator.rshift, postings, itertools.repeat(_ENTITY_SHIFT, len(postings)))))
+            anchored = [posting >> _ENTITY_SHIFT for posting in postings if posting & _SLOT_MASK in _ANCHOR_SLOTS]
+            anchors.append(frozenset(anchored) if anchored else nobody)
+            whole = [posting >> _ENTITY_SHIFT for posting in postings if posting & _SLOT_MASK == WHOLE]
+            named.append(frozenset(whole) if whole else nobody)
+        self._entity_tables = _EntityTables(entities, anchors, named, [tuple(parts) for parts in collected])
+        return self._entity_tables
+
     # -- persistence ------------------------------------------------------------------
 
     def __getstate__(self) -> dict:
-        # The fuzzy buckets and slices are derived on first use: not worth shipping to workers.
-        return {name: value for name, value in self.__dict__.items() if name not in ("_buckets", "_slices", "cache_file")}
+        # The fuzzy buckets, slices and entity tables are derived on first use: not worth shipping to workers.
+        return {name: value for name, value in self.__dict__.items() if name not in _DERIVED}
 
     def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state, _buckets=None, _slices={}, cache_file=None)
+        self.__dict__.update(state, _buckets=None, _slices={}, _entity_tables=None, cache_file=None)
 
     def _state(self) -> tuple:
         return (FORMAT_VERSION, self.digest, self.entity_ids, self.entity_types, self.canonicals,
@@ -267,26 +382,41 @@ class CompiledIndex:
                 self.exact, self.folded, self.keys, self.cross, self.part_langs, self.scheme_sets)
 
     def save(self, path: str | os.PathLike) -> None:
-        """Write the index atomically to ``path``."""
-        target = Path(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                marshal.dump(self._state(), handle)
-            os.replace(tmp_name, target)
-        except BaseException:
-            Path(tmp_name).unlink(missing_ok=True)
-            raise
+        """Write the index atomically to ``path`` (a cache file: private, with a digest of its content)."""
+        cache.write_entry(path, marshal.dumps(self._state()))
 
     @classmethod
-    def load(cls, path: str | os.PathLike) -> "CompiledIndex":
-        """Read an index written by :meth:`save`; raises ValueError when it is of another version."""
-        with open(path, "rb") as handle, _collector_paused():
-            state = marshal.loads(handle.read())
-        if not isinstance(state, tuple) or not state or state[0] != FORMAT_VERSION:
-            raise ValueError(f"{path}: not a compiled index of format {FORMAT_VERSION}")
-        return cls(*state[2:], digest=state[1])  # type: ignore[misc]
+    def load(cls, path: str | os.PathLike, digest: str | None = None) -> "CompiledIndex":
+        """Read an index written by :meth:`save`, after checking the file (see :mod:`translitnorm.cache`).
+
+        Raises :class:`~translitnorm.cache.CacheRefused` when the file must not be trusted, is of
+        another format, or (given ``digest``) was compiled from other lexicons; OSError when it
+        cannot be read.
+        """
+        content = cache.read_entry(path)
+        with _collector_paused():
+            state = marshal.loads(content)
+        if not isinstance(state, tuple) or len(state) != 16 or state[0] != FORMAT_VERSION:
+            raise cache.CacheRefused(f"{path}: not a compiled index of format {FORMAT_VERSION}")
+        if digest is not None and state[1] != digest:
+            raise cache.CacheRefused(f"{path}: compiled from other lexicons than the ones asked for")
+        index = cls(*state[2:], digest=state[1])  # type: ignore[misc]
+        index._check_shape(path)
+        return index
+
+    def _check_shape(self, path: str | os.PathLike) -> None:
+        """Refuse an index whose tables do not fit together (a file written by other code): a
+        cheap check of types and lengths, so a bad file fails here and not in the middle of a run."""
+        lists = (self.entity_ids, self.entity_types, self.canonicals, self.entity_names, self.parts,
+                 self.part_initials, self.postings, self.scheme_ids, self.part_langs, self.scheme_sets)
+        tables = (self.exact, self.folded, self.keys, self.cross)
+        entities = len(self.entity_ids)
+        parts = len(self.parts)
+        if (not isinstance(self.digest, str) or not all(isinstance(value, list) for value in lists)
+                or not all(isinstance(table, dict) for table in tables)
+                or {len(self.entity_types), len(self.canonicals), len(self.entity_names)} != {entities}
+                or {len(self.part_initials), len(self.postings), len(self.part_langs)} != {parts}):
+            raise cache.CacheRefused(f"{path}: the index's tables do not fit together")
 
     # -- fuzzy neighbourhood ----------------------------------------------------------
 
@@ -310,6 +440,19 @@ class CompiledIndex:
             keys, lengths = self._buckets.get(first, ((), ()))
             found = self._slices[request] = keys[bisect.bisect_left(lengths, shortest):bisect.bisect_right(lengths, longest)]
         return found
+
+
+class _EntityTables(NamedTuple):
+    """Derived from the postings on first use (see :meth:`CompiledIndex._build_entity_tables`)."""
+
+    entities: list[frozenset[int]]  # part -> entities it belongs to
+    anchors: list[frozenset[int]]  # part -> entities whose surname / other name it is
+    named: list[frozenset[int]]  # part -> entities whose whole name it is
+    parts: list[tuple[EntityPart, ...]]  # entity -> its name parts
+
+
+# Fields of CompiledIndex derived on first use (or naming a local file): never pickled.
+_DERIVED = ("_buckets", "_slices", "_entity_tables", "cache_file")
 
 
 @contextlib.contextmanager
@@ -364,15 +507,6 @@ def lexicon_digest(paths: Sequence[Path]) -> str:
     return digest.hexdigest()
 
 
-def default_cache_dir() -> Path:
-    """``$TRANSLITNORM_CACHE_DIR``, else ``$XDG_CACHE_HOME/translitnorm``, else ``~/.cache/translitnorm``."""
-    explicit = os.environ.get("TRANSLITNORM_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "translitnorm"
-
-
 def build_index(paths: Iterable[str | os.PathLike], cache_dir: str | os.PathLike | None = None,
                 use_cache: bool = True) -> CompiledIndex:
     """Load lexicons and return their compiled index, from the cache when it is current.
@@ -384,21 +518,30 @@ def build_index(paths: Iterable[str | os.PathLike], cache_dir: str | os.PathLike
         if not path.is_file():
             raise LexiconError([Problem(str(path), 0, "lexicon file not found")])
     digest = lexicon_digest(files)
-    cache_path = Path(cache_dir or default_cache_dir()) / f"index-{digest[:32]}.marshal"
-    # A cache file exists only for lexicon bytes that once loaded without errors, so a
-    # warm cache needs no second validation.
-    if use_cache and cache_path.exists():
-        try:
-            index = CompiledIndex.load(cache_path)
-            index.cache_file = cache_path
-            return index
-        except (ValueError, EOFError, OSError, TypeError):
-            pass  # a damaged or foreign cache file is rebuilt below
-    index = CompiledIndex.compile(load_lexicons(files), digest)
+    folder = None
     if use_cache:
+        try:
+            folder = cache.private_dir(cache_dir or cache.default_cache_dir())
+        except (cache.CacheRefused, OSError) as exc:
+            log.warning("not using the index cache: %s; compiling in memory (see docs/etl.md, 'The index cache')", exc)
+    cache_path = folder / f"index-{digest[:32]}.marshal" if folder is not None else None
+    # A cache file exists only for lexicon bytes that once loaded without errors, so a
+    # current cache needs no second validation.
+    if cache_path is not None and cache_path.exists():
+        try:
+            index = CompiledIndex.load(cache_path, digest)
+        except Exception as exc:  # noqa: BLE001 - whatever is wrong with a cache file, compiling again is the answer
+            log.warning("index cache file refused (%s); compiling again", exc)
+        else:
+            index.cache_file = cache_path
+            cache.touch(cache_path)
+            return index
+    index = CompiledIndex.compile(load_lexicons(files), digest)
+    if cache_path is not None:
         try:
             index.save(cache_path)
             index.cache_file = cache_path
-        except OSError:
+            cache.prune(folder, keep=cache_path)
+        except (cache.CacheRefused, OSError):
             pass  # a read-only cache directory costs speed, not correctness
     return index

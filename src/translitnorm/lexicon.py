@@ -17,12 +17,12 @@ from __future__ import annotations
 import difflib
 import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
+from translitnorm import files
 from translitnorm.errors import TranslitnormError
 
 HEADER = ("id", "type", "lang", "name", "role", "note")
@@ -457,25 +457,7 @@ def format_lines(lines: Iterable[LexiconLine]) -> str:
 
 
 def write_atomic(path: str | os.PathLike, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same directory, then rename.
-
-    A failure at any point leaves the old file as it was.
+    """Write ``text`` to ``path`` through a temporary file in the same directory, then rename
+    (:func:`translitnorm.files.atomic_writer`: a failure at any point leaves the old file as it was).
     """
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if target.exists():
-            os.chmod(tmp_name, target.stat().st_mode & 0o777)
-        else:  # mkstemp makes files private; a new lexicon gets the usual permissions
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp_name, 0o666 & ~umask)
-        os.replace(tmp_name, target)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    files.write_atomic(path, text)

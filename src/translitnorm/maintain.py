@@ -26,7 +26,7 @@ from translitnorm import lexicon as lex
 from translitnorm.clean import NONE, REVIEW_HEADER, resolve_distinct, review_lines
 from translitnorm.cluster import cluster_names
 from translitnorm.errors import TranslitnormError
-from translitnorm.index import GIVEN, SCHEME_BITS, SURNAME, WHOLE, CompiledIndex, build_index
+from translitnorm.index import GIVEN, SURNAME, WHOLE, CompiledIndex, build_index
 from translitnorm.io import count_values
 from translitnorm.lexicon import LexiconError, LexiconLine, Problem
 from translitnorm.text import is_cyrillic
@@ -164,12 +164,11 @@ def _slot_keys(index: CompiledIndex, slots: Iterable[int]) -> dict[int, dict[tup
     """slot -> (entity, name) -> the matching keys of that name's parts in that slot."""
     wanted = set(slots)
     found: dict[int, dict[tuple[int, int], set[str]]] = {slot: defaultdict(set) for slot in wanted}
-    for key, entries in index.keys.items():
-        for packed in entries:
-            for posting in index.postings[packed >> SCHEME_BITS]:
-                slot = posting & 7
-                if slot in wanted:
-                    found[slot][(posting >> 12, (posting >> 3) & 511)].add(key)
+    for key in index.keys:
+        for entry in index.entries("keys", key):
+            for posting in index.postings_of(entry.part):
+                if posting.slot in wanted:
+                    found[posting.slot][(posting.entity, posting.name)].add(key)
     return found
 
 
@@ -392,10 +391,9 @@ def lexicon_stats(paths: Sequence[str | os.PathLike], *, top: int = 10,
     by_role = Counter(name.role for entity in lexicon for name in entity.names)
     index = build_index(files, cache_dir=cache_dir)
     owners: dict[str, set[int]] = defaultdict(set)
-    for key, entries in index.keys.items():
-        for packed in entries:
-            for posting in index.postings[packed >> SCHEME_BITS]:
-                owners[key].add(posting >> 12)
+    for key in index.keys:
+        for entry in index.entries("keys", key):
+            owners[key] |= index.entities_of(entry.part)
     # The renderings of one shared name part give many keys for the same entities: show
     # each group of entities once, under its shortest key.
     groups: dict[frozenset[int], list[str]] = defaultdict(list)

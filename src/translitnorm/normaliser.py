@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Iterable
 
 from translitnorm.index import CompiledIndex, build_index
-from translitnorm.matcher import DecisionRule, Explanation, Matcher, Resolution
+from translitnorm.decision import DecisionRule, Explanation, Resolution
+from translitnorm.matcher import Matcher
 
 
 def default_lexicon_paths() -> list[Path]:

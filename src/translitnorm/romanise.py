@@ -31,6 +31,13 @@ Table format (all sections optional except ``[letters]``)::
     match = "е"          # after / before: lists of "start", "end", "vowel",
     after = ["жшчщц"]    # "consonant", "sign" or a string of literal letters
     out = "e"
+    [words]              # whole-word exceptions a standard names ("България" = "Bulgaria")
+
+An ``iuliia`` scheme may carry the same sections: they are read before iuliia's
+own rules, so they override them where iuliia departs from the standard. An
+``icu`` scheme may carry ``[words]``, ``[pre]`` (replacements in the lower-case
+Cyrillic word before ICU) and ``[post]`` (replacements in ICU's Latin output).
+Any scheme may list ``aliases``: former ids that still name it.
 
 When several rules apply at a position the longest match wins; among equally
 long matches ``[[rules]]`` come first (in file order), then ``endings``,
@@ -44,6 +51,7 @@ import abc
 import difflib
 import functools
 import importlib.resources
+import os
 import re
 import tomllib
 import unicodedata
@@ -62,6 +70,7 @@ __all__ = [
     "romanisations",
     "romanise",
     "schemes",
+    "source_language",
 ]
 
 #: Source languages (ISO 639-1) that have at least one scheme.
@@ -139,6 +148,8 @@ class Scheme:
     samples: tuple[tuple[str, str], ...] = ()
     transform: str | None = None
     fallback: str | None = None
+    #: former ids that still name this scheme (lexicons and data written before a rename)
+    aliases: tuple[str, ...] = ()
     #: the table sections of the data file (letters, rules …), read-only; empty for icu/iuliia
     table: Mapping = field(default_factory=lambda: MappingProxyType({}), repr=False, compare=False,
                            hash=False)
@@ -178,7 +189,7 @@ def _parse_scheme(filename: str, text: str) -> Scheme:
         raise SchemeDefinitionError(f"schemes/{filename}: provider {data['provider']} needs a transform")
     samples = tuple((str(sample[0]), str(sample[1])) for sample in data.get("samples", ()))
     table_keys = ("letters", "start", "after_sign", "after_vowel", "before_vowel", "end", "endings",
-                  "rules", "uppercase", "word_chars")
+                  "rules", "uppercase", "word_chars", "words", "pre", "post")
     return Scheme(
         id=data["id"],
         lang=data["lang"],
@@ -189,6 +200,7 @@ def _parse_scheme(filename: str, text: str) -> Scheme:
         samples=samples,
         transform=data.get("transform"),
         fallback=data.get("fallback"),
+        aliases=tuple(data.get("aliases", ())),
         table=MappingProxyType({key: data[key] for key in table_keys if key in data}),
     )
 
@@ -214,6 +226,19 @@ def _registry() -> dict[str, Scheme]:
     return dict(sorted(found.items()))
 
 
+@functools.cache
+def _aliases() -> dict[str, str]:
+    """Former scheme ids → the id of the scheme that now carries them."""
+    registry = _registry()
+    found: dict[str, str] = {}
+    for scheme in registry.values():
+        for alias in scheme.aliases:
+            if alias in registry or alias in found:
+                raise SchemeDefinitionError(f"schemes/{scheme.id}.toml: alias {alias!r} is already taken")
+            found[alias] = scheme.id
+    return found
+
+
 def _suggest(wrong: str, valid: list[str], preferred_prefix: str = "ru-") -> str | None:
     """The valid id closest to ``wrong``: an exact suffix match ('bgn' → 'ru-bgn') first."""
     lowered = wrong.strip().lower()
@@ -233,6 +258,11 @@ def get_scheme(scheme_id: str) -> Scheme:
     >>> get_scheme("ru-bgn").provider
     'icu'
 
+    A former id still names its scheme (``mk-bgn`` is now ``mk-bgn2013``):
+
+    >>> get_scheme("mk-bgn").id
+    'mk-bgn2013'
+
     Raises :class:`UnknownSchemeError` (a ``ValueError``) naming the closest id::
 
         unknown scheme 'bgn'; did you mean 'ru-bgn'? valid: be-bgn, …
@@ -241,6 +271,9 @@ def get_scheme(scheme_id: str) -> Scheme:
     try:
         return registry[scheme_id]
     except (KeyError, TypeError):
+        renamed = _aliases().get(scheme_id) if isinstance(scheme_id, str) else None
+        if renamed is not None:
+            return registry[renamed]
         valid = list(registry)
         suggestion = _suggest(str(scheme_id), valid)
         hint = f"; did you mean '{suggestion}'?" if suggestion else ""
@@ -295,6 +328,21 @@ def romanisations(text: str, lang: str = "ru") -> dict[str, str]:
     'Bakiyev'
     """
     return {scheme_id: render(text) for scheme_id, render in _renderers_for(lang)}
+
+
+def source_language(text: str) -> str | None:
+    """The source language whose schemes suit ``text``, told by its letters, or None when
+    the letters fit several languages (Минск, Бишкек).
+
+    The same reading of letters as the matcher's (``crosslang.detect_lang``).
+
+    >>> source_language("Тарас Шевченко, Київ"), source_language("Қасым-Жомарт"), source_language("Минск")
+    ('uk', 'kk', None)
+    """
+    from translitnorm.crosslang import detect_lang
+
+    lang = detect_lang(text)
+    return lang if lang in CYRILLIC_LANGS else None
 
 
 @functools.cache
@@ -413,8 +461,9 @@ class _TableRenderer(_Renderer):
     """The rule engine: scans each Cyrillic word once, longest applicable rule first."""
 
     def __init__(self, scheme: Scheme, rules: list[_Rule], uppercase: dict[str, str],
-                 word_chars: str = "") -> None:
+                 word_chars: str = "", words: Mapping[str, str] | None = None) -> None:
         self.scheme = scheme
+        self.words = {word.lower(): out for word, out in (words or {}).items()}
         self.plain: dict[str, str] = {r.match: r.out for r in reversed(rules) if _is_plain(r)}
         # Letters nobody in the scheme covers go to the fallback chain, so every
         # Cyrillic letter has a plain rule and output never contains Cyrillic.
@@ -440,10 +489,7 @@ class _TableRenderer(_Renderer):
         for char in _CYRILLIC_NON_LETTERS:  # titlo, thousands sign …: never left in Cyrillic
             self.simple[char] = "" if unicodedata.combining(char) else _last_resort(char)
         self.uppercase = uppercase
-        extra = "".join(re.escape(char) for char in word_chars)
-        letters = _CYRILLIC_WORD.pattern
-        # In-word characters (the Ukrainian apostrophe) only count between letters.
-        self.word_pattern = re.compile(f"{letters}(?:[{extra}]+{letters})*" if extra else letters)
+        self.word_pattern = _word_pattern(word_chars)
 
     # -- construction ------------------------------------------------------
 
@@ -453,35 +499,8 @@ class _TableRenderer(_Renderer):
         where = f"schemes/{scheme.id}.toml"
         if "letters" not in table:
             raise SchemeDefinitionError(f"{where}: a table scheme needs [letters]")
-        rules: list[_Rule] = []
-        for index, spec in enumerate(table.get("rules", [])):
-            try:
-                match, out = spec["match"].lower(), spec["out"]
-            except KeyError as exc:
-                raise SchemeDefinitionError(f"{where}: rules[{index}] needs {exc}") from None
-            after_letters = after_start = before_letters = before_end = None
-            if "after" in spec:
-                after_letters, after_start = _context(spec["after"], "start", where)
-            if "before" in spec:
-                before_letters, before_end = _context(spec["before"], "end", where)
-            rules.append(_Rule(match, out, after_letters, bool(after_start), before_letters,
-                               bool(before_end)))
-        for ending, out in table.get("endings", {}).items():
-            rules.append(_Rule(ending.lower(), out, before_letters=frozenset(), before_end=True,
-                               not_at_start=True))
-        for letter, out in table.get("start", {}).items():
-            rules.append(_Rule(letter.lower(), out, after_letters=frozenset(), after_start=True))
-        for letter, out in table.get("after_sign", {}).items():
-            rules.append(_Rule(letter.lower(), out, after_letters=SIGNS))
-        for letter, out in table.get("after_vowel", {}).items():
-            rules.append(_Rule(letter.lower(), out, after_letters=VOWELS))
-        for letter, out in table.get("before_vowel", {}).items():
-            rules.append(_Rule(letter.lower(), out, before_letters=VOWELS))
-        for letter, out in table.get("end", {}).items():
-            rules.append(_Rule(letter.lower(), out, before_letters=frozenset(), before_end=True))
-        for letter, out in table["letters"].items():
-            rules.append(_Rule(letter.lower(), out))
-        return cls(scheme, rules, table.get("uppercase", {}), table.get("word_chars", ""))
+        return cls(scheme, _table_rules(table, where), table.get("uppercase", {}),
+                   table.get("word_chars", ""), table.get("words"))
 
     @classmethod
     def from_iuliia(cls, scheme: Scheme) -> "_TableRenderer":
@@ -489,6 +508,8 @@ class _TableRenderer(_Renderer):
 
         iuliia's order of precedence is kept: ending, then previous-letter, then
         next-letter, then the plain mapping; an ending never covers a whole word.
+        The scheme file's own sections come first: they correct iuliia where it
+        departs from the standard.
         """
         import json
 
@@ -496,7 +517,7 @@ class _TableRenderer(_Renderer):
 
         source = importlib.resources.files(iuliia) / "schemas" / f"{scheme.transform}.json"
         data = json.loads(source.read_text(encoding="utf-8"))
-        rules: list[_Rule] = []
+        rules = _table_rules(scheme.table, f"schemes/{scheme.id}.toml")
         for ending, out in (data.get("ending_mapping") or {}).items():
             rules.append(_Rule(ending, out, before_letters=frozenset(), before_end=True,
                                not_at_start=True))
@@ -515,7 +536,7 @@ class _TableRenderer(_Renderer):
         # Some iuliia files write the Cyrillic letter ё where the standard has Latin ë.
         rules = [_Rule(r.match, _latin_e_diaeresis(r.out), r.after_letters, r.after_start,
                        r.before_letters, r.before_end, r.not_at_start) for r in rules]
-        return cls(scheme, rules, {})
+        return cls(scheme, rules, {}, words=scheme.table.get("words"))
 
     # -- rendering -----------------------------------------------------------
 
@@ -529,6 +550,10 @@ class _TableRenderer(_Renderer):
     def _render_word(self, found: re.Match) -> str:
         word = found.group()
         lower = word.lower()
+        if self.words:
+            exception = self.words.get(lower)
+            if exception is not None:
+                return _with_case_of(word, exception)
         length = len(lower)
         all_caps = length > 1 and word.isupper()
         simple = self.simple
@@ -563,6 +588,57 @@ class _TableRenderer(_Renderer):
         return self.uppercase.get(first, first.upper()) + piece[1:]
 
 
+def _word_pattern(word_chars: str) -> re.Pattern:
+    """A Cyrillic word; in-word characters (the Ukrainian apostrophe) only count between letters."""
+    if not word_chars:
+        return _CYRILLIC_WORD
+    extra = "".join(re.escape(char) for char in word_chars)
+    letters = _CYRILLIC_WORD.pattern
+    return re.compile(f"{letters}(?:[{extra}]+{letters})*")
+
+
+def _table_rules(table: Mapping, where: str) -> list[_Rule]:
+    """The engine rules of a scheme file's table sections, in order of precedence."""
+    rules: list[_Rule] = []
+    for index, spec in enumerate(table.get("rules", [])):
+        try:
+            match, out = spec["match"].lower(), spec["out"]
+        except KeyError as exc:
+            raise SchemeDefinitionError(f"{where}: rules[{index}] needs {exc}") from None
+        after_letters = after_start = before_letters = before_end = None
+        if "after" in spec:
+            after_letters, after_start = _context(spec["after"], "start", where)
+        if "before" in spec:
+            before_letters, before_end = _context(spec["before"], "end", where)
+        rules.append(_Rule(match, out, after_letters, bool(after_start), before_letters,
+                           bool(before_end)))
+    for ending, out in table.get("endings", {}).items():
+        rules.append(_Rule(ending.lower(), out, before_letters=frozenset(), before_end=True,
+                           not_at_start=True))
+    for letter, out in table.get("start", {}).items():
+        rules.append(_Rule(letter.lower(), out, after_letters=frozenset(), after_start=True))
+    for letter, out in table.get("after_sign", {}).items():
+        rules.append(_Rule(letter.lower(), out, after_letters=SIGNS))
+    for letter, out in table.get("after_vowel", {}).items():
+        rules.append(_Rule(letter.lower(), out, after_letters=VOWELS))
+    for letter, out in table.get("before_vowel", {}).items():
+        rules.append(_Rule(letter.lower(), out, before_letters=VOWELS))
+    for letter, out in table.get("end", {}).items():
+        rules.append(_Rule(letter.lower(), out, before_letters=frozenset(), before_end=True))
+    for letter, out in table.get("letters", {}).items():
+        rules.append(_Rule(letter.lower(), out))
+    return rules
+
+
+def _with_case_of(word: str, latin: str) -> str:
+    """``latin`` in the case of the source ``word``: UPPER, Title, or as written."""
+    if len(word) > 1 and word.isupper():
+        return latin.upper()
+    if word[:1].isupper():
+        return latin[:1].upper() + latin[1:]
+    return latin
+
+
 def _latin_e_diaeresis(text: str) -> str:
     return unicodedata.normalize("NFC", text.replace("ё", "ë").replace("Ё", "Ë"))
 
@@ -573,45 +649,133 @@ def _is_plain(rule: _Rule) -> bool:
 
 
 class _IcuRenderer(_Renderer):
-    """An ICU transform; letters it leaves in Cyrillic go to the fallback chain."""
+    """An ICU transform; letters it leaves in Cyrillic go to the fallback chain.
+
+    The scheme file may correct ICU where it departs from the standard, as data:
+    ``[words]`` (whole-word exceptions), ``[pre]`` (replacements in the lower-case
+    Cyrillic word before ICU sees it) and ``[post]`` (replacements in ICU's output).
+    """
 
     def __init__(self, scheme: Scheme) -> None:
         self.scheme = scheme
         self.transliterator = _icu_transliterator(scheme.transform)
+        table = scheme.table
+        self.words = {word.lower(): out for word, out in table.get("words", {}).items()}
+        self.pre = tuple(table.get("pre", {}).items())
+        self.post = tuple(table.get("post", {}).items())
+        self.word_pattern = _word_pattern(table.get("word_chars", ""))
 
     def plain_letter(self, letter: str) -> str | None:
-        latin = self.transliterator.transliterate(letter)
+        latin = self._transliterate(letter)
         return None if _CYRILLIC_CHAR.search(latin) else latin
 
     def render(self, text: str) -> str:
-        return _CYRILLIC_WORD.sub(self._render_word, unicodedata.normalize("NFC", text))
+        return self.word_pattern.sub(self._render_word, unicodedata.normalize("NFC", text))
 
     def _render_word(self, found: re.Match) -> str:
-        # ICU guesses case from neighbouring letters (the initial "Ч." becomes "CH."),
-        # so a word is romanised in lower case and given the case of the source word;
-        # only mixed-case words (МакКартни) are left to ICU.
+        # ICU guesses case from neighbouring letters (the initial "Ч." becomes "CH.",
+        # "тС" loses the dot of "t·s"), so a word is romanised in lower case and given
+        # the case of the source word afterwards.
         word = _COMBINING_MARK.sub("", found.group())  # stress accents, as in the tables
         if not word:
             return ""
-        if word.islower():
-            return self._transliterate(word)
-        if len(word) > 1 and word.isupper():
-            return self._transliterate(word.lower()).upper()
-        if word[1:].islower() or len(word) == 1:
-            latin = self._transliterate(word.lower())
-            return latin[:1].upper() + latin[1:]
-        return self._transliterate(word)
+        lower = word.lower()
+        exception = self.words.get(lower)
+        if exception is not None:
+            return _with_case_of(word, exception)
+        latin = self._transliterate(lower)
+        if word == lower:
+            return latin
+        if len(word) == 1 or word.isupper() or word[1:] == lower[1:]:
+            return _with_case_of(word, latin)
+        return self._mixed_case(word, lower, latin)
 
+    def _mixed_case(self, word: str, lower: str, latin: str) -> str:
+        """МакКартни → MakKartni, тС → t·S: each run of capitals gives its Latin span
+        (found by romanising the word's prefixes) the same case."""
+        starts = []
+        for position in range(len(word) + 1):
+            prefix = self._transliterate(lower[:position]) if position else ""
+            common = len(os.path.commonprefix([prefix, latin]))
+            starts.append(max(common, starts[-1]) if starts else 0)
+        pieces = list(latin)
+        position = 0
+        while position < len(word):
+            if word[position] == lower[position]:
+                position += 1
+                continue
+            run_end = position
+            while run_end < len(word) and word[run_end] != lower[run_end]:
+                run_end += 1
+            span = range(starts[position], starts[run_end] if run_end < len(word) else len(latin))
+            letters = [index for index in span if pieces[index].isalpha()]
+            for index in letters if run_end - position > 1 else letters[:1]:
+                pieces[index] = pieces[index].upper()
+            position = run_end
+        return "".join(pieces)
+
+    @functools.lru_cache(maxsize=4096)
     def _transliterate(self, word: str) -> str:
+        for cyrillic, replacement in self.pre:
+            word = word.replace(cyrillic, replacement)
         latin = unicodedata.normalize("NFC", self.transliterator.transliterate(word))
         if _CYRILLIC_CHAR.search(latin):
             latin = _CYRILLIC_CHAR.sub(self._leftover, latin)
+        for output, replacement in self.post:
+            latin = latin.replace(output, replacement)
         return latin
 
     def _leftover(self, found: re.Match) -> str:
         char = found.group()
         latin = self.fallback_letter(char.lower())
         return latin[:1].upper() + latin[1:] if char != char.lower() else latin
+
+
+def context_letters(scheme: str | Scheme) -> list[str]:
+    """The letters a scheme renders differently by context (word start, after a vowel,
+    word end, a letter sequence such as тс → t·s), in alphabetical order.
+
+    For tables and iuliia schemes these are the letters of every rule that is not a plain
+    letter map; ICU transforms are probed: each letter the transform covers is romanised
+    next to every other one and compared with the two letters romanised apart.
+
+    >>> context_letters("ru-de")
+    ['е', 'и', 'й', 'к', 'о', 'с', 'ы', 'ё']
+    """
+    scheme = scheme if isinstance(scheme, Scheme) else get_scheme(scheme)
+    renderer = _renderer(scheme.id)
+    if isinstance(renderer, _TableRenderer):
+        found = {letter for group in renderer.rules_by_first.values() for rule in group
+                 if not _is_plain(rule) for letter in rule.match if letter.isalpha()}
+    else:
+        # Letters are probed inside a word (after н), where no word-start rule applies.
+        frame = "н"
+        framed = renderer.render(frame)
+        covered = [letter for letter in _alphabet(scheme.lang) if letter.isalpha()
+                   if renderer.plain_letter(letter) not in (None, letter)]
+        inside = {}
+        for letter in covered:
+            rendering = renderer.render(frame + letter)
+            inside[letter] = rendering[len(framed):] if rendering.startswith(framed) else None
+        found = {letter for cyrillic, _ in renderer.pre for letter in cyrillic if letter.isalpha()}
+        found.update(letter for letter, rendering in inside.items()
+                     if rendering is None or rendering != renderer.render(letter).lower()
+                     and renderer.render(letter + frame) != renderer.render(letter) + framed)
+        for first in covered:
+            for second in covered:
+                pair = renderer.render(frame + first + second)
+                if inside[first] is not None and inside[second] is not None and (
+                        pair != framed + inside[first] + inside[second]):
+                    found.update((first, second))
+    return sorted(found)
+
+
+def _alphabet(lang: str) -> str:
+    """The letters of a source language (the alphabets that language detection reads)."""
+    from translitnorm.crosslang import _languages
+
+    entry = _languages().get(lang, {})
+    return entry.get("alphabet") or _languages()["ru"]["alphabet"] + "өү"
 
 
 # ---------------------------------------------------------------------------
@@ -683,14 +847,26 @@ def schemes_markdown() -> str:
         "",
         "## Schemes",
         "",
-        "| id | lang | target | provider | Чехов / first sample | description | source |",
-        "|---|---|---|---|---|---|---|",
+        "`samples` counts the reference spellings in the scheme file, all run as tests;",
+        "`context letters` are the letters whose rendering depends on their neighbours or on the",
+        "word (found by romanising each letter the scheme covers at word start, after a vowel, after a",
+        "consonant and at word end, and comparing with the letter alone); `words` counts whole-word",
+        "exceptions the standard names. Former ids that still work are listed under `aliases`.",
+        "",
+        "| id | lang | target | provider | Чехов / first sample | samples | context letters | description | source |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for scheme in registered:
         cyrillic, latin = scheme.samples[0] if scheme.samples else ("", "")
         example = romanise("Чехов", scheme) if scheme.lang == "ru" else f"{cyrillic} → {latin}"
         provider = scheme.provider + (f" `{scheme.transform}`" if scheme.transform else "")
-        cells = [f"`{scheme.id}`", scheme.lang, scheme.target, provider, example,
-                 scheme.description, scheme.source]
+        special = " ".join(context_letters(scheme))
+        if scheme.table.get("words"):
+            special += f" (+ words: {', '.join(scheme.table['words'])})"
+        description = scheme.description
+        if scheme.aliases:
+            description += f" (aliases: {', '.join(scheme.aliases)})"
+        cells = [f"`{scheme.id}`", scheme.lang, scheme.target, provider, example, str(len(scheme.samples)),
+                 special, description, scheme.source]
         lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
     return "\n".join(lines) + "\n"

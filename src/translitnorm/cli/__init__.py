@@ -19,11 +19,29 @@ F = TypeVar("F", bound=Callable)
 
 app = typer.Typer(
     name="translitnorm",
-    help="Resolve Latin-script spellings of names from Cyrillic sources to canonical entity IDs.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from translitnorm import __version__
+
+        typer.echo(f"translitnorm {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
+    """Resolve Latin-script spellings of names from Cyrillic sources to canonical entity IDs.
+
+    Example: translitnorm resolve "Kourmanbek Bakiev" "Bakijew"
+    """
 
 
 def fail(message: str, code: int = 2) -> "typer.Exit":
@@ -48,7 +66,7 @@ def user_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-from . import clean_cmd, cluster_cmd, cyrillic_cmd, lexicon_cmd, resolve_cmd, translit_cmd  # noqa: E402,F401  (modules register their commands)
+from . import cache_cmd, clean_cmd, cluster_cmd, cyrillic_cmd, lexicon_cmd, resolve_cmd, translit_cmd  # noqa: E402,F401  (modules register their commands)
 
 
 def main() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,9 +11,10 @@ from typing import Iterator, List, Optional
 import typer
 
 from translitnorm.clean import clean_file
+from translitnorm.files import Terminated
 
-from . import app, user_errors
-from .common import LexiconOption, make_normaliser
+from . import app, fail, user_errors
+from .common import LexiconOption, MarginOption, MinScoreOption, OnError, OnErrorOption, make_normaliser, in_range
 
 _STAGES = {"reading": "reading", "resolving": "resolving names", "clustering": "clustering", "writing": "writing"}
 
@@ -41,7 +43,7 @@ def stderr_progress(enabled: bool) -> Iterator:
 @app.command("clean")
 @user_errors
 def clean_command(
-    input: Path = typer.Argument(..., help="CSV, TSV, JSON Lines or Parquet file (gzip allowed); - for stdin.",
+    input: Path = typer.Argument(..., metavar="INPUT", help="CSV, TSV, JSON Lines or Parquet file (gzip allowed); - for stdin.",
                                  allow_dash=True),
     column: List[str] = typer.Option(..., "--column", "-c", help="Column of names to resolve (repeatable)."),
     output: Path = typer.Option(Path("-"), "--output", "-o", allow_dash=True,
@@ -51,13 +53,13 @@ def clean_command(
     output_format: Optional[str] = typer.Option(None, "--output-format", help="Output format (default: from -o's extension, else the input's)."),
     review: Optional[Path] = typer.Option(None, "--review", help="Write the names a person should decide on to this CSV."),
     no_cluster: bool = typer.Option(False, "--no-cluster", help="Do not cluster names no lexicon knows (leave them without ID)."),
-    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Processes resolving names (default: one per core once there are 20,000 distinct names; the output is the same for any number)."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", callback=in_range(1), help="Processes resolving names (default: one per core once there are 20,000 distinct names; the output is the same for any number)."),
     encoding: str = typer.Option("utf-8", "--encoding", help="Encoding of a text input, e.g. latin-1, cp1251."),
-    on_error: str = typer.Option("raise", "--on-error", help="Malformed lines: raise (stop with the line number) or skip (count and report them)."),
-    review_min_rows: int = typer.Option(2, "--review-min-rows", help="Review clusters of unknown names with at least this many rows."),
-    min_score: Optional[float] = typer.Option(None, help="Minimum score for an ID (default 0.80)."),
-    margin: Optional[float] = typer.Option(None, help="Lead over the runner-up needed for an ID (default 0.04)."),
-    batch_rows: int = typer.Option(50_000, "--batch-rows", help="Rows read at a time (memory vs. speed).", hidden=True),
+    on_error: OnErrorOption = OnError.RAISE,
+    review_min_rows: int = typer.Option(2, "--review-min-rows", callback=in_range(1), help="Review clusters of unknown names with at least this many rows."),
+    min_score: MinScoreOption = None,
+    margin: MarginOption = None,
+    batch_rows: int = typer.Option(50_000, "--batch-rows", callback=in_range(1), help="Rows read at a time (memory vs. speed).", hidden=True),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary."),
 ) -> None:
     """Add <column>_id, _canonical, _score and _method for name columns of a dataset; keep every row and column.
@@ -67,12 +69,15 @@ def clean_command(
     Example: translitnorm clean seeds/example-names.csv --column name --review review.csv -o out/example-clean.csv
     """
     normaliser = make_normaliser(lexicon, min_score=min_score, margin=margin)
-    with stderr_progress(not quiet and sys.stderr.isatty()) as progress:
-        summary = clean_file(
-            str(input), str(output), column, normaliser, input_format=format, output_format=output_format,
-            encoding=encoding, on_error=on_error, cluster=not no_cluster,
-            review=None if review is None else str(review), jobs=jobs, batch_rows=batch_rows,
-            review_min_rows=review_min_rows, progress=progress)
+    try:
+        with stderr_progress(not quiet and sys.stderr.isatty()) as progress:
+            summary = clean_file(
+                str(input), str(output), column, normaliser, input_format=format, output_format=output_format,
+                encoding=encoding, on_error=on_error.value, cluster=not no_cluster,
+                review=None if review is None else str(review), jobs=jobs, batch_rows=batch_rows,
+                review_min_rows=review_min_rows, progress=progress)
+    except Terminated:
+        raise fail("terminated by SIGTERM; a file not finished was left as it was", 128 + signal.SIGTERM) from None
     if not quiet:
         for line in summary.lines():
             typer.echo(line, err=True)

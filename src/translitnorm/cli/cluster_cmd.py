@@ -12,17 +12,18 @@ from translitnorm.cluster import cluster_names
 from translitnorm.io import count_values
 
 from . import app, user_errors
+from .common import print_table, in_range
 
 
 @app.command("cluster")
 @user_errors
 def cluster_command(
-    file: Path = typer.Argument(..., allow_dash=True,
+    file: Path = typer.Argument(..., metavar="FILE", allow_dash=True,
                                 help="Names one per line (.txt), or a CSV/TSV/JSON Lines/Parquet file with --column; - for stdin."),
     column: Optional[str] = typer.Option(None, "--column", "-c", help="Column of names (default: name; not for .txt)."),
     format: Optional[str] = typer.Option(None, "--format", "-f", help="Input format: txt, csv, tsv, jsonl, parquet (default: from the extension)."),
     encoding: str = typer.Option("utf-8", "--encoding", help="Encoding of a text input, e.g. latin-1, cp1251."),
-    min_members: int = typer.Option(1, "--min-members", help="Show only clusters with at least this many spellings."),
+    min_members: int = typer.Option(1, "--min-members", callback=in_range(1), help="Show only clusters with at least this many spellings."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object per cluster (JSON Lines)."),
 ) -> None:
     """Group variant spellings of names (no lexicon needed): cluster ID, representative, rows, members.
@@ -36,14 +37,7 @@ def cluster_command(
         for found in clusters:
             typer.echo(json.dumps(found.as_dict(), ensure_ascii=False))
         return
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(box=None, header_style="bold")
-    for title in ("cluster", "representative", "rows", "members"):
-        table.add_column(title, justify="right" if title == "rows" else "left", no_wrap=title != "members")
-    for found in clusters:
-        members = ", ".join(f"{name} ×{count}" for name, count in found.members)
-        table.add_row(found.id, found.representative, str(found.count), members)
-    Console(soft_wrap=False).print(table)
+    rows = [(found.id, found.representative, str(found.count),
+             ", ".join(f"{name} ×{count}" for name, count in found.members)) for found in clusters]
+    print_table(("cluster", "representative", "rows", "members"), rows, right=("rows",))
     typer.echo(f"{len(clusters)} clusters of {sum(len(c.members) for c in clusters)} spellings", err=True)

@@ -14,9 +14,9 @@ from . import app, user_errors
 @app.command("cyrillic")
 @user_errors
 def cyrillic_command(
-    name: str = typer.Argument(..., help="A Latin spelling of a name, e.g. Tschechow."),
-    lang: str = typer.Option("ru", "--lang", "-l", help="Source language: ru uk be kk ky bg sr mk mn uz tg."),
-    top: int = typer.Option(5, "--top", "-n", min=1, help="How many sources to list."),
+    name: str = typer.Argument(..., metavar="NAME", help="A Latin spelling of a name, e.g. Tschechow."),
+    lang: str = typer.Option("ru", "--lang", help="Source language: ru uk be kk ky bg sr mk mn uz tg."),
+    top: int = typer.Option(5, "--top", min=1, help="How many sources to list."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON list instead of a table."),
 ) -> None:
     """List the Cyrillic names a Latin spelling plausibly writes, best first, with the schemes that give it back.

@@ -19,12 +19,17 @@ from translitnorm import lexicon as lex
 from translitnorm import maintain
 
 from . import app, fail, user_errors
-from .common import LexiconOption, make_normaliser
+from .common import LexiconOption, make_normaliser, in_range
 
-lexicon_app = typer.Typer(help="Check and maintain lexicon files (see docs/lexicon-format.md and docs/lexicon-maintenance.md).",
-                          no_args_is_help=True)
+lexicon_app = typer.Typer(
+    help="Check and maintain lexicon files (see docs/lexicon-format.md and docs/lexicon-maintenance.md).\n\n"
+         "Example: translitnorm lexicon validate lexicons/",
+    no_args_is_help=True)
 app.add_typer(lexicon_app, name="lexicon")
-import_app = typer.Typer(help="Build or extend a lexicon from GeoNames or Wikidata dumps (streaming).", no_args_is_help=True)
+import_app = typer.Typer(
+    help="Build or extend a lexicon from GeoNames or Wikidata dumps (streaming).\n\n"
+         "Example: translitnorm lexicon import geonames KG.txt --country KG -o geonames-kg.tsv",
+    no_args_is_help=True)
 lexicon_app.add_typer(import_app, name="import")
 
 LexiconFileOption = typer.Option(..., "--lexicon", "-l", help="The lexicon file to change (kept formatted; the old one saved as FILE.bak).")
@@ -39,7 +44,7 @@ def _warn(problems) -> None:
 @lexicon_app.command("validate")
 @user_errors
 def validate_command(
-    paths: List[Path] = typer.Argument(..., help="Lexicon files, or directories whose *.tsv files are read."),
+    paths: List[Path] = typer.Argument(..., metavar="LEXICON", help="Lexicon files, or directories whose *.tsv files are read."),
     strict: bool = typer.Option(False, "--strict", help="Fail on warnings too."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print errors only, no warnings or summary."),
     no_keys: bool = NoKeysOption,
@@ -67,7 +72,7 @@ def validate_command(
 @lexicon_app.command("fmt")
 @user_errors
 def fmt_command(
-    paths: List[Path] = typer.Argument(..., help="Lexicon files (or directories) to rewrite in canonical form."),
+    paths: List[Path] = typer.Argument(..., metavar="LEXICON", help="Lexicon files (or directories) to rewrite in canonical form."),
     check: bool = typer.Option(False, "--check", help="Change nothing; show a diff and exit 1 when a file is not formatted."),
 ) -> None:
     """Rewrite lexicon files in canonical order and form (idempotent, atomic, old file kept as FILE.bak).
@@ -110,7 +115,7 @@ def add_command(
     name: str = typer.Option(..., "--name", "-n", help="Its first name, usually the native Cyrillic one."),
     lang: str = typer.Option(..., "--lang", help="Language of --name (ru, ky, uk, …; en for a Latin name)."),
     role: str = typer.Option("source", "--role", help="Role of --name."),
-    canonical: Optional[str] = typer.Option(None, "--canonical", "-c", help="The Latin display name (role canonical)."),
+    canonical: Optional[str] = typer.Option(None, "--canonical", help="The Latin display name (role canonical)."),
     canonical_lang: str = typer.Option("en", "--canonical-lang", help="Language of --canonical."),
     note: str = typer.Option("", "--note", help="A note for maintainers (date, source)."),
     lexicon: Path = LexiconFileOption,
@@ -134,7 +139,7 @@ def _report_added(result, lexicon: Path) -> None:
 @user_errors
 def alias_command(
     entity_id: str = typer.Argument(..., metavar="ID", help="An ID the lexicon file has."),
-    name: str = typer.Argument(..., help="The name to add."),
+    name: str = typer.Argument(..., metavar="NAME", help="The name to add."),
     lang: str = typer.Option(..., "--lang", help="Language of the name (de, en, fr…; und when unknown)."),
     role: str = typer.Option("alias", "--role", help="alias, exonym, former or source."),
     note: str = typer.Option("", "--note", help="A note for maintainers."),
@@ -151,7 +156,7 @@ def alias_command(
 @lexicon_app.command("merge")
 @user_errors
 def merge_command(
-    inputs: List[Path] = typer.Argument(..., help="Lexicon files or directories to combine."),
+    inputs: List[Path] = typer.Argument(..., metavar="LEXICON", help="Lexicon files or directories to combine."),
     output: Path = typer.Option(..., "--output", "-o", help="The merged lexicon to write."),
 ) -> None:
     """Combine lexicons into one file; conflicts are listed, never resolved (exit 1, nothing written).
@@ -172,8 +177,8 @@ def merge_command(
 @lexicon_app.command("stats")
 @user_errors
 def stats_command(
-    paths: List[Path] = typer.Argument(..., help="Lexicon files or directories."),
-    top: int = typer.Option(10, "--top", help="How many of the most shared keys to show."),
+    paths: List[Path] = typer.Argument(..., metavar="LEXICON", help="Lexicon files or directories."),
+    top: int = typer.Option(10, "--top", callback=in_range(0), help="How many of the most shared keys to show."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
     """Counts by type, lang and role, and the matching keys shared by most entities.
@@ -208,10 +213,10 @@ def stats_command(
 @lexicon_app.command("suggest")
 @user_errors
 def suggest_command(
-    data: Path = typer.Argument(..., help="CSV, TSV, JSONL or Parquet file of names, or a review CSV from clean --review."),
+    data: Path = typer.Argument(..., metavar="NAMES_FILE", help="CSV, TSV, JSONL or Parquet file of names, or a review CSV from clean --review."),
     column: Optional[str] = typer.Option(None, "--column", "-c", help="The column holding names (not needed for a review CSV)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Where to write the decisions CSV (default: stdout)."),
-    min_count: int = typer.Option(2, "--min-count", help="Propose a new entity only for clusters seen at least this often."),
+    min_count: int = typer.Option(2, "--min-count", callback=in_range(1), help="Propose a new entity only for clusters seen at least this often."),
     lexicon: LexiconOption = None,
 ) -> None:
     """Propose aliases and new entities for the names the lexicons do not resolve.
@@ -237,7 +242,7 @@ def suggest_command(
 @lexicon_app.command("apply")
 @user_errors
 def apply_command(
-    decisions: Path = typer.Argument(..., help="The reviewed decisions CSV (from clean --review or lexicon suggest)."),
+    decisions: Path = typer.Argument(..., metavar="DECISIONS_CSV", help="The reviewed decisions CSV (from clean --review or lexicon suggest)."),
     lexicon: Path = LexiconFileOption,
     also: Optional[List[Path]] = typer.Option(None, "--also", help="Other lexicons (read only) where accepted IDs may be defined."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Check and show what would be added; write nothing."),
@@ -278,11 +283,11 @@ def _split(values: Optional[List[str]]) -> list[str]:
 @import_app.command("geonames")
 @user_errors
 def import_geonames_command(
-    main: Path = typer.Argument(..., help="GeoNames table (allCountries.txt, KG.txt; .gz/.bz2 read as well)."),
+    main: Path = typer.Argument(..., metavar="TABLE", help="GeoNames table (allCountries.txt, KG.txt; .gz/.bz2 read as well)."),
     alternates: Optional[Path] = typer.Option(None, "--alternates", "-a", help="alternateNamesV2.txt, for names per language."),
     country: Optional[List[str]] = typer.Option(None, "--country", help="Country codes to keep (repeatable or comma-separated)."),
     feature_class: Optional[List[str]] = typer.Option(None, "--feature-class", help="Feature classes to keep (P populated places, A areas…)."),
-    min_population: int = typer.Option(0, "--min-population", help="Keep places with at least this population."),
+    min_population: int = typer.Option(0, "--min-population", callback=in_range(0), help="Keep places with at least this population."),
     lang: Optional[List[str]] = typer.Option(None, "--lang", help="Languages to import (default: all the lexicon knows)."),
     output: Path = typer.Option(..., "--output", "-o", help="Lexicon to create or extend (IDs gn.<geonameid>)."),
 ) -> None:
@@ -299,7 +304,7 @@ def import_geonames_command(
 @import_app.command("wikidata")
 @user_errors
 def import_wikidata_command(
-    dump: Path = typer.Argument(..., help="Wikidata JSON dump (latest-all.json.gz/.bz2 or a slice of it)."),
+    dump: Path = typer.Argument(..., metavar="DUMP", help="Wikidata JSON dump (latest-all.json.gz/.bz2 or a slice of it)."),
     lang: Optional[List[str]] = typer.Option(None, "--lang", help="Languages to import (default: all the lexicon knows)."),
     ids: Optional[List[str]] = typer.Option(None, "--id", help="Entity IDs to keep (Q9361; repeatable or comma-separated)."),
     id_file: Optional[Path] = typer.Option(None, "--id-file", help="File of entity IDs, one per line."),

@@ -9,18 +9,18 @@ from typing import List, Optional
 import typer
 
 from . import app, fail, user_errors
-from .common import LexiconOption, make_normaliser
+from .common import LexiconOption, MarginOption, MinScoreOption, make_normaliser
 
 
 @app.command("resolve")
 @user_errors
 def resolve_command(
-    names: Optional[List[str]] = typer.Argument(None, help="Names to resolve; read one per line from stdin when none are given."),
+    names: Optional[List[str]] = typer.Argument(None, metavar="NAME", help="Names to resolve; read one per line from stdin when none are given."),
     lexicon: LexiconOption = None,
     explain: bool = typer.Option(False, "--explain", "-e", help="Show the steps: cleaning, parts, keys, candidates, decision."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object per name (JSON Lines)."),
-    min_score: Optional[float] = typer.Option(None, help="Minimum score for an ID (default 0.80)."),
-    margin: Optional[float] = typer.Option(None, help="Lead over the runner-up needed for an ID (default 0.04)."),
+    min_score: MinScoreOption = None,
+    margin: MarginOption = None,
 ) -> None:
     """Resolve names to entity IDs; print ID, canonical name, score and method.
 

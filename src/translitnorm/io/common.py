@@ -1,0 +1,185 @@
+"""What every reader and writer shares: formats, the input error, batches of rows."""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import itertools
+import json
+import operator
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator, Mapping, Sequence
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from translitnorm.errors import TranslitnormError
+
+FORMATS = ("csv", "tsv", "jsonl", "parquet")
+TEXT_FORMATS = ("csv", "tsv", "jsonl", "txt")
+_EXTENSIONS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl",
+               ".json": "jsonl", ".parquet": "parquet", ".pq": "parquet", ".txt": "txt"}
+_GZIP_MAGIC = b"\x1f\x8b"
+STDIO = "-"
+DEFAULT_BATCH_ROWS = 50_000
+
+
+class InputError(TranslitnormError, ValueError):
+    """An input file that cannot be read as asked: the message says where and what to do."""
+
+
+def detect_format(path: str | os.PathLike, explicit: str | None = None) -> str:
+    """The format of ``path``: ``explicit`` when given, else from its extension (``.gz`` looked through).
+
+    >>> detect_format("names.tsv.gz"), detect_format("-", "jsonl"), detect_format("x.parquet")
+    ('tsv', 'jsonl', 'parquet')
+    """
+    if explicit:
+        fmt = explicit.lower().lstrip(".")
+        fmt = {"ndjson": "jsonl", "json": "jsonl", "pq": "parquet", "tab": "tsv"}.get(fmt, fmt)
+        if fmt not in FORMATS + ("txt",):
+            raise InputError(f"unknown format '{explicit}'; formats are: {', '.join(FORMATS)}")
+        return fmt
+    name = str(path)
+    if name == STDIO:
+        return "csv"
+    suffixes = [s.lower() for s in Path(name).suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes = suffixes[:-1]
+    if suffixes and suffixes[-1] in _EXTENSIONS:
+        return _EXTENSIONS[suffixes[-1]]
+    raise InputError(f"{name}: cannot tell the format from the extension; pass --format "
+                     f"({', '.join(FORMATS)})")
+
+
+def missing_column_message(column: str, columns: Sequence[str]) -> str:
+    """The error text for a column that is not in the file, with the likeliest fix.
+
+    >>> missing_column_message("name", ["id", "full_name"])
+    "column 'name' not found; columns are: id, full_name — pass --column full_name"
+    """
+    shown = ", ".join(columns) if columns else "(none)"
+    close = difflib.get_close_matches(column, list(columns), n=1, cutoff=0.5)
+    if not close:
+        folded = {c.casefold(): c for c in columns}
+        close = [folded[column.casefold()]] if column.casefold() in folded else []
+    hint = f" — pass --column {close[0]}" if close else (" — pass one of them with --column" if columns else "")
+    return f"column '{column}' not found; columns are: {shown}{hint}"
+
+
+@dataclass
+class Batch:
+    """Consecutive rows of a table, as read: ``rows`` (lists for CSV/TSV/text, dicts for JSON Lines)
+    or ``arrow`` (a pyarrow RecordBatch for Parquet)."""
+
+    columns: list[str]
+    rows: list[Any] | None = None
+    arrow: pa.RecordBatch | None = None
+
+    def __len__(self) -> int:
+        return self.arrow.num_rows if self.arrow is not None else len(self.rows)
+
+    def values(self, column: str) -> list[str | None]:
+        """The column's values as text (``None`` for a missing or null value)."""
+        if self.arrow is not None:
+            return [_as_text(v) for v in self.arrow.column(self.arrow.schema.get_field_index(column)).to_pylist()]
+        if self.rows and isinstance(self.rows[0], dict):
+            return [_as_text(row.get(column)) for row in self.rows]
+        return list(map(operator.itemgetter(self.columns.index(column)), self.rows))
+
+    def value_counts(self, column: str) -> "Counter[str | None]":
+        """How often each value of the column (as in :meth:`values`) occurs, in order of first appearance."""
+        if self.arrow is not None:
+            array = self.arrow.column(self.arrow.schema.get_field_index(column))
+            if pa.types.is_string(array.type):  # counted by pyarrow, without a Python object per row
+                counted = pc.value_counts(array)
+                return Counter(dict(zip(counted.field("values").to_pylist(), counted.field("counts").to_pylist())))
+        return Counter(self.values(column))
+
+    def records(self) -> list[list[Any]]:
+        """Rows as lists aligned with ``columns`` (whatever the source format)."""
+        if self.arrow is not None:
+            columns = [self.arrow.column(i).to_pylist() for i in range(self.arrow.num_columns)]
+            return [list(row) for row in zip(*columns)] if columns else [[] for _ in range(len(self))]
+        if self.rows and isinstance(self.rows[0], dict):
+            return [[row.get(column) for column in self.columns] for row in self.rows]
+        return self.rows
+
+
+def _as_text(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+@dataclass
+class ReadStats:
+    """What a reader met on the way: rows read and lines skipped (with ``on_error='skip'``)."""
+
+    rows: int = 0
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # (line, problem), the first 1000
+    skipped_count: int = 0
+
+    def skip(self, line: int, problem: str) -> None:
+        self.skipped_count += 1
+        if len(self.skipped) < 1000:
+            self.skipped.append((line, problem))
+
+@dataclass(frozen=True)
+class AddedColumn:
+    """A column a writer appends: its name and kind (``text`` or ``score``, a float shown with 4 decimals)."""
+
+    name: str
+    kind: str = "text"
+
+
+@dataclass(frozen=True, eq=False)
+class Lookup:
+    """Added values that follow from the value of a key column, for :meth:`TableWriter.write_looked_up`.
+
+    ``values[v]`` is the tuple of added values (one per added column of a key column) for a row
+    whose key is ``v``; ``default`` is the tuple for any other value, or none.
+    """
+
+    values: Mapping[str, tuple]
+    default: tuple
+
+
+def _chunked(rows: Iterator[Any], size: int) -> Iterator[list[Any]]:
+    while True:
+        chunk = list(itertools.islice(rows, size))
+        if not chunk:
+            return
+        yield chunk
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:200]
+
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(value)
+
+
+@functools.lru_cache(maxsize=65536)
+def _score_text(value: float | None) -> str:
+    return "" if value is None else f"{value:.4f}"
+
+
+def _none_as_empty(value: str | None) -> str:
+    return "" if value is None else value
+
+

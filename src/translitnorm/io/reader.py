@@ -1,0 +1,317 @@
+"""Reading a table file in batches: opening (gzip, stdin, encodings), columns, JSON Lines and Parquet.
+
+The CSV/TSV paths live beside it: :mod:`.csv_reading` (the csv module, line by line, every
+problem with its line) and :mod:`.arrow_csv` (pyarrow's fast reader, as far as it reads a file
+exactly as the csv module does).
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import gzip
+import io
+import json
+import os
+import shutil
+import sys
+import zlib
+from collections import Counter
+from pathlib import Path
+from typing import IO, Iterator
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from translitnorm.files import temp_file
+from translitnorm.io.arrow_csv import ArrowCsvReading
+from translitnorm.io.common import (
+    DEFAULT_BATCH_ROWS, STDIO, Batch, InputError, ReadStats, _chunked, _short, detect_format, missing_column_message,
+)
+from translitnorm.io.csv_reading import CsvReading
+
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+class TableReader(CsvReading, ArrowCsvReading):
+    """A table file opened for streaming. Use :func:`open_table`; iterate :meth:`batches` (again for a second pass)."""
+
+    def __init__(self, path: str, fmt: str, *, encoding: str = "utf-8", on_error: str = "raise",
+                 batch_rows: int = DEFAULT_BATCH_ROWS):
+        if on_error not in ("raise", "skip"):
+            raise InputError(f"unknown --on-error '{on_error}'; use raise or skip")
+        if path == STDIO and fmt == "parquet":
+            raise InputError("Parquet cannot be read from stdin; give the file's path")
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise InputError(f"unknown encoding '{encoding}'; e.g. utf-8, latin-1, cp1251") from None
+        self.path, self.format, self.encoding, self.on_error = path, fmt, encoding, on_error
+        self.batch_rows = batch_rows
+        self.stats = ReadStats()
+        self._spill: str | None = None
+        self._arrow_refused = False  # a pass found pyarrow cannot read this file as csv does
+        try:
+            if path == STDIO:  # read stdin once into a temporary file, so it can be read twice
+                descriptor, self._spill = temp_file("stdin")
+                with os.fdopen(descriptor, "wb") as handle:
+                    shutil.copyfileobj(sys.stdin.buffer, handle, 1 << 20)
+            self.columns: list[str] = self._read_columns()
+        except BaseException:
+            self.close()
+            raise
+
+    @property
+    def name(self) -> str:
+        return "<stdin>" if self.path == STDIO else self.path
+
+    @property
+    def source(self) -> str:
+        return self._spill or self.path
+
+    def close(self) -> None:
+        if self._spill:
+            Path(self._spill).unlink(missing_ok=True)
+            self._spill = None
+
+    def __enter__(self) -> "TableReader":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def size(self) -> int | None:
+        """Bytes of the file on disk (compressed size for gzip), for progress."""
+        with contextlib.suppress(OSError):
+            return os.path.getsize(self.source)
+        return None
+
+    def total_rows(self) -> int | None:
+        """The row count when the file states it (Parquet), else ``None``."""
+        if self.format == "parquet":
+            with self._parquet() as parquet:
+                return parquet.metadata.num_rows
+        return None
+
+    def arrow_schema(self) -> pa.Schema | None:
+        """The column types of a Parquet input (``None`` for text formats, whose values are all text)."""
+        if self.format != "parquet":
+            return None
+        with self._parquet() as parquet:
+            return parquet.schema_arrow
+
+    def require(self, column: str) -> None:
+        """Raise the column-not-found error (with the columns present) unless ``column`` is there."""
+        if column not in self.columns:
+            raise InputError(f"{self.name}: {missing_column_message(column, self.columns)}")
+
+    # -- opening --------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _binary(self) -> Iterator[tuple[IO[bytes], IO[bytes]]]:
+        """(decompressed stream, raw file) of the source; the raw file's position tracks progress."""
+        raw = open(self.source, "rb")
+        try:
+            if raw.read(2) == _GZIP_MAGIC:
+                raw.seek(0)
+                yield gzip.GzipFile(fileobj=raw, mode="rb"), raw
+            else:
+                raw.seek(0)
+                yield raw, raw
+        finally:
+            raw.close()
+
+    @contextlib.contextmanager
+    def _text(self) -> Iterator[tuple[IO[str], IO[bytes]]]:
+        encoding = "utf-8-sig" if codecs.lookup(self.encoding).name == "utf-8" else self.encoding
+        with self._binary() as (stream, raw):
+            text = io.TextIOWrapper(stream, encoding=encoding, newline="")
+            try:
+                with self._translate_errors():
+                    yield text, raw
+            finally:
+                text.detach()
+
+    @contextlib.contextmanager
+    def _parquet(self) -> Iterator[pq.ParquetFile]:
+        try:
+            parquet = pq.ParquetFile(self.source)
+        except (pa.ArrowException, OSError, ValueError) as exc:
+            if isinstance(exc, FileNotFoundError):
+                raise
+            raise InputError(f"{self.name}: not a readable Parquet file ({_short(exc)})") from None
+        try:
+            with self._translate_errors():
+                yield parquet
+        finally:
+            parquet.close()
+
+    @contextlib.contextmanager
+    def _translate_errors(self) -> Iterator[None]:
+        """Errors of decoding, decompression and parsing become an InputError that says where and why."""
+        try:
+            yield
+        except UnicodeDecodeError:
+            raise InputError(self._decoding_problem()) from None
+        except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+            raise InputError(f"{self.name}: broken gzip data ({_short(exc)}); is the file complete?") from None
+        except pa.ArrowException as exc:
+            raise InputError(f"{self.name}: cannot read the Parquet data ({_short(exc)})") from None
+
+    def _decoding_problem(self) -> str:
+        """Find the first byte that is not valid in the encoding: its offset and line."""
+        decoder = codecs.getincrementaldecoder(self.encoding)()
+        consumed = newlines = 0
+        with self._binary() as (stream, _):
+            while True:
+                try:
+                    chunk = stream.read(1 << 20)
+                except (gzip.BadGzipFile, EOFError, zlib.error):
+                    break
+                pending = len(decoder.getstate()[0])
+                try:
+                    decoder.decode(chunk, final=not chunk)
+                except UnicodeDecodeError as exc:
+                    offset = consumed - pending + exc.start
+                    data = chunk[: max(0, exc.start - pending)]
+                    line = newlines + data.count(b"\n") + 1
+                    bad = exc.object[exc.start:exc.end].hex(" ")
+                    return (f"{self.name}: line {line}: byte offset {offset}: bytes {bad} are not valid "
+                            f"{self.encoding}; pass --encoding with the file's encoding (e.g. latin-1, cp1251)")
+                if not chunk:
+                    break
+                consumed += len(chunk)
+                newlines += chunk.count(b"\n")
+        return f"{self.name}: text is not valid {self.encoding}; pass --encoding with the file's encoding"
+
+    # -- columns --------------------------------------------------------------------
+
+    def _read_columns(self) -> list[str]:
+        if self.format == "parquet":
+            with self._parquet() as parquet:
+                return list(parquet.schema_arrow.names)
+        if self.format == "txt":
+            return ["name"]
+        with self._text() as (text, _):
+            if self.format == "jsonl":
+                for number, line in enumerate(text, 1):
+                    if line.strip():
+                        return list(self._json_object(line, number, strict=True).keys())
+                return []
+            reader = csv.reader(text, **self._dialect())
+            try:
+                header = next(reader)
+            except StopIteration:
+                raise InputError(f"{self.name}: the file is empty; a header line with column names is needed") from None
+            except csv.Error as exc:
+                raise InputError(f"{self.name}: line 1: the header is malformed ({exc})") from None
+            if not any(header):
+                raise InputError(f"{self.name}: line 1: the header is empty; the first line must name the columns")
+            return header
+
+    def _dialect(self) -> dict:
+        return {"delimiter": "\t" if self.format == "tsv" else ",", "strict": True}
+
+    def _json_object(self, line: str, number: int, strict: bool = False) -> dict | None:
+        try:
+            value = json.loads(line)
+        except (ValueError, RecursionError) as exc:
+            problem = f"not valid JSON ({exc})"
+        else:
+            if isinstance(value, dict):
+                return value
+            problem = f"a JSON {type(value).__name__}, not an object"
+        if strict or self.on_error == "raise":
+            raise InputError(f"{self.name}: line {number}: {problem}; each line must be one JSON object"
+                             + ("" if strict else " (or pass --on-error skip)"))
+        self.stats.skip(number, problem)
+        return None
+
+    # -- batches --------------------------------------------------------------------
+
+    def batches(self, progress=None, *, arrow: bool = False) -> Iterator[Batch]:
+        """Yield the rows in batches of about ``batch_rows``; ``progress(bytes_read)`` is called per batch.
+
+        ``arrow=True`` lets a CSV/TSV file come as pyarrow batches of text columns (``Batch.arrow``)
+        as long as pyarrow reads it exactly as the csv module does; the rest of the file then comes
+        as lists (``Batch.rows``), so the caller must take both. The rows are the same either way.
+        """
+        self.stats = ReadStats()
+        if self.format == "parquet":
+            yield from self._parquet_batches(progress)
+            return
+        if arrow and self._arrow_may_read():
+            yield from self._arrow_csv_batches(progress)
+            return
+        with self._text() as (text, raw):
+            if self.format == "jsonl":
+                chunks = _chunked(self._jsonl_rows(text), self.batch_rows)
+            elif self.format == "txt":
+                chunks = _chunked(([line.rstrip("\r\n")] for line in text), self.batch_rows)
+            else:
+                chunks = self._csv_chunks(text)
+            for rows in chunks:
+                self.stats.rows += len(rows)
+                yield Batch(self.columns, rows)
+                if progress:
+                    progress(raw.tell())
+
+    def _parquet_batches(self, progress) -> Iterator[Batch]:
+        with self._parquet() as parquet:
+            done = 0
+            for record_batch in parquet.iter_batches(batch_size=self.batch_rows):
+                self.stats.rows += record_batch.num_rows
+                done += record_batch.num_rows
+                yield Batch(self.columns, arrow=record_batch)
+                if progress:
+                    progress(done)
+
+    def _jsonl_rows(self, text: IO[str]) -> Iterator[dict]:
+        columns = dict.fromkeys(self.columns)
+        for number, line in enumerate(text, 1):
+            if not line.strip():
+                continue
+            value = self._json_object(line, number)
+            if value is None:
+                continue
+            if len(value) != len(columns) or any(key not in columns for key in value):
+                for key in value:  # keys first seen later become columns too, in order of appearance
+                    if key not in columns:
+                        columns[key] = None
+                        self.columns.append(key)
+            yield value
+
+
+def open_table(path: str | os.PathLike, fmt: str | None = None, *, encoding: str = "utf-8",
+               on_error: str = "raise", batch_rows: int = DEFAULT_BATCH_ROWS) -> TableReader:
+    """Open a CSV/TSV/JSON Lines/Parquet/text file (or ``-`` for stdin) for streaming in batches.
+
+    >>> with open_table("data.csv.gz", encoding="latin-1") as table:   # doctest: +SKIP
+    ...     table.require("name")
+    ...     total = sum(len(batch) for batch in table.batches())
+    """
+    path = str(path)
+    if path != STDIO and not Path(path).exists():
+        raise InputError(f"{path}: no such file")
+    if path != STDIO and Path(path).is_dir():
+        raise InputError(f"{path}: is a directory; give a file")
+    return TableReader(path, detect_format(path, fmt), encoding=encoding, on_error=on_error, batch_rows=batch_rows)
+
+
+
+def count_values(path: str | os.PathLike, column: str | None = None, fmt: str | None = None, *,
+                 encoding: str = "utf-8", on_error: str = "raise") -> "Counter[str | None]":
+    """How often each value of ``column`` occurs (a ``.txt`` file: one name a line, no column needed).
+
+    >>> count_values("names.txt").most_common(1)                 # doctest: +SKIP
+    [('Bakiev', 3)]
+    """
+    counts: Counter = Counter()
+    with open_table(path, fmt, encoding=encoding, on_error=on_error) as table:
+        column = table.columns[0] if table.format == "txt" else (column or "name")
+        table.require(column)
+        for batch in table.batches():
+            counts.update(batch.values(column))
+    return counts
+

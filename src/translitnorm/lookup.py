@@ -1,0 +1,172 @@
+"""Lookup, the first stage of the matcher: from one name part of a query to the name parts of the index it may be.
+
+Evidence comes in tiers, and a part is scored by how loosely it was found:
+
+====== ===== ===================================================================
+tier   score what matched
+====== ===== ===================================================================
+exact  1.00  a romanisation of a lexicon name, as written (or the Cyrillic name itself)
+folded 0.95  the same with diacritics folded (Chéjov → Chejov)
+key    0.88  the matching key (Bakijew ~ Bakiyev ~ Bakiev)
+cross  0.86  a form of the name in another Cyrillic language (Харків ~ Харьков)
+fuzzy  ≤0.82 rapidfuzz over matching keys, only for parts no tier above found
+====== ===== ===================================================================
+
+The result of a look-up is a dict part → :class:`PartMatch`, cached per text.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple, Sequence
+
+from rapidfuzz import fuzz, process
+
+from translitnorm.crosslang import detect_lang, variants
+from translitnorm.index import CompiledIndex, FormTable
+from translitnorm.keys import as_latin, exact_form, folded_form, matching_key, surname_genders_differ
+from translitnorm.text import Token, is_cyrillic
+
+TIER_SCORES = {"exact": 1.0, "folded": 0.95, "key": 0.88, "cross": 0.86}
+FUZZY_CEILING = 0.82
+FUZZY_MIN_RATIO = 85.0
+TIER_ORDER = ("exact", "folded", "key", "cross", "fuzzy")
+# Bound on the per-part cache, so a long-running process does not grow without end.
+_PART_CACHE_ENTRIES = 200_000
+
+# A cross-language note not worked out yet: only matches that are shown need it (see PartLookup.note).
+_LATER = "…"
+
+
+class PartMatch(NamedTuple):
+    """How one query part was found to be one name part of the index (a tuple: made in bulk)."""
+
+    tier: str
+    score: float
+    schemes: int  # bit set over the index's scheme_ids
+    form: str
+    note: str = ""  # the cross-language correspondences that produced the form
+
+    @property
+    def romanised(self) -> bool:
+        """Whether a romanisation scheme produced the form (rather than a Latin lexicon name only):
+        of two equal matches, the one a scheme explains says more."""
+        return self.schemes != 1 << 0  # bit 0 is the lexicon's own Latin names
+
+
+def strong(matches: dict[int, PartMatch]) -> bool:
+    """True when a look-up found something better than a fuzzy neighbour."""
+    return any(match.tier != "fuzzy" for match in matches.values())
+
+
+class PartLookup:
+    """The look-ups of one index, each distinct text looked up once (used by :class:`translitnorm.matcher.Matcher`)."""
+
+    def __init__(self, index: CompiledIndex):
+        self.index = index
+        self._part_cache: dict[str, dict[int, PartMatch]] = {}
+
+    def lookup(self, text: str, fuzzy: bool = True) -> dict[int, PartMatch]:
+        """Name parts of the index that ``text`` (one name part, or a whole place name) may be."""
+        cache_key = text if fuzzy else "\0" + text
+        cached = self._part_cache.get(cache_key)
+        if cached is None:
+            cached = self._lookup(text, fuzzy)
+            if len(self._part_cache) > _PART_CACHE_ENTRIES:
+                self._part_cache.clear()
+            self._part_cache[cache_key] = cached
+        return cached
+
+    def _lookup(self, text: str, fuzzy: bool) -> dict[int, PartMatch]:
+        index = self.index
+        found: dict[int, PartMatch] = {}
+
+        def file(table: FormTable, form: str, tier: str, score: float, note: str = "") -> None:
+            for part, schemes in index.entries(table, form):
+                if part not in found or found[part].score < score:
+                    found[part] = PartMatch(tier, score, schemes, form, note)
+
+        exact = exact_form(text)
+        if not exact:
+            return found
+        cyrillic = is_cyrillic(exact)
+        file("exact", exact, "exact", TIER_SCORES["exact"])
+        if cyrillic:
+            # A Cyrillic spelling that is not in the lexicon (another language's form)
+            # is looked up through one romanisation, no better than the key tier.
+            latin = as_latin(text)
+            file("folded", folded_form(latin), "key", TIER_SCORES["key"])
+            key = matching_key(latin)
+        else:
+            file("folded", folded_form(text), "folded", TIER_SCORES["folded"])
+            key = matching_key(text)
+        if not found:
+            self._cross_language(text, exact, cyrillic, found)
+        file("keys", key, "key", TIER_SCORES["key"])
+        if fuzzy and not found and len(key) >= 5:  # one edit in a short word is another name
+            self._fuzzy(key, found)
+        return found
+
+    def _cross_language(self, text: str, exact: str, cyrillic: bool, found: dict[int, PartMatch]) -> None:
+        """Look a part up among the lexicon names' forms in the other Cyrillic languages,
+        and, for a Ukrainian, Belarusian, Kazakh… word, among its own Russian forms."""
+        index = self.index
+        score = TIER_SCORES["cross"]
+        forms = [(exact, None), (folded_form(text), None)]
+        if cyrillic:
+            lang = detect_lang(text)
+            if lang and lang != "ru":
+                forms += [(exact_form(variant.text), variant) for variant in variants(text, lang)]
+        for form, variant in forms:
+            for table in ("cross", "exact"):
+                if table == "exact" and variant is None:
+                    continue  # the query's own form was already looked up
+                for part, schemes in index.entries(table, form):
+                    if part in found:
+                        continue
+                    if variant is not None:
+                        note = f"{variant.lang} word read as its form {variant.text}: " + "; ".join(variant.rules)
+                    else:
+                        note = _LATER  # worked out only if the match is shown
+                    found[part] = PartMatch("cross", score, schemes, form, note)
+
+    def _fuzzy(self, key: str, found: dict[int, PartMatch]) -> None:
+        # Only lengths that can reach the cutoff: 2·min(a, b) / (a + b) ≥ c bounds b.
+        cutoff = FUZZY_MIN_RATIO / 100.0
+        shortest = math.ceil(len(key) * cutoff / (2 - cutoff))
+        longest = math.floor(len(key) * (2 - cutoff) / cutoff)
+        choices = self.index.key_neighbourhood(key[0], shortest, longest)
+        found_keys = process.extract(key, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_RATIO, limit=40)
+        neighbours = [(choice, score) for choice, score, _ in found_keys]
+        for neighbour, ratio in sorted(neighbours, key=lambda item: (-item[1], item[0]))[:20]:
+            if surname_genders_differ(key, neighbour):
+                continue
+            score = FUZZY_CEILING * ratio / 100.0
+            for part, schemes in self.index.entries("keys", neighbour):
+                if part not in found or found[part].score < score:
+                    found[part] = PartMatch("fuzzy", score, schemes, neighbour)
+
+    def joined_parts(self, tokens: Sequence[Token]) -> tuple[Token, ...]:
+        """Join two words that are one hyphenated name part written with a space ("Kassym Jomart").
+
+        Only when one of the words alone is unknown and the joined word is known.
+        """
+        merged: list[Token] = []
+        position = 0
+        while position < len(tokens):
+            token = tokens[position]
+            if position + 1 < len(tokens):
+                following = tokens[position + 1]
+                joined = f"{token.text}-{following.text}"
+                alone_known = strong(self.lookup(token.text)) and strong(self.lookup(following.text))
+                if not alone_known and strong(self.lookup(joined, fuzzy=False)):
+                    merged.append(Token(joined, surname_hint=token.surname_hint))
+                    position += 2
+                    continue
+            merged.append(token)
+            position += 1
+        return tuple(merged)
+
+    def note(self, match: PartMatch, part: int) -> str:
+        """The cross-language correspondences behind a match, worked out now if they were left for later."""
+        return self.index.cross_language_note(part, match.form) if match.note is _LATER else match.note
