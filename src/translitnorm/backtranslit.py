@@ -226,6 +226,17 @@ def _word_sources(word: str, lang: str) -> tuple[_WordSource, ...]:
     return tuple(_WordSource(text, score) for text, score in hypotheses[:VERIFIED])
 
 
+def best_word_reading(word: str, lang: str) -> str:
+    """The best Cyrillic reading (lower case) of one Latin word, the first of ``cyrillic_sources``,
+    without caching the runners-up: the clusterer keeps its own cache of what it needs.
+
+    >>> best_word_reading("Tschechow", "ru")
+    'чехов'
+    """
+    hypotheses = _decode(_readable(word.lower(), lang), lang)
+    return hypotheses[0][0] if hypotheses else word.lower()
+
+
 @functools.lru_cache(maxsize=20_000)
 def _agreeing(word: str, cyrillic: str, lang: str) -> frozenset[str]:
     """The schemes of ``lang``'s channel that romanise ``cyrillic`` back to ``word`` exactly."""

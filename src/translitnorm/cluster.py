@@ -43,7 +43,7 @@ from typing import Iterable, Mapping
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from translitnorm.backtranslit import _split, _word_sources, cyrillic_key
+from translitnorm.backtranslit import _split, best_word_reading, cyrillic_key
 from translitnorm.keys import as_latin, exact_form, matching_key, surname_genders_differ
 from translitnorm.text import is_cyrillic, parse_name
 
@@ -156,7 +156,7 @@ def _part_key(text: str, lang: str) -> str:
     pieces = []
     for piece in _split(text):
         if piece[:1].isalpha():
-            pieces.append(_word_sources(piece, lang)[0].cyrillic)
+            pieces.append(best_word_reading(piece, lang))
         else:
             pieces.append("".join(char for char in piece if char.isdigit()))
     return cyrillic_key("".join(pieces))
@@ -214,7 +214,8 @@ def cluster_names(names_with_counts: Mapping[str, int] | Iterable[tuple[str, int
     union = _Union(names)
     # Latin keys join only names whose Cyrillic readings have the same ж ш щ ч: German "sch" is
     # ж or ш, so Schukow shares a Latin key with Shukov (Шуков) and a reading with Zhukov (Жуков).
-    latin = {name: name_key(name) + "|" + _sibilants(readings[name].key) for name in names}
+    latin_keys = {name: name_key(name) for name in names}
+    latin = {name: latin_keys[name] + "|" + _sibilants(readings[name].key) for name in names}
     cyrillic = {name: readings[name].key for name in names}
     # 1. equal keys, Latin or Cyrillic: hash blocks
     for keyed in (latin, cyrillic):
@@ -228,7 +229,7 @@ def cluster_names(names_with_counts: Mapping[str, int] | Iterable[tuple[str, int
             else:
                 first_of[key] = name
     # 2. fuzzy neighbours of the keys, Latin and Cyrillic, in buckets (Latin ones per ж ш щ ч, as above)
-    for keyed, vowels in (({name: name_key(name) for name in names}, _VOWELS), (cyrillic, _CYRILLIC_VOWELS)):
+    for keyed, vowels in ((latin_keys, _VOWELS), (cyrillic, _CYRILLIC_VOWELS)):
         by_key: dict[str, dict[str, str]] = defaultdict(dict)
         for name in names:
             by_key[keyed[name]].setdefault(_sibilants(readings[name].key) if keyed is not cyrillic else "", name)
