@@ -23,7 +23,8 @@ from typer.testing import CliRunner
 
 from translitnorm import Normaliser
 from translitnorm import lexicon as lex
-from translitnorm.index import CompiledIndex, build_index
+from translitnorm.index import CompiledIndex
+from translitnorm.index_store import ReusedForms, build_index
 from translitnorm.lexicon import LexiconLine
 from translitnorm import maintain
 from translitnorm.cli import app
@@ -358,7 +359,7 @@ def test_an_index_compiled_from_the_one_before_an_edit_equals_a_full_compile():
     base = CompiledIndex.compile(before)
     after = lex.Lexicon.from_lines([entry for path in [KG] for entry in lex.read_lexicon(path, [])] + EDIT)
     full = CompiledIndex.compile(after)
-    reused = CompiledIndex.compile(after, base=base)
+    reused = CompiledIndex.compile(after, reuse=ReusedForms(base))
     assert decoded(reused) == decoded(full)
     names = ["Kurmanbek Bakijew", "Bakiyev", "Janysh Bakiev", "Ala-Buka", "Osch", "Bishkek", "Frunze", "Tokmok"]
     assert Normaliser(reused).resolve_many(names, jobs=1) == Normaliser(full).resolve_many(names, jobs=1)

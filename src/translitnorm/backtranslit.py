@@ -412,15 +412,17 @@ def _scheme_masks(lang: str, scheme_ids: tuple[str, ...]) -> dict[tuple[str, str
     compiled indexes, under a hash of the package's code and data (a changed scheme rebuilds it).
     """
     import marshal
-    import os
 
-    from translitnorm.index import _code_and_data_digest, default_cache_dir
+    from translitnorm import cache
+    from translitnorm.index_store import _code_and_data_digest
 
-    path = default_cache_dir() / f"channel-{lang}-{_code_and_data_digest()[:24]}.marshal"
+    # A cache file like the compiled indexes': private directory, owner, mode and content digest
+    # checked before marshal reads it (translitnorm.cache).
+    name = f"channel-{lang}-{_code_and_data_digest()[:24]}.marshal"
     try:
-        return marshal.loads(path.read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
-        pass  # missing or damaged: probe again
+        return marshal.loads(cache.read_entry(cache.private_dir(cache.default_cache_dir()) / name))
+    except Exception:  # noqa: BLE001 - missing, refused or damaged: probe again
+        pass
     masks: dict[tuple[str, str, str, bool], int] = defaultdict(int)
     alphabet = _alphabet(lang)
     for index, scheme_id in enumerate(scheme_ids):
@@ -428,12 +430,9 @@ def _scheme_masks(lang: str, scheme_ids: tuple[str, ...]) -> dict[tuple[str, str
             masks[key] |= 1 << index
     masks = dict(masks)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        temporary.write_bytes(marshal.dumps(masks))
-        os.replace(temporary, path)
-    except OSError:
-        pass  # a read-only cache directory costs speed, not correctness
+        cache.write_entry(cache.private_dir(cache.default_cache_dir()) / name, marshal.dumps(masks))
+    except (cache.CacheRefused, OSError):
+        pass  # a read-only or refused cache directory costs speed, not correctness
     return masks
 
 
