@@ -88,8 +88,12 @@ def cluster_id(key: str) -> str:
     return "~" + base64.b32encode(digest).decode("ascii").lower()[:10]
 
 
-def cluster_names(names_with_counts: Mapping[str, int] | Iterable[tuple[str, int]]) -> list[Cluster]:
+def cluster_names(names_with_counts: Mapping[str, int] | Iterable[tuple[str, int]], *,
+                  fuzzy: bool = True) -> list[Cluster]:
     """Cluster distinct spellings (with their counts); clusters by count (desc), then representative.
+
+    Spellings join when their matching keys are equal and, unless ``fuzzy`` is false (the stricter
+    setting), when their keys are fuzzy neighbours (one edit in a long part, see the module doc).
 
     The representative is the most frequent member (ties: alphabetical). Empty names are left out.
 
@@ -113,7 +117,7 @@ def cluster_names(names_with_counts: Mapping[str, int] | Iterable[tuple[str, int
             key = parent[key]
         return key
 
-    for first, second in _fuzzy_pairs(sorted(by_key)):
+    for first, second in _fuzzy_pairs(sorted(by_key)) if fuzzy else ():
         a, b = root(first), root(second)
         if a != b:
             parent[max(a, b)] = min(a, b)

@@ -32,9 +32,7 @@ from translitnorm.renderings import (  # noqa: F401  (scheme_languages: where ca
 )
 from translitnorm.crosslang import variants
 from translitnorm.keys import exact_form, folded_form, matching_key
-from translitnorm.lexicon import (
-    Entity, Lexicon, LexiconError, Problem, lexicon_files, load_lexicons, no_files_problem, script_of_lang,
-)
+from translitnorm.lexicon import Entity, Lexicon, LexiconError, Problem, lexicon_files, load_lexicons, script_of_lang
 from translitnorm.romanise import romanise, romanisations, schemes
 from translitnorm.script import is_cyrillic
 from translitnorm.text import without_generic_words
@@ -584,10 +582,7 @@ def build_index(paths: Iterable[str | os.PathLike], cache_dir: str | os.PathLike
 
     >>> index = build_index(["lexicons/"])  # doctest: +SKIP
     """
-    paths = list(paths)
     files = lexicon_files(paths)
-    if not files:
-        raise LexiconError([no_files_problem(paths)])
     digest, cache_path = _cache_path(files, cache_dir, use_cache)
     # A cache file exists only for lexicon bytes that once loaded without errors, so a
     # current cache needs no second validation.
