@@ -192,8 +192,11 @@ class _Union:
 
 
 def cluster_names(names_with_counts: Mapping[str, int] | Iterable[tuple[str, int]], *,
-                  lang: str = CLUSTER_LANG) -> list[Cluster]:
+                  lang: str = CLUSTER_LANG, fuzzy: bool = True) -> list[Cluster]:
     """Cluster distinct spellings (with their counts); clusters by count (desc), then representative.
+
+    Spellings join when their matching keys are equal and, unless ``fuzzy`` is false (the stricter
+    setting), when their keys are fuzzy neighbours (one edit in a long part, see the module doc).
 
     The representative is the most frequent member (ties: alphabetical). Empty names are left out.
     ``lang``: the language whose schemes read the Latin spellings into Cyrillic.
@@ -229,7 +232,7 @@ def cluster_names(names_with_counts: Mapping[str, int] | Iterable[tuple[str, int
             else:
                 first_of[key] = name
     # 2. fuzzy neighbours of the keys, Latin and Cyrillic, in buckets (Latin ones per ж ш щ ч, as above)
-    for keyed, vowels in ((latin_keys, _VOWELS), (cyrillic, _CYRILLIC_VOWELS)):
+    for keyed, vowels in ((latin_keys, _VOWELS), (cyrillic, _CYRILLIC_VOWELS)) if fuzzy else ():
         by_key: dict[str, dict[str, str]] = defaultdict(dict)
         for name in names:
             by_key[keyed[name]].setdefault(_sibilants(readings[name].key) if keyed is not cyrillic else "", name)

@@ -202,12 +202,18 @@ def _closest(word: str, choices: Iterable[str]) -> str:
 
 
 def lexicon_files(paths: Iterable[str | os.PathLike]) -> list[Path]:
-    """Expand directories to the ``*.tsv`` files they hold (sorted); keep files as given."""
+    """Expand directories to the ``*.tsv`` files they hold (sorted); keep files as given.
+
+    A directory holding none is a :class:`LexiconError` that names it (a wrong directory, not "no files").
+    """
     files: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            files.extend(sorted(p for p in path.glob("*.tsv") if p.is_file()))
+            found = sorted(p for p in path.glob("*.tsv") if p.is_file())
+            if not found:
+                raise LexiconError([no_files_problem([path])])
+            files.extend(found)
         else:
             files.append(path)
     return files

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import signal
 from pathlib import Path
 from typing import List, Optional
@@ -9,11 +10,14 @@ from typing import List, Optional
 import typer
 
 from translitnorm.clean import clean_file
-from translitnorm.files import Terminated
+from translitnorm.files import Terminated, atomic_writer
 from translitnorm.io import detect_format
 
 from . import app, fail, user_errors
-from .common import LexiconOption, MarginOption, MinScoreOption, OnError, OnErrorOption, in_range, make_normaliser
+from .common import (
+    ClusterBy, ClusterByOption, DelimiterOption, LexiconOption, LimitOption, MarginOption, MinScoreOption, NoHeaderOption,
+    OnError, OnErrorOption, QuotecharOption, SkipLinesOption, in_range, make_normaliser, read_options,
+)
 from .progress import PLAIN_EVERY, stderr_progress
 
 
@@ -46,6 +50,14 @@ def clean_command(
     progress_every: float = typer.Option(PLAIN_EVERY, "--progress-every", hidden=True, callback=in_range(0),
                                          help="Seconds between two progress lines when stderr is not a terminal."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress and no summary."),
+    delimiter: DelimiterOption = None,
+    quotechar: QuotecharOption = '"',
+    no_header: NoHeaderOption = False,
+    skip_lines: SkipLinesOption = 0,
+    limit: LimitOption = None,
+    prefix: Optional[str] = typer.Option(None, "--prefix", help="Name the added columns PREFIX_id, PREFIX_canonical… (default: the column's name)."),
+    cluster_by: ClusterByOption = ClusterBy.FUZZY,
+    summary_json: Optional[Path] = typer.Option(None, "--summary-json", help="Also write the summary as JSON to this file: rows, with ID, by method, clusters, review, skipped lines, time."),
 ) -> None:
     """Add <column>_id, _canonical, _score and _method for name columns of a dataset; keep every row and column.
 
@@ -65,9 +77,14 @@ def clean_command(
                 review=None if review is None else str(review), jobs=jobs, batch_rows=batch_rows,
                 review_min_rows=review_min_rows, progress=report,
                 rejects=None if rejects is None else str(rejects), max_errors=max_errors,
-                max_field_lines=max_field_lines)
+                max_field_lines=max_field_lines,
+                read_options=read_options(delimiter, quotechar, no_header, skip_lines, limit), prefix=prefix,
+                fuzzy_clusters=cluster_by == ClusterBy.FUZZY)
     except Terminated:
         raise fail("terminated by SIGTERM; a file not finished was left as it was", 128 + signal.SIGTERM) from None
+    if summary_json is not None:
+        with atomic_writer(summary_json) as stream:
+            stream.write((json.dumps(summary.as_dict(), ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
     if not quiet:
         for line in summary.lines():
             typer.echo(line, err=True)

@@ -11,7 +11,7 @@ from typing import Iterator, List, Optional, Sequence
 import typer
 from typing_extensions import Annotated
 
-from translitnorm.io import InputError
+from translitnorm.io import InputError, ReadOptions
 from translitnorm.matcher import DecisionRule
 from translitnorm.normaliser import Normaliser, default_lexicon_paths
 
@@ -53,6 +53,38 @@ OnErrorOption = Annotated[
     OnError,
     typer.Option("--on-error", help="Malformed lines: raise (stop with the line number) or skip (count and report them)."),
 ]
+
+
+DelimiterOption = Annotated[Optional[str], typer.Option(
+    "--delimiter", "-d", help="Field separator of a CSV input, e.g. ';' or tab (default: ',' for csv, tab for tsv).")]
+QuotecharOption = Annotated[str, typer.Option("--quotechar", help="Quote character of a CSV input.")]
+NoHeaderOption = Annotated[bool, typer.Option(
+    "--no-header", help="The first line is data: columns are named 1, 2, … (so --column 2 is the second).")]
+SkipLinesOption = Annotated[int, typer.Option(
+    "--skip-lines", callback=in_range(0), help="Lines to pass over before the header (a title, notes).")]
+LimitOption = Annotated[Optional[int], typer.Option(
+    "--limit", callback=in_range(1), help="Read only the first N rows: a trial run on part of a big file.")]
+
+
+class ClusterBy(str, Enum):
+    """How strictly spellings of unknown names join one cluster."""
+
+    KEY = "key"
+    FUZZY = "fuzzy"
+
+
+ClusterByOption = Annotated[ClusterBy, typer.Option(
+    "--cluster-by", help="key: spellings join only when their matching keys are equal (stricter); "
+                         "fuzzy: also when the keys are one edit apart in a long name part.")]
+
+
+def read_options(delimiter: str | None, quotechar: str, no_header: bool, skip_lines: int,
+                 limit: int | None) -> ReadOptions:
+    """The reading options of the command line; 'tab' or '\\t' for a tab delimiter."""
+    if delimiter in ("tab", "\\t"):
+        delimiter = "\t"
+    return ReadOptions(delimiter=delimiter, quotechar=quotechar, header=not no_header, skip_lines=skip_lines,
+                       limit=limit)
 
 
 def make_normaliser(lexicons: Optional[List[Path]], *, min_score: float | None = None,

@@ -29,8 +29,11 @@ class ArrowCsvReading:
     def _arrow_may_read(self) -> bool:
         """Whether to try pyarrow's CSV reader: text in UTF-8, distinct column names, and no earlier
         pass over this file that had to leave it."""
+        options = self.options  # pyarrow reads a header line, with '"' quotes and the format's delimiter
         return (self.format in DELIMITERS and codecs.lookup(self.encoding).name == "utf-8"
-                and len(set(self.columns)) == len(self.columns) and not self._arrow_refused)
+                and len(set(self.columns)) == len(self.columns) and not self._arrow_refused
+                and options.header and options.quotechar == '"' and not options.skip_lines
+                and options.delimiter in (None, DELIMITERS[self.format]))
 
     def _arrow_csv_batches(self, progress) -> Iterator[Batch]:
         """Batches read by pyarrow as far as it reads the file exactly as the csv module would.

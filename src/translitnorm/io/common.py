@@ -108,6 +108,33 @@ def duplicate_columns_message(header: Sequence[str]) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to read a text table where it is not in its format's usual form; the defaults are that form.
+
+    >>> ReadOptions(delimiter=";", header=False).column_names(3)
+    ['1', '2', '3']
+    """
+
+    delimiter: str | None = None  # None: the format's own (',' for csv, tab for tsv)
+    quotechar: str = '"'
+    header: bool = True  # False: the first line is data, and columns are named 1, 2, … by position
+    skip_lines: int = 0  # lines to pass over before the header (a title, a comment block)
+    limit: int | None = None  # read only the first rows: a trial run on part of a big file
+
+    def __post_init__(self):
+        for name, value in (("delimiter", self.delimiter), ("quotechar", self.quotechar)):
+            if value is not None and len(value) != 1:
+                raise InputError(f"--{name} must be one character, not {value!r} (for a tab: --{name} $'\\t')")
+        if self.skip_lines < 0 or (self.limit is not None and self.limit < 0):
+            raise InputError("--skip-lines and --limit must be 0 or more")
+
+    @staticmethod
+    def column_names(count: int) -> list[str]:
+        """The names of the columns of a file without a header: their positions, from 1."""
+        return [str(position) for position in range(1, count + 1)]
+
+
 @dataclass
 class Batch:
     """Consecutive rows of a table, as read: ``rows`` (lists for CSV/TSV/text, dicts for JSON Lines)
@@ -138,6 +165,12 @@ class Batch:
                 counted = pc.value_counts(array)
                 return Counter(dict(zip(counted.field("values").to_pylist(), counted.field("counts").to_pylist())))
         return Counter(self.values(column))
+
+    def head(self, count: int) -> "Batch":
+        """The first ``count`` rows."""
+        if self.arrow is not None:
+            return Batch(self.columns, arrow=self.arrow.slice(0, count))
+        return Batch(self.columns, self.rows[:count])
 
     def records(self) -> list[list[Any]]:
         """Rows as lists aligned with ``columns`` (whatever the source format)."""

@@ -76,7 +76,8 @@ class CsvReading:
         width = len(self.columns)
         done = 0
         try:
-            next(reader)  # the header
+            if self.options.header:
+                next(reader)
             while True:
                 lines_before = reader.line_num
                 rows = list(itertools.islice(reader, self.batch_rows))
@@ -107,11 +108,13 @@ class CsvReading:
         resumes at the next line, so an unterminated quote costs one line, not the rest of the file.
         """
         lines = _RecordLines(text, self.max_field_lines)
+        lines.line = self.options.skip_lines  # lines the text passed over: numbers stay the file's
         reader = csv.reader(lines, **self._dialect())
         width = len(self.columns)
         try:
             lines.next_record()
-            next(reader)  # the header
+            if self.options.header:
+                next(reader)
         except (StopIteration, csv.Error, _FieldTooLong):
             return
         while True:
