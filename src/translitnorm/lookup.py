@@ -28,11 +28,13 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from translitnorm.crosslang import detect_lang, plausible_langs, variants
+from translitnorm.decision import CROSS, ENDING, EXACT, FOLDED, FUZZY, KEY, PLACE_FORM, TIERS, TRANSLATED
 from translitnorm.index import GIVEN, PATRONYMIC, WHOLE, CompiledIndex, FormTable
 from translitnorm.keys import as_latin, exact_form, folded_form, matching_key, surname_genders_differ
 from translitnorm.morphology import bare_forms, translated_given_names
+from translitnorm.script import is_cyrillic
 from translitnorm.slips import slip_kind
-from translitnorm.text import Token, is_cyrillic
+from translitnorm.text import Token
 
 # "ending" and "place-form" (a host-language ending or a Russian case form taken off) are as
 # strong as a cross-language form: below the key tier, so that a name found as written
@@ -40,11 +42,10 @@ from translitnorm.text import Token, is_cyrillic
 # resolves. "translated" (Leo for Лев) sits below the fuzzy ceiling: a misspelt
 # transliteration says more than a translation, and with an exact surname it still
 # reaches min_score (0.6·1 + 0.3·0.8)/0.9 = 0.93, while alone it cannot carry a name.
-TIER_SCORES = {"exact": 1.0, "folded": 0.95, "key": 0.88, "cross": 0.86, "ending": 0.86, "place-form": 0.86,
-               "translated": 0.80}
+TIER_SCORES = {EXACT: 1.0, FOLDED: 0.95, KEY: 0.88, CROSS: 0.86, ENDING: 0.86, PLACE_FORM: 0.86, TRANSLATED: 0.80}
 FUZZY_CEILING = 0.82
 FUZZY_MIN_RATIO = 85.0
-TIER_ORDER = ("exact", "folded", "key", "cross", "ending", "place-form", "translated", "fuzzy")
+TIER_ORDER = TIERS
 # A one-word name found only fuzzily gets an ID when its key differs from the entity's by one
 # slip of the kinds in slips.py, the key has at least SLIP_MIN_KEY_LENGTH letters (one edit
 # in a shorter word makes another name: Lennon/Lenin, Tomar/Tomsk), and no other entity has
@@ -82,7 +83,7 @@ class PartMatch(NamedTuple):
 
 def strong(matches: dict[int, PartMatch]) -> bool:
     """True when a look-up found something better than a fuzzy neighbour."""
-    return any(match.tier != "fuzzy" for match in matches.values())
+    return any(match.tier != FUZZY for match in matches.values())
 
 
 class PartLookup:
@@ -118,19 +119,19 @@ class PartLookup:
         if not exact:
             return found
         cyrillic = is_cyrillic(exact)
-        file("exact", exact, "exact", TIER_SCORES["exact"])
+        file("exact", exact, EXACT, TIER_SCORES[EXACT])
         if cyrillic:
             # A Cyrillic spelling that is not in the lexicon (another language's form)
             # is looked up through one romanisation, no better than the key tier.
             latin = as_latin(text)
-            file("folded", folded_form(latin), "key", TIER_SCORES["key"])
+            file("folded", folded_form(latin), KEY, TIER_SCORES[KEY])
             key = matching_key(latin)
         else:
-            file("folded", folded_form(text), "folded", TIER_SCORES["folded"])
+            file("folded", folded_form(text), FOLDED, TIER_SCORES[FOLDED])
             key = matching_key(text)
         if not found:
             self._cross_language(text, exact, cyrillic, found)
-        file("keys", key, "key", TIER_SCORES["key"])
+        file("keys", key, KEY, TIER_SCORES[KEY])
         if plain:
             return found
         if not found:
@@ -144,7 +145,7 @@ class PartLookup:
         added (or a Russian case form), then the given names it translates."""
         index = self.index
         for bare in bare_forms(text):
-            tier = "place-form" if bare.places_only else "ending"
+            tier = PLACE_FORM if bare.places_only else ENDING
             # A bare form is a guess: it is not cut again nor searched fuzzily (a guess of a guess).
             for part, match in self._lookup(bare.text, fuzzy=False, plain=True).items():
                 if part in found:
@@ -161,14 +162,14 @@ class PartLookup:
             form = exact_form(given)
             for part, schemes in index.entries("exact", form):
                 if part not in found:
-                    found[part] = PartMatch("translated", TIER_SCORES["translated"], schemes, form,
+                    found[part] = PartMatch(TRANSLATED, TIER_SCORES[TRANSLATED], schemes, form,
                                             f"given name translated: {text} = {given}")
 
     def _cross_language(self, text: str, exact: str, cyrillic: bool, found: dict[int, PartMatch]) -> None:
         """Look a part up among the lexicon names' forms in the other Cyrillic languages,
         and, for a Ukrainian, Belarusian, Kazakh… word, among its own Russian forms."""
         index = self.index
-        score = TIER_SCORES["cross"]
+        score = TIER_SCORES[CROSS]
         forms = [(exact, None), (folded_form(text), None)]
         if cyrillic:
             lang = detect_lang(text)
@@ -191,9 +192,14 @@ class PartLookup:
                         note = f"{variant.lang} word read as its form {variant.text}: " + "; ".join(variant.rules)
                     else:
                         note = _LATER  # worked out only if the match is shown
-                    found[part] = PartMatch("cross", score, schemes, form, note)
+                    found[part] = PartMatch(CROSS, score, schemes, form, note)
 
     def _fuzzy(self, key: str, found: dict[int, PartMatch]) -> None:
+        # A fuzzy neighbour here is looser than the clusterer's (translitnorm.cluster._neighbours) on
+        # purpose: here a neighbour is a key the lexicon vouches for, its score is capped below the
+        # key tier, and the whole name must still pass the decision's threshold and margin; the
+        # clusterer links unknown spellings to each other, transitively, with nothing to check
+        # them against, so one loose link there merges two names for good.
         # Only lengths that can reach the cutoff: 2·min(a, b) / (a + b) ≥ c bounds b.
         cutoff = FUZZY_MIN_RATIO / 100.0
         shortest = math.ceil(len(key) * cutoff / (2 - cutoff))
@@ -207,7 +213,7 @@ class PartLookup:
             score = FUZZY_CEILING * ratio / 100.0
             for part, schemes in self.index.entries("keys", neighbour):
                 if part not in found or found[part].score < score:
-                    found[part] = PartMatch("fuzzy", score, schemes, neighbour)
+                    found[part] = PartMatch(FUZZY, score, schemes, neighbour)
 
     def accepted_slip(self, text: str, best_id: str, best_form: str) -> str | None:
         """For a one-word name ``text`` found only fuzzily as ``best_form`` (a key of the entity

@@ -15,7 +15,7 @@ from collections import Counter
 from functools import lru_cache
 from typing import Callable, Iterator, NamedTuple, Sequence
 
-from translitnorm.decision import Candidate, PartEvidence
+from translitnorm.decision import PLACE_FORM, TRANSLATED, Candidate, PartEvidence
 from translitnorm.index import (
     CYRILLIC_SCHEME, GIVEN, LEXICON_SCHEME, OTHER, PATRONYMIC, SLOT_NAMES, SURNAME, WHOLE, CompiledIndex,
 )
@@ -107,7 +107,7 @@ class Scorer:
             best: dict[int, SlotOption] = {}
             for part, name, slot in parts:
                 match = matches.get(part)
-                if match is None or slot == WHOLE or match.tier == "place-form" or (match.tier == "translated" and slot != GIVEN):
+                if match is None or slot == WHOLE or match.tier == PLACE_FORM or (match.tier == TRANSLATED and slot != GIVEN):
                     continue
                 current = best.get(slot)
                 if current is None or (match.score, match.romanised) > (current.match.score, current.match.romanised):
