@@ -14,8 +14,8 @@ from typing import Callable, NamedTuple, Sequence
 # The methods of a resolution (Resolution.method, the method column of every output), one place
 # for batch tables, clean's files, Spark columns and the review file.
 EXACT, FOLDED, KEY, CROSS, FUZZY = "exact", "folded", "key", "cross", "fuzzy"
-# A host-language ending taken off (Čehovs, Tolstojus), a place's case form or adjective read
-# as the place (Новосибирске, Krasnodarskiy), a given name translated (Leo for Лев).
+# A host-language ending taken off (Čehovs), a place's Russian case form or adjective
+# (Новосибирске, Krasnodarskiy), a given name translated (Leo for Лев): see lookup.py.
 ENDING, PLACE_FORM, TRANSLATED = "ending", "place-form", "translated"
 #: The evidence tiers, strongest first: the method of a resolution with an ID is its weakest.
 TIERS = (EXACT, FOLDED, KEY, CROSS, ENDING, PLACE_FORM, TRANSLATED, FUZZY)
@@ -35,7 +35,7 @@ class PartEvidence(NamedTuple):
 
     query: str  # the query part as written ("K." for an initial)
     slot: str  # the slot it fills: "surname", "given name initial", "whole name", "unmatched"…
-    tier: str  # exact, folded, key, cross, fuzzy; "initial" for an initial; "-" when unmatched
+    tier: str  # one of TIERS; "initial" for an initial; "-" when unmatched
     score: float
     note: str  # the cross-language correspondences that produced the form, if any
 
@@ -118,7 +118,9 @@ class Resolution:
     """The answer for one name: an entity ID, or no ID and the candidates a person should see.
 
     ``method`` is ``exact``, ``folded``, ``key``, ``cross`` (another Cyrillic language's
-    form), ``fuzzy`` (the weakest evidence used), ``none``, or ``empty`` for a name with
+    form), ``ending`` (a host-language ending taken off), ``place-form`` (a place's Russian
+    case form or adjective), ``translated`` (a translated given name), ``fuzzy`` (the
+    weakest evidence used), ``none``, or ``empty`` for a name with
     nothing left to match (None, blank, only a title); ``reason`` says why no ID was given
     (``no-candidates``, ``below-threshold``, ``ambiguous``, ``empty``).
     ``candidates`` ranks up to ``DecisionRule.max_candidates`` entities when no ID was

@@ -32,8 +32,8 @@ from translitnorm.index import GIVEN, PATRONYMIC, WHOLE, CompiledIndex, FormTabl
 from translitnorm.keys import as_latin, exact_form, folded_form, matching_key, surname_genders_differ
 from translitnorm.neighbours import length_span
 from translitnorm.morphology import bare_forms, translated_given_names
-from translitnorm.slips import slip_kind
 from translitnorm.script import is_cyrillic
+from translitnorm.slips import slip_kind
 from translitnorm.text import Token
 
 # "ending" and "place-form" (a host-language ending or a Russian case form taken off) are as
