@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from translitnorm import index as index_module
+from translitnorm import rendering as renderings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -325,11 +325,12 @@ def test_random_bytes_as_a_review_file_end_in_a_clear_error_never_a_traceback(tm
     lexicon.write_text(HEADER + "kg.osh\tplace\tky\tОш\tsource\t\n", encoding="utf-8")
     review = folder / "review.csv"
     review.write_bytes(data)
-    result = run("apply", review, "--lexicon", lexicon, "--encoding", encoding, "--dry-run")
-    assert result.exit_code in (0, 2), result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    if result.exit_code == 2:
-        assert result.stderr.startswith("error: ") and str(review) in result.stderr
+    for command in (("apply", review, "--lexicon", lexicon, "--dry-run"), ("suggest", review, "--lexicon", lexicon)):
+        result = run(*command, "--encoding", encoding)
+        assert result.exit_code in (0, 2), result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+        if result.exit_code == 2:
+            assert result.stderr.startswith("error: ") and str(review) in result.stderr, result.stderr
 
 
 # -- #19 item 10: an edit compiles only what it adds ---------------------------------------------
@@ -366,13 +367,13 @@ def test_an_index_compiled_from_the_one_before_an_edit_equals_a_full_compile():
 def test_alias_romanises_only_the_parts_it_adds_when_the_index_is_cached(kg, monkeypatch):
     build_index([kg])  # as `clean --lexicon kg.tsv` leaves it
     romanised = []
-    real = index_module.render_part
+    real = renderings.render_part
 
     def counting(text, lang):
         romanised.append(text)
         return real(text, lang)
 
-    monkeypatch.setattr(index_module, "render_part", counting)
+    monkeypatch.setattr(renderings, "render_part", counting)
     maintain.add_name(kg, "kg.bakiev.kurmanbek", "Kurmanbek Bakijew", lang="de")
     assert romanised == ["Bakijew"]  # "Kurmanbek" (Latin, lang de) is already a part of the index
     romanised.clear()
