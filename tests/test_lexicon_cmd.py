@@ -251,7 +251,32 @@ def test_alias_warns_when_the_name_belongs_to_another_entity(kg):
 
 # -- nothing is lost -----------------------------------------------------------------------
 
-def test_a_failed_write_leaves_the_original_intact(kg, monkeypatch):
+@pytest.mark.parametrize("interruption", [OSError(28, "No space left on device"), KeyboardInterrupt()])
+def test_a_failed_write_leaves_the_original_and_its_previous_backup_intact(kg, monkeypatch, interruption):
+    """Once the backup was replaced first: an interrupted write left FILE.bak equal to the unchanged file."""
+    previous_backup = "id\ttype\tlang\tname\trole\tnote\n# the backup of an earlier edit\n".encode("utf-8")
+    backup = kg.with_name("kg.tsv.bak")
+    backup.write_bytes(previous_backup)
+    before = kg.read_bytes()
+    real_replace = os.replace
+
+    def failing_replace(source, target):
+        if Path(target) == kg:
+            raise interruption
+        return real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", failing_replace)
+    with pytest.raises(type(interruption)):
+        maintain.add_name(kg, "kg.bakiev.kurmanbek", "Bakijew", lang="de")
+    assert kg.read_bytes() == before
+    assert backup.read_bytes() == previous_backup
+    assert sorted(p.name for p in kg.parent.iterdir()) == ["kg.tsv", "kg.tsv.bak"]  # no temporary file left
+    monkeypatch.setattr(os, "replace", real_replace)
+    maintain.add_name(kg, "kg.bakiev.kurmanbek", "Bakijew", lang="de")  # a write that completes: now the backup moves on
+    assert backup.read_bytes() == before and b"Bakijew" in kg.read_bytes()
+
+
+def test_a_failed_write_is_a_clear_error_on_the_command_line(kg, monkeypatch):
     before = kg.read_bytes()
     real_replace = os.replace
 
@@ -265,7 +290,19 @@ def test_a_failed_write_leaves_the_original_intact(kg, monkeypatch):
     assert result.exit_code == 2
     assert "No space left on device" in result.stderr
     assert kg.read_bytes() == before
-    assert sorted(p.name for p in kg.parent.iterdir()) == ["kg.tsv", "kg.tsv.bak"]  # no temporary file left
+    assert sorted(p.name for p in kg.parent.iterdir()) == ["kg.tsv"]  # no backup of a write that did not happen
+
+
+def test_temporary_files_of_a_killed_write_are_removed_by_the_next_edit(kg):
+    ended = 999_999_999  # the process ID of a run that was killed while writing
+    leftovers = [kg.with_name(f".kg.tsv.{ended}.k3j_x9a2.tmp"), kg.with_name(f".kg.tsv.bak.{ended}.0abc_def.tmp")]
+    unrelated = [kg.with_name(f".kg.tsv.x.{ended}.k3j_x9a2.tmp"), kg.with_name("notes.tmp"),
+                 kg.with_name(f".kg.tsv.{os.getpid()}.k3j_x9a2.tmp")]  # another file's; a running process's
+    for path in leftovers + unrelated:
+        path.write_bytes(b"half a file")
+    maintain.add_name(kg, "kg.bakiev.kurmanbek", "Bakijew", lang="de")
+    assert not any(path.exists() for path in leftovers)
+    assert all(path.exists() for path in unrelated)
 
 
 def test_a_failed_backup_stops_the_write(kg, monkeypatch):

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from translitnorm.romanise import (
-    CYRILLIC_LANGS,
+    SCHEME_LANGS,
     Scheme,
     UnknownLanguageError,
     UnknownSchemeError,
@@ -39,7 +39,7 @@ def test_every_scheme_has_samples_and_metadata():
     for scheme in schemes():
         assert scheme.samples, scheme.id
         assert scheme.description and scheme.source, scheme.id
-        assert scheme.lang in CYRILLIC_LANGS, scheme.id
+        assert scheme.lang in SCHEME_LANGS, scheme.id
         assert scheme.provider in ("table", "icu", "iuliia"), scheme.id
         assert scheme.id.startswith(scheme.lang + "-"), scheme.id
 
@@ -48,7 +48,7 @@ def test_coverage_at_least_40_schemes_over_8_languages():
     registered = schemes()
     assert len(registered) >= 40
     assert len({scheme.lang for scheme in registered}) >= 8
-    assert {scheme.lang for scheme in registered} == set(CYRILLIC_LANGS)
+    assert {scheme.lang for scheme in registered} == set(SCHEME_LANGS)
 
 
 CASES = Path(__file__).resolve().parent / "data" / "romanise"

@@ -12,7 +12,7 @@ Romanisation under the named schemes (docs/schemes.md) is public too:
 ('Tschechow', 'Kyiv', 2)
 """
 
-__version__ = "0.1.0"
+from translitnorm.version import __version__
 
 from translitnorm.backtranslit import CyrillicSource, cyrillic_sources
 from translitnorm.lexicon import Lexicon, LexiconError, load_lexicons, validate

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Iterable
 
-from translitnorm.romanise import CYRILLIC_LANGS, SIGNS, VOWELS, romanise, schemes
+from translitnorm.romanise import SCHEME_LANGS, SIGNS, VOWELS, romanise, schemes
 
 __all__ = ["CyrillicSource", "best_cyrillic", "cyrillic_key", "cyrillic_sources", "is_held_out"]
 
@@ -123,7 +123,7 @@ def cyrillic_sources(name: str, lang: str = "ru", top: int = 5) -> list[Cyrillic
     >>> cyrillic_sources("Ivanoff", top=1)[0].cyrillic
     'Иванов'
     """
-    if lang not in CYRILLIC_LANGS:
+    if lang not in SCHEME_LANGS:
         schemes(lang=lang)  # raises UnknownLanguageError with a suggestion
     if top < 1:
         raise ValueError(f"top must be at least 1, got {top}")
@@ -414,7 +414,8 @@ def _scheme_masks(lang: str, scheme_ids: tuple[str, ...]) -> dict[tuple[str, str
     import marshal
     import os
 
-    from translitnorm.index import _code_and_data_digest, default_cache_dir
+    from translitnorm.cache import default_cache_dir
+    from translitnorm.index import _code_and_data_digest
 
     path = default_cache_dir() / f"channel-{lang}-{_code_and_data_digest()[:24]}.marshal"
     try:

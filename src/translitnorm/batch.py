@@ -31,7 +31,9 @@ from typing import TYPE_CHECKING, Any, Callable, Literal, Sequence
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from translitnorm.decision import Resolution
+from translitnorm.collector import collector_paused, index_out_of_gc
+from translitnorm.cores import available_cores
+from translitnorm.decision import EMPTY, RESULT_FIELDS, Resolution
 from translitnorm.files import temp_file
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -39,18 +41,13 @@ if TYPE_CHECKING:  # pragma: no cover
 
 OutputKind = Literal["list", "arrow", "pandas"]
 
-#: The columns of a result table, in order, with their Arrow types.
-RESULT_SCHEMA = pa.schema([
-    pa.field("id", pa.string()),
-    pa.field("canonical", pa.string()),
-    pa.field("score", pa.float64()),
-    pa.field("method", pa.string()),
-    pa.field("scheme", pa.string()),
-])
-RESULT_COLUMNS = tuple(RESULT_SCHEMA.names)
+#: The columns of a result table, in order (:data:`translitnorm.decision.RESULT_FIELDS`), with their
+#: Arrow types: the score a number, the rest text.
+RESULT_SCHEMA = pa.schema([pa.field(name, pa.float64() if name == "score" else pa.string()) for name in RESULT_FIELDS])
+RESULT_COLUMNS = RESULT_FIELDS
 
 #: ``method`` in a result table for a name with nothing to resolve (null, empty, only a title).
-EMPTY_METHOD = "empty"
+EMPTY_METHOD = EMPTY
 
 #: Fewer distinct names than this are resolved in-process whatever ``jobs`` says: below it, a
 #: second process saves little time for much more CPU (measured with benchmarks/etl_speed.py,
@@ -97,7 +94,7 @@ def resolve_many(normaliser: "Normaliser", names: Any, *, as_: OutputKind = "lis
     distinct, codes, pandas_index = _factorize(names)
     # A table needs five fields of each resolution: only those cross from the worker processes.
     resolved = _resolve_distinct(normaliser, distinct, jobs=_worker_count(jobs, len(distinct)),
-                                 progress=progress, convert=None if as_ == "list" else _row)
+                                 progress=progress, convert=None if as_ == "list" else Resolution.result_row)
     if as_ == "list":
         return [resolved[code] for code in codes.to_pylist()]
     table = _take(_table_of_rows(resolved), codes)
@@ -109,28 +106,11 @@ def resolve_many(normaliser: "Normaliser", names: Any, *, as_: OutputKind = "lis
     return frame
 
 
-def result_table(resolutions: Sequence[Resolution]) -> pa.Table:
-    """Resolutions as a table of :data:`RESULT_COLUMNS` (one row each, in order).
-
-    >>> from translitnorm import Normaliser
-    >>> result_table(Normaliser.default().resolve_many(["Bakijew"])).column("id").to_pylist()
-    ['kg.bakiev.kurmanbek']
-    """
-    return _table_of_rows([_row(resolution) for resolution in resolutions])
-
-
 def _table_of_rows(rows: Sequence[tuple]) -> pa.Table:
     columns = list(zip(*rows)) if rows else [()] * len(RESULT_COLUMNS)
     return pa.Table.from_arrays([pa.array(values, type=field.type) for values, field in zip(columns, RESULT_SCHEMA)],
                                 schema=RESULT_SCHEMA)
 
-
-def _row(resolution: Resolution) -> tuple:
-    # As in the files `translitnorm clean` writes: a score only for an ID; the candidates of a
-    # name without one, and their scores, are in the Resolution (as_="list").
-    method = EMPTY_METHOD if resolution.reason == "empty" else resolution.method
-    score = resolution.score if resolution.id is not None else None
-    return resolution.id, resolution.canonical, score, method, resolution.scheme
 
 
 # -- input: distinct names and where each row finds its own ------------------------------
@@ -217,14 +197,6 @@ def _worker_count(jobs: int | None, distinct: int) -> int:
         return 1  # few names, or inside a worker process, which may not start processes of its own
     cores = available_cores()
     return max(1, cores if jobs is None else min(jobs, cores))
-
-
-def available_cores() -> int:
-    """The cores this process may run on (its CPU affinity, not the machine's core count)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):  # not on Linux
-        return os.cpu_count() or 1
 
 
 def _resolve_distinct(normaliser: "Normaliser", distinct: list[str | None], *, jobs: int,
@@ -340,31 +312,6 @@ class WorkerPool:
                 process.terminate()
 
 
-_frozen_depth = 0
-_frozen_lock = threading.Lock()
-
-
-@contextlib.contextmanager
-def index_out_of_gc():
-    """Keep the objects that exist already (above all the loaded index: millions of them) out of the
-    cyclic garbage collector while resolving: otherwise every full collection walks the whole index.
-
-    Nests (and may be entered from several threads): only the outermost exit lets the collector
-    see those objects again.
-    """
-    global _frozen_depth
-    with _frozen_lock:
-        _frozen_depth += 1
-        gc.freeze()
-    try:
-        yield
-    finally:
-        with _frozen_lock:
-            _frozen_depth -= 1
-            if not _frozen_depth:
-                gc.unfreeze()
-
-
 def _resolve_here(normaliser: "Normaliser", names: Sequence[str | None],
                   convert: Callable[[Resolution], Any] | None = None) -> list:
     """Resolve names in this process, inside :func:`index_out_of_gc` (or a worker that froze its index).
@@ -391,7 +338,9 @@ def _shippable(normaliser: "Normaliser") -> Any:
     it is several times faster than pickling the index here and unpickling it there), else itself."""
     cache_file = normaliser.index.cache_file
     if cache_file is not None and os.path.exists(cache_file):
-        return (str(cache_file), normaliser.index.digest, normaliser.rule)
+        # The normaliser's class goes along (pickled by name), so this module need not import
+        # translitnorm.normaliser, which imports it.
+        return (type(normaliser), str(cache_file), normaliser.index.digest, normaliser.rule)
     return normaliser
 
 
@@ -399,13 +348,12 @@ def _rebuilt(shipped: Any) -> "Normaliser":
     if not isinstance(shipped, tuple):
         return shipped
     from translitnorm.index import CompiledIndex
-    from translitnorm.normaliser import Normaliser
 
-    path, digest, rule = shipped
+    normaliser_class, path, digest, rule = shipped
     index = CompiledIndex.load(path)
     if index.digest != digest:
         raise RuntimeError(f"{path}: the cached index changed while names were being resolved; run again")
-    return Normaliser(index, rule)
+    return normaliser_class(index, rule)
 
 
 _worker_normaliser: "Normaliser | None" = None
@@ -437,12 +385,8 @@ def _start_worker(path: str, parent: int) -> None:
     # Ctrl-C reaches the whole process group: the parent stops the pool; a worker that raised
     # KeyboardInterrupt mid-task would only add a traceback of its own
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    gc.disable()  # loading millions of small objects would trigger the collector thousands of times
-    try:
-        with open(path, "rb") as handle:
-            _worker_normaliser = _rebuilt(pickle.load(handle))
-    finally:
-        gc.enable()
+    with collector_paused(), open(path, "rb") as handle:
+        _worker_normaliser = _rebuilt(pickle.load(handle))
     gc.freeze()  # the worker lives for this one job: its index need never be collected
 
 

@@ -21,11 +21,12 @@ import hashlib
 import logging
 import os
 import stat
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
+
+from translitnorm import files
 
 log = logging.getLogger("translitnorm.cache")
 
@@ -123,19 +124,24 @@ def read_entry(path: str | os.PathLike) -> bytes:
 
 
 def write_entry(path: str | os.PathLike, content: bytes) -> Path:
-    """Write a cache file atomically (private: mode 0600) with the digest of ``content``; returns its path."""
+    """Write a cache file atomically with the digest of ``content``, private (mode 0600); returns its path."""
     target = Path(path)
     private_dir(target.parent)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(MAGIC)
-            handle.write(hashlib.sha256(content).digest())
-            handle.write(content)
-        os.replace(tmp_name, target)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+        existing = target.lstat()
+    except FileNotFoundError:
+        existing = None
+    if existing is not None and (not stat.S_ISREG(existing.st_mode) or existing.st_uid != os.geteuid()):
+        # never written through (a symlink) nor handed back to another owner (the writer keeps a
+        # replaced file's owner): a refused file is removed, and a new one of the user's made
+        target.unlink()
+    with files.atomic_writer(target) as stream:
+        stream.write(MAGIC)
+        stream.write(hashlib.sha256(content).digest())
+        stream.write(content)
+    # The writer gives a new file what the umask allows; a cache file is the user's alone (and one
+    # writable by the group would be refused on the next load). The directory is private meanwhile.
+    os.chmod(target, 0o600)
     return target
 
 

@@ -27,45 +27,28 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Iterator, Sequence
 
-from translitnorm.backtranslit import best_cyrillic
-from translitnorm.batch import WorkerPool, available_cores, index_out_of_gc, resolve_each
+import pyarrow as pa
+
+from translitnorm.batch import WorkerPool, available_cores
+from translitnorm.collector import index_out_of_gc
 from translitnorm.cluster import Cluster, cluster_names
 from translitnorm.files import sigterm_as_interrupt
 from translitnorm.io import (
     STDIO, AddedColumn, InputError, Lookup, TableWriter, atomic_output, detect_format, open_table,
 )
-from translitnorm.decision import Resolution
+from translitnorm.decision import ADDED_FIELDS, EMPTY, NONE
+from translitnorm.io.common import Rejected
+from translitnorm.io.csv_reading import MAX_FIELD_LINES
 from translitnorm.normaliser import Normaliser
-from translitnorm.text import is_cyrillic
+# The review file's format and the compact outcomes it is made from live below clean and maintain, in review.py.
+from translitnorm.review import REVIEW_HEADER, Outcome, Progress, resolve_distinct, review_lines, write_review  # noqa: F401
 
-ADDED_SUFFIXES = ("_id", "_canonical", "_score", "_method")
-REVIEW_HEADER = ("column", "name", "count", "reason", "suggested_id", "score", "candidates", "cluster",
-                 "suggested_source", "decision", "target_id", "type", "lang")
-EMPTY, CLUSTER, NONE = "empty", "cluster", "none"
-
-Progress = Callable[[str, int, "int | None"], None]  # (stage, done, total)
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What one distinct name resolved to, kept compact (one per distinct name for the whole run)."""
-
-    id: str | None
-    canonical: str | None
-    score: float
-    method: str
-    reason: str | None = None
-    candidates: tuple[tuple[str, float], ...] = ()
-
-    @classmethod
-    def of(cls, resolution: Resolution) -> "Outcome":
-        candidates = tuple((c.id, round(c.score, 4)) for c in resolution.candidates)
-        if resolution.id:
-            return cls(resolution.id, resolution.canonical, resolution.score, resolution.method, None, candidates)
-        method = EMPTY if resolution.reason == "empty" else NONE
-        return cls(None, None, resolution.score, method, resolution.reason, candidates)
+#: The columns added for each name column ``<col>``: ``<col>_id``, ``<col>_canonical``…
+ADDED_SUFFIXES = tuple(f"_{name}" for name in ADDED_FIELDS)
+#: ``<col>_method`` of a name that got a cluster ID instead of an entity ID.
+CLUSTER = "cluster"
 
 
 @dataclass
@@ -91,6 +74,12 @@ class CleanSummary:
         """Rows (name values) that got an entity ID."""
         return sum(n for method, n in self.methods.items() if method not in (CLUSTER, NONE, EMPTY))
 
+    def skipped_line(self) -> str:
+        """What was skipped, in a line: ``1 malformed lines (line 3)``."""
+        shown = ", ".join(str(line) for line, _ in self.skipped[:10])
+        more = " …" if self.skipped_count > 10 else ""
+        return f"{self.skipped_count:,} malformed lines (line {shown}{more})"
+
     def lines(self) -> list[str]:
         """The summary as short lines for a person."""
         values = self.rows * len(self.columns)
@@ -111,30 +100,10 @@ class CleanSummary:
         if self.review:
             lines.append(f"to review       {self.review_lines:,} names → {self.review}")
         if self.skipped_count:
-            shown = ", ".join(str(line) for line, _ in self.skipped[:10])
-            more = " …" if self.skipped_count > 10 else ""
-            lines.append(f"skipped         {self.skipped_count:,} malformed lines (line {shown}{more})")
+            lines.append(f"skipped         {self.skipped_line()}")
         rate = f", {self.rows / self.seconds:,.0f} rows/s" if self.seconds > 0 else ""
         lines.append(f"time            {self.seconds:.1f} s{rate} → {self.output}")
         return lines
-
-
-# -- resolving distinct names ----------------------------------------------------------
-
-def resolve_distinct(normaliser: Normaliser, names: Iterable[str], *, jobs: int | None = 1,
-                     progress: Progress | None = None, pool: WorkerPool | None = None) -> dict[str, Outcome]:
-    """Resolve each distinct name once, in up to ``jobs`` processes (None: one per core) when there
-    are enough names (see :data:`translitnorm.batch.PARALLEL_MIN_NAMES`).
-
-    The result does not depend on ``jobs``: every name is resolved on its own.
-
-    >>> resolve_distinct(Normaliser.default(), ["Bakiev", "Bakijew"])["Bakijew"].id   # doctest: +SKIP
-    'kg.bakiev.kurmanbek'
-    """
-    ordered = sorted(set(names))  # neighbouring names share parts: warm look-up caches per task
-    report = (lambda done, total: progress("resolving", done, total)) if progress else None
-    outcomes = resolve_each(normaliser, ordered, jobs=jobs, progress=report, convert=Outcome.of, pool=pool)
-    return dict(zip(ordered, outcomes))
 
 
 # -- the whole job ----------------------------------------------------------------------
@@ -162,13 +131,19 @@ def clean_file(input: str | os.PathLike, output: str | os.PathLike = STDIO, colu
                output_format: str | None = None, encoding: str = "utf-8", on_error: str = "raise",
                cluster: bool = True, review: str | os.PathLike | None = None, jobs: int | None = 1,
                batch_rows: int = 50_000, review_min_score: float = 0.6, review_min_rows: int = 2,
-               progress: Progress | None = None) -> CleanSummary:
+               progress: Progress | None = None, rejects: str | os.PathLike | None = None,
+               max_errors: int | None = None, max_field_lines: int = MAX_FIELD_LINES) -> CleanSummary:
     """Add ``<col>_id``, ``_canonical``, ``_score``, ``_method`` for each name column; see the module doc.
 
     ``output`` ``-`` is stdout. The output format is ``output_format``, else the output's
     extension, else the input's format. ``review`` writes the review CSV; its lines are
     names with no ID but candidates (ambiguous, or below the threshold by a score of at least
     ``review_min_score``) and names of clusters with at least ``review_min_rows`` rows.
+
+    Malformed input records stop the run (``on_error='raise'``) or are skipped, one line each,
+    reading resuming at the next line (``'skip'``); ``rejects`` gets them as they were read
+    (after the header), and more than ``max_errors`` of them fail the run (giving ``max_errors``
+    implies ``'skip'``). A quoted field over more than ``max_field_lines`` lines is malformed.
 
     >>> clean_file("seeds/example-names.csv", "out.csv", ["name"], jobs=2).lines()   # doctest: +SKIP
     """
@@ -178,11 +153,13 @@ def clean_file(input: str | os.PathLike, output: str | os.PathLike = STDIO, colu
         return _clean_file(input, output, columns, normaliser, input_format=input_format,
                            output_format=output_format, encoding=encoding, on_error=on_error, cluster=cluster,
                            review=review, jobs=jobs, batch_rows=batch_rows, review_min_score=review_min_score,
-                           review_min_rows=review_min_rows, progress=progress)
+                           review_min_rows=review_min_rows, progress=progress, rejects=rejects,
+                           max_errors=max_errors, max_field_lines=max_field_lines)
 
 
 def _clean_file(input, output, columns, normaliser, *, input_format, output_format, encoding, on_error, cluster,
-                review, jobs, batch_rows, review_min_score, review_min_rows, progress) -> CleanSummary:
+                review, jobs, batch_rows, review_min_score, review_min_rows, progress, rejects, max_errors,
+                max_field_lines) -> CleanSummary:
     started = time.perf_counter()
     input, output = str(input), str(output)
     columns = list(dict.fromkeys(columns))
@@ -190,30 +167,34 @@ def _clean_file(input, output, columns, normaliser, *, input_format, output_form
         raise InputError("no column given; pass --column NAME")
     if jobs is not None and jobs < 1:
         raise InputError(f"--jobs must be 1 or more, not {jobs}")
-    _refuse_clobbering(input, output, review)
+    if max_errors is not None:
+        on_error = "skip"
+    _refuse_clobbering(input, output, review, rejects)
     summary = CleanSummary(input="<stdin>" if input == STDIO else input,
                            output="<stdout>" if output == STDIO else output, columns=columns,
                            review=None if review is None else str(review))
 
-    with open_table(input, input_format, encoding=encoding, on_error=on_error, batch_rows=batch_rows) as table:
+    with open_table(input, input_format, encoding=encoding, on_error=on_error, batch_rows=batch_rows,
+                    max_errors=max_errors, max_field_lines=max_field_lines) as table:
+        # what can be checked before the work starts is checked before it starts
         for column in columns:
             table.require(column)
+        _refuse_added_columns(table, columns)
+        _refuse_unreadable_columns(table, columns)
         out_format = _output_format(output, output_format, table.format)
         size = table.size() if table.format != "parquet" else table.total_rows()
 
         with _early_workers(normaliser, jobs, table.format, size) as pool:
-            # 1. count the distinct names of each column
+            # 1. count the distinct names of each column (and keep the malformed records, if asked)
             counts: dict[str, Counter] = {column: Counter() for column in columns}
-            for batch in table.batches(progress=lambda done: progress and progress("reading", done, size), arrow=True):
-                for column in columns:
-                    counts[column].update(batch.value_counts(column))
+            with _rejects_file(rejects, table) as rejected:
+                for batch in table.batches(progress=lambda done: progress and progress("reading", done, size),
+                                           arrow=True, rejected=rejected):
+                    for column in columns:
+                        counts[column].update(batch.value_counts(column))
             summary.rows = table.stats.rows
             summary.skipped, summary.skipped_count = table.stats.skipped, table.stats.skipped_count
-            added_names = [column + suffix for column in columns for suffix in ADDED_SUFFIXES]
-            clashes = [name for name in added_names if name in table.columns]
-            if clashes:
-                raise InputError(f"{table.name}: the input already has column(s) {', '.join(clashes)}; "
-                                 f"rename them, or clean the original file")
+            _refuse_added_columns(table, columns)  # JSON Lines: keys first seen after the first line
 
             # 2. resolve each distinct name once
             distinct = {name for counter in counts.values() for name in counter if name is not None and name.strip()}
@@ -275,48 +256,53 @@ def _clean_file(input, output, columns, normaliser, *, input_format, output_form
     return summary
 
 
-def review_lines(counts: dict[str, Counter], outcomes: dict[str, Outcome], cluster_of: dict[str, Cluster], *,
-                 min_score: float = 0.6, min_rows: int = 2) -> list[dict[str, str]]:
-    """The review file's lines (dicts keyed by :data:`REVIEW_HEADER`), by count (desc), then name."""
-    lines = []
-    for column, counter in counts.items():
-        for name, count in counter.items():
-            outcome = outcomes.get(name)
-            if outcome is None or outcome.id is not None or outcome.method == EMPTY:
-                continue
-            group = cluster_of.get(name)
-            if outcome.reason == "ambiguous":
-                reason = "ambiguous"
-            elif outcome.reason == "below-threshold" and outcome.score >= min_score:
-                reason = "below-threshold"
-            elif group is not None and group.count >= min_rows:
-                reason = "new-cluster"
-            else:
-                continue
-            suggested = outcome.candidates[0] if outcome.candidates and reason != "new-cluster" else None
-            lines.append({
-                "column": column, "name": name, "count": str(count), "reason": reason,
-                "suggested_id": suggested[0] if suggested else "",
-                "score": f"{outcome.score:.4f}" if outcome.candidates else "",
-                "candidates": "; ".join(f"{cid} {score:.2f}" for cid, score in outcome.candidates),
-                "cluster": group.id if group else "",
-                # the Cyrillic name a new entity would have as its source (lexicon apply writes it)
-                "suggested_source": best_cyrillic(name) if reason == "new-cluster" and not is_cyrillic(name) else "",
-                "decision": "", "target_id": "", "type": "", "lang": "",
-            })
-    lines.sort(key=lambda line: (-int(line["count"]), line["name"], line["column"]))
-    return lines
-
-
-def write_review(path: str | os.PathLike, lines: Sequence[dict[str, str]]) -> None:
-    """Write the review CSV (header :data:`REVIEW_HEADER`) atomically."""
+@contextlib.contextmanager
+def _rejects_file(path: str | os.PathLike | None, table) -> Iterator[Rejected | None]:
+    """A callback writing each rejected record as it was read to ``path`` (after the input's
+    header line, for CSV/TSV), or ``None`` when no rejects file was asked for."""
+    if path is None:
+        yield None
+        return
     with atomic_output(path) as stream:
         text = io.TextIOWrapper(stream, encoding="utf-8", newline="")
-        writer = csv.DictWriter(text, fieldnames=REVIEW_HEADER, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(lines)
+        if table.format in ("csv", "tsv", "quoted-tsv"):
+            if table.format == "tsv":
+                text.write("\t".join(table.columns) + "\n")
+            else:
+                csv.writer(text, delimiter="," if table.format == "csv" else "\t", lineterminator="\n").writerow(table.columns)
+
+        def rejected(line: int, problem: str, record: str) -> None:
+            text.write(record if record.endswith(("\n", "\r")) else record + "\n")
+
+        yield rejected
         text.flush()
         text.detach()
+
+
+def _refuse_added_columns(table, columns: Sequence[str]) -> None:
+    """Refuse an input that already has a column clean would add (``name_id``…)."""
+    added_names = [column + suffix for column in columns for suffix in ADDED_SUFFIXES]
+    clashes = [name for name in added_names if name in table.columns]
+    if clashes:
+        raise InputError(f"{table.name}: the input already has column(s) {', '.join(clashes)}; "
+                         f"rename them, or clean the original file")
+
+
+def _refuse_unreadable_columns(table, columns: Sequence[str]) -> None:
+    """Refuse a Parquet name column that does not hold text: its values would be resolved from
+    their Python form (``b'Bakiev'``, ``12``)."""
+    schema = table.arrow_schema()
+    if schema is None:
+        return
+    for column in columns:
+        type_ = schema.field(column).type
+        if pa.types.is_dictionary(type_):
+            type_ = type_.value_type
+        if not (pa.types.is_string(type_) or pa.types.is_large_string(type_) or pa.types.is_null(type_)):
+            hint = (" (bytes: decode them to UTF-8 text first, e.g. pyarrow.compute.cast(column, pyarrow.string()))"
+                    if pa.types.is_binary(type_) or pa.types.is_large_binary(type_) else "")
+            raise InputError(f"{table.name}: column '{column}' holds {type_}, not text{hint}; "
+                             f"names must be a string column")
 
 
 def _output_format(output: str, explicit: str | None, input_format: str) -> str:
@@ -336,8 +322,8 @@ def _output_format(output: str, explicit: str | None, input_format: str) -> str:
     return fmt
 
 
-def _refuse_clobbering(input: str, output: str, review) -> None:
-    """Refuse to write over the input (or the output over the review file)."""
+def _refuse_clobbering(input: str, output: str, review, rejects=None) -> None:
+    """Refuse to write over the input, one output over another, or to a directory."""
 
     def same(first: str, second: str) -> bool:
         if STDIO in (first, second):
@@ -346,8 +332,14 @@ def _refuse_clobbering(input: str, output: str, review) -> None:
             return os.path.samefile(first, second)
         return Path(first).resolve() == Path(second).resolve()
 
-    for what, path in (("the output", output), ("the review file", review)):
-        if path is not None and same(str(path), input):
+    outputs = [(what, str(path)) for what, path in (("the output", output), ("the review file", review),
+                                                      ("the rejects file", rejects)) if path is not None]
+    for what, path in outputs:
+        if same(path, input):
             raise InputError(f"{what} {path} is the input file; write it elsewhere (-o other.csv)")
-    if review is not None and same(str(review), output):
-        raise InputError(f"the review file and the output are both {output}; give them different names")
+        if path != STDIO and Path(path).is_dir():
+            raise InputError(f"{what} {path} is a directory; give a file name (e.g. {Path(path) / 'clean.csv'})")
+    for position, (what, path) in enumerate(outputs):
+        for other, other_path in outputs[position + 1:]:
+            if same(path, other_path):
+                raise InputError(f"{what} and {other} are both {path}; give them different names")

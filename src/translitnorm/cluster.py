@@ -357,6 +357,10 @@ def _fuzzy_pairs(keys: list[str], vowels: frozenset[str] = _VOWELS) -> Iterable[
 def _neighbours(first: str, second: str, vowels: frozenset[str] = _VOWELS) -> bool:
     """True when two name keys are variants of one name: one part a little off, nothing DESIGN forbids.
 
+    Stricter than the matcher's fuzzy tier (translitnorm.lookup, a ratio of 85 over a key
+    the lexicon knows), on purpose: links here join unknown spellings transitively, with no
+    lexicon name and no decision rule to check them, so a loose link merges two names for good.
+
     All parts but one must have equal keys (two misspelt parts are more often two other
     names), and the one that differs must keep its first letter (Halina is not Kalina),
     its final -a (Roman is not Romana), its ending but for a vowel more or less

@@ -11,6 +11,21 @@ from __future__ import annotations
 from dataclasses import FrozenInstanceError, dataclass, field
 from typing import Callable, NamedTuple, Sequence
 
+# The methods of a resolution (Resolution.method, the method column of every output), one place
+# for batch tables, clean's files, Spark columns and the review file.
+EXACT, FOLDED, KEY, CROSS, FUZZY = "exact", "folded", "key", "cross", "fuzzy"
+#: The evidence tiers, strongest first: the method of a resolution with an ID is its weakest.
+TIERS = (EXACT, FOLDED, KEY, CROSS, FUZZY)
+#: No ID (``reason`` says why), and nothing to resolve (None, blank, only a title).
+NONE, EMPTY = "none", "empty"
+METHODS = TIERS + (NONE, EMPTY)
+
+#: What every output carries for a name, in order: a result table all of them; the columns that
+#: ``translitnorm clean`` and :mod:`translitnorm.spark` add for a name column (``<column>_id``…)
+#: all but the scheme.
+RESULT_FIELDS = ("id", "canonical", "score", "method", "scheme")
+ADDED_FIELDS = tuple(name for name in RESULT_FIELDS if name != "scheme")
+
 
 class PartEvidence(NamedTuple):
     """How one part of the query was matched to a candidate (see :attr:`Candidate.parts`)."""
@@ -122,6 +137,20 @@ class Resolution:
     def matched(self) -> bool:
         return self.id is not None
 
+    def result_row(self) -> tuple:
+        """The :data:`RESULT_FIELDS` of the resolution as tables and files carry them: a score only
+        with an ID (the candidates of a name without one, and their scores, stay in the Resolution).
+
+        >>> Resolution("", None, None, 0.0, EMPTY, reason="empty").result_row()
+        (None, None, None, 'empty', None)
+        """
+        return self.id, self.canonical, self.score if self.id is not None else None, self.method, self.scheme
+
+    @classmethod
+    def empty(cls, query: str) -> "Resolution":
+        """The resolution of a name with nothing left to match."""
+        return cls(query, None, None, 0.0, EMPTY, reason="empty")
+
     def as_dict(self) -> dict:
         """A JSON-ready dict of the resolution and its candidates."""
         return {
@@ -178,9 +207,9 @@ def decided(query: str, candidates: Sequence[Candidate], rule: DecisionRule, sin
     reason = reason_against(candidates, rule, single)
     shown = tuple(candidates[: rule.max_candidates])
     if not candidates:
-        return Resolution(query, None, None, 0.0, "none", reason=reason)
+        return Resolution(query, None, None, 0.0, NONE, reason=reason)
     if reason is not None:
-        return Resolution(query, None, None, candidates[0].score, "none", candidates=shown, reason=reason)
+        return Resolution(query, None, None, candidates[0].score, NONE, candidates=shown, reason=reason)
     best = candidates[0]
     return Resolution(query, best.id, best.canonical, best.score, best.method, best.scheme,
                       best.matched_name, best.matched_form, shown, None)

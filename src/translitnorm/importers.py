@@ -32,7 +32,7 @@ from translitnorm.errors import TranslitnormError
 from translitnorm.lexicon import (
     CYRILLIC_LANGS, LATIN_LANGS, ROLES, LexiconLine, script_of_lang,
 )
-from translitnorm.text import is_cyrillic
+from translitnorm.script import is_cyrillic
 
 GEONAMES_COLUMNS = (
     "geonameid", "name", "asciiname", "alternatenames", "latitude", "longitude", "feature class",

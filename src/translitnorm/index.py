@@ -12,9 +12,7 @@ the cache is kept small, is :mod:`translitnorm.cache`'s concern.
 from __future__ import annotations
 
 import bisect
-import contextlib
 import functools
-import gc
 import hashlib
 import itertools
 import logging
@@ -24,15 +22,21 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Literal, NamedTuple, Sequence
+from typing import Iterable, Literal, NamedTuple, Sequence
 
-from translitnorm import __version__, cache
+from translitnorm import cache
 from translitnorm.cache import default_cache_dir  # noqa: F401  (where callers have found it)
+from translitnorm.collector import collector_paused
+from translitnorm.renderings import (  # noqa: F401  (scheme_languages: where callers have found it)
+    CYRILLIC_SCHEME, LEXICON_SCHEME, PartRenderings, rendered_parts, romanised_languages, scheme_languages,
+)
 from translitnorm.crosslang import variants
 from translitnorm.keys import exact_form, folded_form, matching_key
 from translitnorm.lexicon import Entity, Lexicon, LexiconError, Problem, lexicon_files, load_lexicons, script_of_lang
 from translitnorm.romanise import romanise, romanisations, schemes
-from translitnorm.text import is_cyrillic, without_generic_words
+from translitnorm.script import is_cyrillic
+from translitnorm.text import without_generic_words
+from translitnorm.version import __version__
 
 log = logging.getLogger("translitnorm.cache")
 
@@ -53,14 +57,6 @@ _NAME_MASK, _SLOT_MASK = 511, 7
 # entity type is matched on its whole name.
 GIVEN, PATRONYMIC, SURNAME, OTHER, WHOLE = range(5)
 SLOT_NAMES = ("given name", "patronymic", "surname", "other name", "whole name")
-
-# Pseudo-schemes: a Latin name written in the lexicon, and a Cyrillic name as written.
-LEXICON_SCHEME = "lexicon"
-CYRILLIC_SCHEME = "cyrillic"
-
-# Cyrillic-script languages whose names are, besides their own schemes, very often
-# romanised the Russian way (through a Russian-language press or passport office).
-_ALSO_RUSSIAN = {"ky", "kk", "uz", "tg", "tk", "be", "uk", "mn", "tt", "ba"}
 
 _PATRONYMIC_ENDINGS = re.compile(r"(ович|евич|ьевич|ич|овна|евна|ична|инична|улы|ұлы|уулу|кызы|қызы|оглы|угли|ўғли|қизи)$", re.IGNORECASE)
 
@@ -123,16 +119,6 @@ def person_parts(name: str) -> list[tuple[int, str]]:
     return parts
 
 
-def scheme_languages(lang: str) -> list[str]:
-    """The source languages whose schemes romanise a name written in ``lang``."""
-    base = lang.split("-")[0]
-    available = {scheme.lang for scheme in schemes()}
-    langs = [base] if base in available else []
-    if (base in _ALSO_RUSSIAN or not langs) and "ru" not in langs:
-        langs.append("ru")
-    return langs
-
-
 @dataclass
 class CompiledIndex:
     """Lookup tables from matching forms to name parts, and from name parts to entities.
@@ -171,8 +157,18 @@ class CompiledIndex:
     # -- building ---------------------------------------------------------------------
 
     @classmethod
-    def compile(cls, lexicon: Lexicon, digest: str = "") -> "CompiledIndex":
+    def compile(cls, lexicon: Lexicon, digest: str = "", base: "CompiledIndex | None" = None,
+                jobs: int | None = None) -> "CompiledIndex":
         """Romanise every distinct name part under every scheme and file the forms.
+
+        ``base`` is an index compiled by this same code from an earlier version of the
+        lexicons: the forms of the name parts it has are filed again as it holds them instead
+        of being made again (romanising is most of the time of compiling), so an edit that
+        adds a few names compiles in a fraction of the time.  The result holds the same
+        forms, parts and entities as a compile without ``base`` (tests/test_lexicon_safety.py).
+
+        ``jobs`` processes render the parts when there are many (one per core by default;
+        see :data:`PARALLEL_MIN_PARTS`); the index is the same whatever the number.
 
         >>> from translitnorm.lexicon import Lexicon, LexiconLine
         >>> lex = Lexicon.from_lines([LexiconLine("kg.osh", "place", "ky", "Ош", "source")])
@@ -180,11 +176,12 @@ class CompiledIndex:
         >>> index.entity_ids, "osh" in index.exact
         (['kg.osh'], True)
         """
-        with _collector_paused():
-            return cls._compile(lexicon, digest)
+        with collector_paused():
+            return cls._compile(lexicon, digest, _ReusedForms(base) if base is not None else None, jobs)
 
     @classmethod
-    def _compile(cls, lexicon: Lexicon, digest: str) -> "CompiledIndex":
+    def _compile(cls, lexicon: Lexicon, digest: str, reused: "_ReusedForms | None" = None,
+                 jobs: int | None = None) -> "CompiledIndex":
         scheme_ids = [LEXICON_SCHEME, CYRILLIC_SCHEME] + [scheme.id for scheme in schemes()]
         scheme_number = {scheme_id: number for number, scheme_id in enumerate(scheme_ids)}
         index = cls([], [], [], [], [], [], [], scheme_ids, {}, {}, {}, {}, [], [], digest)
@@ -192,7 +189,7 @@ class CompiledIndex:
         for entity_number, entity in enumerate(lexicon):
             index.entity_ids.append(entity.id)
             index.entity_types.append(entity.type)
-            index.canonicals.append(display_name(entity))
+            index.canonicals.append(reused.display_name(entity) if reused is not None else display_name(entity))
             names = []
             for name_number, name in enumerate(entity.names):
                 names.append((name.lang, name.text, name.role))
@@ -209,9 +206,19 @@ class CompiledIndex:
                         index.parts.append(text)
                         index.part_langs.append(lang_key)
                         index.postings.append([])
-                        index._add_part(number, text, lang_key, scheme_number)
                     index.postings[number].append(entity_number << _ENTITY_SHIFT | name_number << _NAME_SHIFT | slot)
             index.entity_names.append(names)
+        # Rendering the parts is nearly all of the work, and each part's renderings depend on
+        # the part alone; filing them stays in part order, so the tables come out the same
+        # however many processes rendered them.
+        parts = list(zip(index.parts, index.part_langs))
+        known = [reused is not None and reused.has(text, lang) for text, lang in parts]
+        rendered = rendered_parts([part for part, is_known in zip(parts, known) if not is_known], jobs)
+        for number, ((text, lang), is_known) in enumerate(zip(parts, known)):
+            if is_known:
+                reused.file_again(index, number, text, lang)
+            else:
+                index._add_part(number, next(rendered), scheme_number)
         index._freeze()
         return index
 
@@ -225,20 +232,13 @@ class CompiledIndex:
             for form, entries in table.items():
                 table[form] = tuple(entries)
 
-    def _add_part(self, number: int, text: str, lang: str, scheme_number: dict[str, int]) -> None:
-        if lang:
-            renderings = {CYRILLIC_SCHEME: text}
-            for source_lang in scheme_languages(lang):
-                for scheme_id, rendering in romanisations(text, lang=source_lang).items():
-                    renderings.setdefault(scheme_id, rendering)
-        else:
-            renderings = {LEXICON_SCHEME: text}
-        if lang:
-            self._add_cross_language_forms(number, text, lang, renderings, scheme_number)
+    def _add_part(self, number: int, rendered: "PartRenderings", scheme_number: dict[str, int]) -> None:
+        if rendered.other_languages:
+            self._add_cross_language_forms(number, rendered, scheme_number)
         initials = set()
         for table, reduce in ((self.exact, exact_form), (self.folded, folded_form), (self.keys, matching_key)):
             masks: dict[str, int] = {}
-            for scheme_id, rendering in renderings.items():
+            for scheme_id, rendering in rendered.own.items():
                 form = reduce(rendering)
                 if form:
                     masks[form] = masks.get(form, 0) | 1 << scheme_number[scheme_id]
@@ -248,18 +248,14 @@ class CompiledIndex:
                     initials.add(form[0])
         self.part_initials.append("".join(sorted(initials)))
 
-    def _add_cross_language_forms(self, number: int, text: str, lang: str, own: dict[str, str],
-                                  scheme_number: dict[str, int]) -> None:
-        own_forms = {exact_form(rendering) for rendering in own.values()} | {folded_form(r) for r in own.values()}
-        # same_spelling: a name written alike in another language is romanised under that
-        # language's schemes too (Гомель → Belarusian Homiel, Homel).
-        for variant in variants(text, lang, same_spelling=True):
-            renderings = {CYRILLIC_SCHEME: variant.text}
-            if variant.lang in self._scheme_langs():
-                renderings.update(romanisations(variant.text, lang=variant.lang))
+    def _add_cross_language_forms(self, number: int, rendered: "PartRenderings", scheme_number: dict[str, int]) -> None:
+        own = rendered.own.values()
+        own_forms = {exact_form(rendering) for rendering in own} | {folded_form(r) for r in own}
+        for renderings in rendered.other_languages:
             masks: dict[str, int] = {}
             for scheme_id, rendering in renderings.items():
-                for form in {exact_form(rendering), folded_form(rendering)}:
+                # dict, not set: the same insertion order in every run, so the same cache bytes
+                for form in dict.fromkeys((exact_form(rendering), folded_form(rendering))):
                     if form and form not in own_forms:
                         masks[form] = masks.get(form, 0) | 1 << scheme_number[scheme_id]
             for form, mask in masks.items():
@@ -277,11 +273,6 @@ class CompiledIndex:
             self.scheme_sets.append(mask)
         return number
 
-    @staticmethod
-    @functools.cache
-    def _scheme_langs() -> frozenset[str]:
-        return frozenset(scheme.lang for scheme in schemes())
-
     def cross_language_note(self, part: int, form: str) -> str:
         """Which form in which language, by which correspondences, gave ``form`` for a part (for explanations).
 
@@ -290,7 +281,7 @@ class CompiledIndex:
         lang = self.part_langs[part]
         for variant in variants(self.parts[part], lang, same_spelling=True) if lang else ():
             renderings = [variant.text]
-            if variant.lang in self._scheme_langs():
+            if variant.lang in romanised_languages():
                 renderings += romanisations(variant.text, lang=variant.lang).values()
             if any(form in (exact_form(r), folded_form(r)) for r in renderings):
                 return f"{variant.lang} form {variant.text}: " + "; ".join(variant.rules)
@@ -394,7 +385,7 @@ class CompiledIndex:
         cannot be read.
         """
         content = cache.read_entry(path)
-        with _collector_paused():
+        with collector_paused():
             state = marshal.loads(content)
         if not isinstance(state, tuple) or len(state) != 16 or state[0] != FORMAT_VERSION:
             raise cache.CacheRefused(f"{path}: not a compiled index of format {FORMAT_VERSION}")
@@ -442,6 +433,51 @@ class CompiledIndex:
         return found
 
 
+class _ReusedForms:
+    """The forms an earlier index filed for each of its name parts, to be filed again for the
+    same part (same text, same language) without romanising it again.
+
+    A part's forms depend on nothing but its text, its language and the schemes, so they are
+    the same in every index made by the same code (an index from the cache under the current
+    digest is); the scheme sets are filed again as bit masks, renumbered for the new index.
+    """
+
+    def __init__(self, base: CompiledIndex):
+        self.usable = base.scheme_ids == [LEXICON_SCHEME, CYRILLIC_SCHEME] + [scheme.id for scheme in schemes()]
+        self.part_of = {(text, lang): number for number, (text, lang) in enumerate(zip(base.parts, base.part_langs))}
+        self.initials = base.part_initials
+        self.entity_of = {entity_id: number for number, entity_id in enumerate(base.entity_ids)}
+        self.base_names, self.canonicals = base.entity_names, base.canonicals
+        self.forms: dict[int, list[tuple[str, str, int]]] = {}
+        sets = base.scheme_sets
+        for table in ("cross", "exact", "folded", "keys"):
+            for form, entries in getattr(base, table).items():
+                for packed in entries:
+                    self.forms.setdefault(packed >> _SCHEME_BITS, []).append((table, form, sets[packed & _SET_NUMBER_MASK]))
+
+    def display_name(self, entity: Entity) -> str:
+        """The base's display name of an entity whose names have not changed (it romanises one), else a new one."""
+        number = self.entity_of.get(entity.id)
+        names = tuple((name.lang, name.text, name.role) for name in entity.names)
+        if self.usable and number is not None and tuple(self.base_names[number]) == names:
+            return self.canonicals[number]
+        return display_name(entity)
+
+    def has(self, text: str, lang: str) -> bool:
+        """Whether the base holds part (text, lang), so that :meth:`file_again` can file it."""
+        return self.usable and (text, lang) in self.part_of
+
+    def file_again(self, index: CompiledIndex, number: int, text: str, lang: str) -> bool:
+        """File the base's forms of part (text, lang) as part ``number`` of ``index``; False when the base lacks it."""
+        old = self.part_of.get((text, lang)) if self.usable else None
+        if old is None:
+            return False
+        for table, form, mask in self.forms.get(old, ()):
+            getattr(index, table).setdefault(form, []).append(number << _SCHEME_BITS | index._set_number(mask))
+        index.part_initials.append(self.initials[old])
+        return True
+
+
 class _EntityTables(NamedTuple):
     """Derived from the postings on first use (see :meth:`CompiledIndex._build_entity_tables`)."""
 
@@ -453,19 +489,6 @@ class _EntityTables(NamedTuple):
 
 # Fields of CompiledIndex derived on first use (or naming a local file): never pickled.
 _DERIVED = ("_buckets", "_slices", "_entity_tables", "cache_file")
-
-
-@contextlib.contextmanager
-def _collector_paused():
-    """Pause the cyclic garbage collector: building millions of small acyclic objects
-    (strings, ints, lists) otherwise triggers it thousands of times for nothing."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def display_name(entity: Entity) -> str:
@@ -507,41 +530,71 @@ def lexicon_digest(paths: Sequence[Path]) -> str:
     return digest.hexdigest()
 
 
-def build_index(paths: Iterable[str | os.PathLike], cache_dir: str | os.PathLike | None = None,
-                use_cache: bool = True) -> CompiledIndex:
-    """Load lexicons and return their compiled index, from the cache when it is current.
-
-    >>> index = build_index(["lexicons/"])  # doctest: +SKIP
-    """
-    files = lexicon_files(paths)
+def _cache_path(files: Sequence[Path], cache_dir: str | os.PathLike | None,
+                use_cache: bool) -> tuple[str, Path | None]:
+    """The digest of lexicon files and the path of their cache file (None: no usable cache directory)."""
     for path in files:
         if not path.is_file():
             raise LexiconError([Problem(str(path), 0, "lexicon file not found")])
     digest = lexicon_digest(files)
-    folder = None
-    if use_cache:
-        try:
-            folder = cache.private_dir(cache_dir or cache.default_cache_dir())
-        except (cache.CacheRefused, OSError) as exc:
-            log.warning("not using the index cache: %s; compiling in memory (see docs/etl.md, 'The index cache')", exc)
-    cache_path = folder / f"index-{digest[:32]}.marshal" if folder is not None else None
+    if not use_cache:
+        return digest, None
+    try:
+        folder = cache.private_dir(cache_dir or cache.default_cache_dir())
+    except (cache.CacheRefused, OSError) as exc:
+        log.warning("not using the index cache: %s; compiling in memory (see docs/etl.md, 'The index cache')", exc)
+        return digest, None
+    return digest, folder / f"index-{digest[:32]}.marshal"
+
+
+def _from_cache(cache_path: Path | None, digest: str) -> CompiledIndex | None:
+    if cache_path is None or not cache_path.exists():
+        return None
+    try:
+        index = CompiledIndex.load(cache_path, digest)
+    except Exception as exc:  # noqa: BLE001 - whatever is wrong with a cache file, compiling again is the answer
+        log.warning("index cache file refused (%s); compiling again", exc)
+        return None
+    index.cache_file = cache_path
+    cache.touch(cache_path)
+    return index
+
+
+def cached_index(paths: Iterable[str | os.PathLike], cache_dir: str | os.PathLike | None = None) -> CompiledIndex | None:
+    """The compiled index of lexicon files if the cache holds a current one, else None (never compiles).
+
+    >>> cached_index(["no-such-lexicon.tsv"]) is None
+    True
+    """
+    try:
+        digest, cache_path = _cache_path(lexicon_files(paths), cache_dir, True)
+    except (LexiconError, OSError):
+        return None
+    return _from_cache(cache_path, digest)
+
+
+def build_index(paths: Iterable[str | os.PathLike], cache_dir: str | os.PathLike | None = None,
+                use_cache: bool = True, base: CompiledIndex | None = None) -> CompiledIndex:
+    """Load lexicons and return their compiled index, from the cache when it is current.
+
+    ``base``: an index of an earlier version of the lexicons, to compile from (see
+    :meth:`CompiledIndex.compile`) when the cache has no current one.
+
+    >>> index = build_index(["lexicons/"])  # doctest: +SKIP
+    """
+    files = lexicon_files(paths)
+    digest, cache_path = _cache_path(files, cache_dir, use_cache)
     # A cache file exists only for lexicon bytes that once loaded without errors, so a
     # current cache needs no second validation.
-    if cache_path is not None and cache_path.exists():
-        try:
-            index = CompiledIndex.load(cache_path, digest)
-        except Exception as exc:  # noqa: BLE001 - whatever is wrong with a cache file, compiling again is the answer
-            log.warning("index cache file refused (%s); compiling again", exc)
-        else:
-            index.cache_file = cache_path
-            cache.touch(cache_path)
-            return index
-    index = CompiledIndex.compile(load_lexicons(files), digest)
+    index = _from_cache(cache_path, digest)
+    if index is not None:
+        return index
+    index = CompiledIndex.compile(load_lexicons(files), digest, base)
     if cache_path is not None:
         try:
             index.save(cache_path)
             index.cache_file = cache_path
-            cache.prune(folder, keep=cache_path)
+            cache.prune(cache_path.parent, keep=cache_path)
         except (cache.CacheRefused, OSError):
             pass  # a read-only cache directory costs speed, not correctness
     return index

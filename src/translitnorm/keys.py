@@ -16,11 +16,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from typing import Callable
 
 from unidecode import unidecode
 
 from translitnorm.romanise import romanise
+from translitnorm.script import is_cyrillic
+from translitnorm.text import until_stable
 
 _SEPARATORS = re.compile(r"[\s\-'\.\u02b9\u02ba\u02bc\u2019\u00b4`ʺ\"]+")
 
@@ -109,21 +110,6 @@ def matching_key(text: str) -> str:
     return until_stable(_reduce, exact_form(text))
 
 
-def until_stable(step: Callable[[str], str], text: str, limit: int = 8) -> str:
-    """Apply ``step`` until the text stops changing (at most ``limit`` times): what makes
-    cleaning and keys idempotent when one step exposes work for another.
-
-    >>> until_stable(lambda t: t.replace("aa", "a"), "aaaa")
-    'a'
-    """
-    for _ in range(limit):
-        again = step(text)
-        if again == text:
-            break
-        text = again
-    return text
-
-
 def _reduce(form: str) -> str:
     keyed = _LONG_RULE_PATTERN.sub(_long_rule, form).translate(_SINGLE_LETTER_RULES)
     if not _KEY_ALPHABET.issuperset(keyed):
@@ -161,7 +147,6 @@ def surname_genders_differ(first: str, second: str) -> bool:
 # A Cyrillic query part that is not in the lexicon as written is read through one
 # romanisation, whose output then meets the lexicon's renderings at the looser tiers.
 QUERY_ROMANISATION = "ru-bgn"
-_CYRILLIC_LETTER = re.compile(r"[\u0400-\u052f]")
 
 
 def as_latin(text: str) -> str:
@@ -170,4 +155,4 @@ def as_latin(text: str) -> str:
     >>> as_latin("Бакиев"), as_latin("Bakiev")
     ('Bakiyev', 'Bakiev')
     """
-    return romanise(text, QUERY_ROMANISATION) if _CYRILLIC_LETTER.search(text) else text
+    return romanise(text, QUERY_ROMANISATION) if is_cyrillic(text) else text

@@ -24,6 +24,7 @@ from typing import Iterable, Iterator, Sequence
 
 from translitnorm import files
 from translitnorm.errors import TranslitnormError
+from translitnorm.script import CYRILLIC_LANGS, is_cyrillic
 
 HEADER = ("id", "type", "lang", "name", "role", "note")
 REQUIRED_COLUMNS = HEADER[:5]
@@ -40,12 +41,8 @@ ROLE_HELP = {
     "alias": "any other spelling in use (press spellings, nicknames, short forms)",
 }
 
-# Default script of each language code; a `-Latn` / `-Cyrl` subtag overrides it
-# (uz-Latn for Toshkent, kk-Latn for the 2021 Kazakh alphabet).
-CYRILLIC_LANGS = (
-    "ab", "ba", "be", "bg", "ce", "cv", "kk", "ky", "mk", "mn", "os", "ru",
-    "sah", "sr", "tg", "tt", "uk", "uz",
-)
+# Default script of each language code (CYRILLIC_LANGS: see translitnorm.script); a `-Latn` /
+# `-Cyrl` subtag overrides it (uz-Latn for Toshkent, kk-Latn for the 2021 Kazakh alphabet).
 LATIN_LANGS = (
     "az", "ca", "cs", "da", "de", "en", "es", "et", "fi", "fr", "hr", "hu",
     "it", "lt", "lv", "nl", "no", "pl", "pt", "ro", "sk", "sl", "sq", "sv",
@@ -57,7 +54,6 @@ SCRIPT_SUBTAGS = ("Latn", "Cyrl")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$")
 ID_PATTERN_HELP = "lower-case ASCII letters and digits, parts joined by '.', '_' or '-' (e.g. kg.bakiev.kurmanbek)"
 
-_CYRILLIC = re.compile(r"[\u0400-\u052f\u1c80-\u1c8f\u2de0-\u2dff\ua640-\ua69f]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
 
 
@@ -115,10 +111,6 @@ class Name:
     text: str
     role: str
     note: str = ""
-
-    @property
-    def is_cyrillic(self) -> bool:
-        return script_of_lang(self.lang) == "Cyrl"
 
 
 @dataclass(frozen=True)
@@ -323,10 +315,10 @@ def read_lexicon(path: str | os.PathLike, problems: list[Problem] | None = None)
             line_ok = False
         else:
             script = script_of_lang(lang)
-            if script == "Cyrl" and (not _CYRILLIC.search(name) or _LATIN.search(name)):
+            if script == "Cyrl" and (not is_cyrillic(name) or _LATIN.search(name)):
                 problems.append(Problem(display, number, f"name '{name}' is not written in Cyrillic, but lang '{lang}' is a Cyrillic-script language (use lang en/de/… or {lang}-Latn)"))
                 line_ok = False
-            elif script == "Latn" and (not _LATIN.search(name) or _CYRILLIC.search(name)):
+            elif script == "Latn" and (not _LATIN.search(name) or is_cyrillic(name)):
                 problems.append(Problem(display, number, f"name '{name}' is not written in Latin script, but lang '{lang}' is (use a Cyrillic-script lang such as ru, or {lang.split('-')[0]}-Cyrl)"))
                 line_ok = False
             if role == "canonical" and script == "Cyrl":

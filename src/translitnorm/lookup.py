@@ -23,14 +23,16 @@ from typing import NamedTuple, Sequence
 from rapidfuzz import fuzz, process
 
 from translitnorm.crosslang import detect_lang, variants
+from translitnorm.decision import CROSS, EXACT, FOLDED, FUZZY, KEY, TIERS
 from translitnorm.index import CompiledIndex, FormTable
 from translitnorm.keys import as_latin, exact_form, folded_form, matching_key, surname_genders_differ
-from translitnorm.text import Token, is_cyrillic
+from translitnorm.script import is_cyrillic
+from translitnorm.text import Token
 
-TIER_SCORES = {"exact": 1.0, "folded": 0.95, "key": 0.88, "cross": 0.86}
+TIER_SCORES = {EXACT: 1.0, FOLDED: 0.95, KEY: 0.88, CROSS: 0.86}
 FUZZY_CEILING = 0.82
 FUZZY_MIN_RATIO = 85.0
-TIER_ORDER = ("exact", "folded", "key", "cross", "fuzzy")
+TIER_ORDER = TIERS
 # Bound on the per-part cache, so a long-running process does not grow without end.
 _PART_CACHE_ENTRIES = 200_000
 
@@ -56,7 +58,7 @@ class PartMatch(NamedTuple):
 
 def strong(matches: dict[int, PartMatch]) -> bool:
     """True when a look-up found something better than a fuzzy neighbour."""
-    return any(match.tier != "fuzzy" for match in matches.values())
+    return any(match.tier != FUZZY for match in matches.values())
 
 
 class PartLookup:
@@ -90,19 +92,19 @@ class PartLookup:
         if not exact:
             return found
         cyrillic = is_cyrillic(exact)
-        file("exact", exact, "exact", TIER_SCORES["exact"])
+        file("exact", exact, EXACT, TIER_SCORES[EXACT])
         if cyrillic:
             # A Cyrillic spelling that is not in the lexicon (another language's form)
             # is looked up through one romanisation, no better than the key tier.
             latin = as_latin(text)
-            file("folded", folded_form(latin), "key", TIER_SCORES["key"])
+            file("folded", folded_form(latin), KEY, TIER_SCORES[KEY])
             key = matching_key(latin)
         else:
-            file("folded", folded_form(text), "folded", TIER_SCORES["folded"])
+            file("folded", folded_form(text), FOLDED, TIER_SCORES[FOLDED])
             key = matching_key(text)
         if not found:
             self._cross_language(text, exact, cyrillic, found)
-        file("keys", key, "key", TIER_SCORES["key"])
+        file("keys", key, KEY, TIER_SCORES[KEY])
         if fuzzy and not found and len(key) >= 5:  # one edit in a short word is another name
             self._fuzzy(key, found)
         return found
@@ -111,7 +113,7 @@ class PartLookup:
         """Look a part up among the lexicon names' forms in the other Cyrillic languages,
         and, for a Ukrainian, Belarusian, Kazakh… word, among its own Russian forms."""
         index = self.index
-        score = TIER_SCORES["cross"]
+        score = TIER_SCORES[CROSS]
         forms = [(exact, None), (folded_form(text), None)]
         if cyrillic:
             lang = detect_lang(text)
@@ -128,9 +130,14 @@ class PartLookup:
                         note = f"{variant.lang} word read as its form {variant.text}: " + "; ".join(variant.rules)
                     else:
                         note = _LATER  # worked out only if the match is shown
-                    found[part] = PartMatch("cross", score, schemes, form, note)
+                    found[part] = PartMatch(CROSS, score, schemes, form, note)
 
     def _fuzzy(self, key: str, found: dict[int, PartMatch]) -> None:
+        # A fuzzy neighbour here is looser than the clusterer's (translitnorm.cluster._neighbours) on
+        # purpose: here a neighbour is a key the lexicon vouches for, its score is capped below the
+        # key tier, and the whole name must still pass the decision's threshold and margin; the
+        # clusterer links unknown spellings to each other, transitively, with nothing to check
+        # them against, so one loose link there merges two names for good.
         # Only lengths that can reach the cutoff: 2·min(a, b) / (a + b) ≥ c bounds b.
         cutoff = FUZZY_MIN_RATIO / 100.0
         shortest = math.ceil(len(key) * cutoff / (2 - cutoff))
@@ -144,7 +151,7 @@ class PartLookup:
             score = FUZZY_CEILING * ratio / 100.0
             for part, schemes in self.index.entries("keys", neighbour):
                 if part not in found or found[part].score < score:
-                    found[part] = PartMatch("fuzzy", score, schemes, neighbour)
+                    found[part] = PartMatch(FUZZY, score, schemes, neighbour)
 
     def joined_parts(self, tokens: Sequence[Token]) -> tuple[Token, ...]:
         """Join two words that are one hyphenated name part written with a space ("Kassym Jomart").

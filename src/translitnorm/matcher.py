@@ -54,7 +54,7 @@ class Matcher:
                 latin = as_latin(text)
                 explanation.add(f"  {text}", f"exact {exact_form(text)!r}, folded {folded_form(latin)!r}, key {matching_key(latin)!r}")
         if not parsed.full_tokens:
-            return Resolution(raw, None, None, 0.0, "empty", reason="empty")
+            return Resolution.empty(raw)
         rule = self.rule
         single = len(parsed.full_tokens) == 1
         # The decision needs the best two; more are worked out only when they will be shown.

@@ -60,9 +60,10 @@ from types import MappingProxyType
 from typing import Iterable, Mapping
 
 from translitnorm.errors import TranslitnormError
+from translitnorm.script import CYRILLIC_CLASS, CYRILLIC_RANGES
 
 __all__ = [
-    "CYRILLIC_LANGS",
+    "SCHEME_LANGS",
     "Scheme",
     "UnknownLanguageError",
     "UnknownSchemeError",
@@ -73,8 +74,9 @@ __all__ = [
     "source_language",
 ]
 
-#: Source languages (ISO 639-1) that have at least one scheme.
-CYRILLIC_LANGS: tuple[str, ...] = ("be", "bg", "kk", "ky", "mk", "mn", "ru", "sr", "tg", "uk", "uz")
+#: Source languages (ISO 639-1) that have at least one scheme (a subset of the Cyrillic-script
+#: languages, :data:`translitnorm.script.CYRILLIC_LANGS`).
+SCHEME_LANGS: tuple[str, ...] = ("be", "bg", "kk", "ky", "mk", "mn", "ru", "sr", "tg", "uk", "uz")
 
 PROVIDERS = ("table", "icu", "iuliia")
 
@@ -85,8 +87,8 @@ SIGNS = frozenset("ъь'’ʼ")
 
 # Cyrillic blocks (basic, supplement, extended-A/B) and the combining marks that
 # can sit inside a Cyrillic word (stress accents); marks are dropped.
-_CYRILLIC_RANGES = ((0x0400, 0x052F), (0x2DE0, 0x2DFF), (0xA640, 0xA69F), (0x1C80, 0x1C8F))
-_CYRILLIC_CLASS = "\u0400-\u052f\u2de0-\u2dff\ua640-\ua69f\u1c80-\u1c8f"
+_CYRILLIC_RANGES = CYRILLIC_RANGES
+_CYRILLIC_CLASS = CYRILLIC_CLASS
 _COMBINING_CLASS = "\u0300-\u036f"
 _CYRILLIC_CHAR = re.compile(f"[{_CYRILLIC_CLASS}]")
 _COMBINING_MARK = re.compile(f"[{_COMBINING_CLASS}]")
@@ -287,12 +289,12 @@ _COUNTRY_TO_LANG = {"kz": "kk", "kg": "ky", "ua": "uk", "by": "be", "rs": "sr", 
 
 
 def _check_lang(lang: str) -> str:
-    if lang in CYRILLIC_LANGS:
+    if lang in SCHEME_LANGS:
         return lang
-    suggestion = _COUNTRY_TO_LANG.get(str(lang).strip().lower()) or _suggest(str(lang), list(CYRILLIC_LANGS))
+    suggestion = _COUNTRY_TO_LANG.get(str(lang).strip().lower()) or _suggest(str(lang), list(SCHEME_LANGS))
     hint = f"; did you mean '{suggestion}'?" if suggestion else ""
     raise UnknownLanguageError(
-        f"unknown language '{lang}'{hint} valid: {', '.join(CYRILLIC_LANGS)}"
+        f"unknown language '{lang}'{hint} valid: {', '.join(SCHEME_LANGS)}"
     )
 
 
@@ -342,7 +344,7 @@ def source_language(text: str) -> str | None:
     from translitnorm.crosslang import detect_lang
 
     lang = detect_lang(text)
-    return lang if lang in CYRILLIC_LANGS else None
+    return lang if lang in SCHEME_LANGS else None
 
 
 @functools.cache

@@ -14,7 +14,6 @@ on the driver and the executors.
 
 from __future__ import annotations
 
-import gc
 import os
 import pickle
 import threading
@@ -31,7 +30,9 @@ try:
 except ImportError as exc:  # pragma: no cover - depends on the installation
     raise ImportError("translitnorm.spark needs pyspark and pandas: pip install 'translitnorm[spark]'") from exc
 
-from translitnorm.batch import resolve_many
+from translitnorm.batch import RESULT_SCHEMA, resolve_many
+from translitnorm.collector import collector_paused
+from translitnorm.decision import ADDED_FIELDS
 from translitnorm.errors import TranslitnormError
 from translitnorm.normaliser import Normaliser
 
@@ -39,15 +40,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from pyspark.broadcast import Broadcast
     from pyspark.sql import DataFrame
 
-#: The columns added for a name column ``<prefix>``: ``<prefix>_id`` and so on.
-ADDED_COLUMNS = ("id", "canonical", "score", "method")
+#: The columns added for a name column ``<prefix>``: ``<prefix>_id`` and so on (as ``translitnorm clean`` adds).
+ADDED_COLUMNS = ADDED_FIELDS
 
-_RESULT_TYPE = T.StructType([
-    T.StructField("id", T.StringType()),
-    T.StructField("canonical", T.StringType()),
-    T.StructField("score", T.DoubleType()),
-    T.StructField("method", T.StringType()),
-])
+# The Spark types of the result table's Arrow types (batch.RESULT_SCHEMA).
+_SPARK_TYPES = {pa.string(): T.StringType(), pa.float64(): T.DoubleType()}
+_RESULT_TYPE = T.StructType([T.StructField(name, _SPARK_TYPES[RESULT_SCHEMA.field(name).type]) for name in ADDED_COLUMNS])
 
 
 class SparkColumnError(TranslitnormError, ValueError):
@@ -111,13 +109,8 @@ def _normaliser_of(shipped: "Broadcast") -> Normaliser:
     with _LOADING:
         normaliser = _LOADED.get(token)
         if normaliser is None:
-            enabled = gc.isenabled()
-            gc.disable()
-            try:
+            with collector_paused():
                 normaliser = pickle.loads(payload)
-            finally:
-                if enabled:
-                    gc.enable()
             _LOADED[token] = normaliser
             while len(_LOADED) > _LOADED_AT_MOST:
                 _LOADED.popitem(last=False)

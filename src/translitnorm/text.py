@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from translitnorm.keys import until_stable
+from typing import Callable
 
-_CYRILLIC = re.compile(r"[\u0400-\u052f\u1c80-\u1c8f\u2de0-\u2dff\ua640-\ua69f]")
+from translitnorm.script import is_cyrillic  # noqa: F401  (where callers have found it)
+
 _LETTER = re.compile(r"[^\W\d_]")
 # Apostrophe-like marks that writers use interchangeably (soft signs, Ukrainian apostrophe, typographic quotes).
 _APOSTROPHES = re.compile(r"[\u2019\u2018\u02bc\u02b9\u02bb\u0060\u00b4\u2032]")
@@ -51,15 +52,6 @@ def without_generic_words(name: str) -> str:
     return " ".join(kept) if kept else name
 
 
-def is_cyrillic(text: str) -> bool:
-    """True when the text contains a Cyrillic letter.
-
-    >>> is_cyrillic("Бакиев"), is_cyrillic("Bakiev")
-    (True, False)
-    """
-    return bool(_CYRILLIC.search(text))
-
-
 @dataclass(frozen=True)
 class Token:
     """One word of a name: a full name part or an initial."""
@@ -67,10 +59,6 @@ class Token:
     text: str
     initial: bool = False
     surname_hint: bool = False  # written before a comma ("BAKIYEV, Kurmanbek")
-
-    @property
-    def cyrillic(self) -> bool:
-        return is_cyrillic(self.text)
 
 
 @dataclass(frozen=True)
@@ -105,6 +93,21 @@ def clean_text(text: str) -> str:
     # Each step can expose work for another (a stripped hyphen leaves a comma to tidy),
     # so the steps repeat until nothing changes: that is what makes cleaning idempotent.
     return until_stable(_clean_once, text)
+
+
+def until_stable(step: Callable[[str], str], text: str, limit: int = 8) -> str:
+    """Apply ``step`` until the text stops changing (at most ``limit`` times): what makes
+    cleaning and keys idempotent when one step exposes work for another.
+
+    >>> until_stable(lambda t: t.replace("aa", "a"), "aaaa")
+    'a'
+    """
+    for _ in range(limit):
+        again = step(text)
+        if again == text:
+            break
+        text = again
+    return text
 
 
 def _clean_once(text: str) -> str:

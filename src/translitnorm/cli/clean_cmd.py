@@ -56,6 +56,9 @@ def clean_command(
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", callback=in_range(1), help="Processes resolving names (default: one per core once there are 20,000 distinct names; the output is the same for any number)."),
     encoding: str = typer.Option("utf-8", "--encoding", help="Encoding of a text input, e.g. latin-1, cp1251."),
     on_error: OnErrorOption = OnError.RAISE,
+    rejects: Optional[Path] = typer.Option(None, "--rejects", help="Write the skipped malformed records, as read, to this file."),
+    max_errors: Optional[int] = typer.Option(None, "--max-errors", callback=in_range(0), help="Skip up to N malformed records, fail (exit 2) on more; implies --on-error skip."),
+    max_field_lines: int = typer.Option(1000, "--max-field-lines", callback=in_range(0), help="A quoted field over more lines is malformed (a stray quote?); 0: no bound."),
     review_min_rows: int = typer.Option(2, "--review-min-rows", callback=in_range(1), help="Review clusters of unknown names with at least this many rows."),
     min_score: MinScoreOption = None,
     margin: MarginOption = None,
@@ -64,7 +67,8 @@ def clean_command(
 ) -> None:
     """Add <column>_id, _canonical, _score and _method for name columns of a dataset; keep every row and column.
 
-    Names no lexicon knows get a cluster ID (~…) shared by their variants. A summary goes to stderr.
+    Names no lexicon knows get a cluster ID (~…) shared by their variants. A summary goes to stderr
+    (with --quiet, only a warning if malformed records were skipped).
 
     Example: translitnorm clean seeds/example-names.csv --column name --review review.csv -o out/example-clean.csv
     """
@@ -75,9 +79,13 @@ def clean_command(
                 str(input), str(output), column, normaliser, input_format=format, output_format=output_format,
                 encoding=encoding, on_error=on_error.value, cluster=not no_cluster,
                 review=None if review is None else str(review), jobs=jobs, batch_rows=batch_rows,
-                review_min_rows=review_min_rows, progress=progress)
+                review_min_rows=review_min_rows, progress=progress,
+                rejects=None if rejects is None else str(rejects), max_errors=max_errors,
+                max_field_lines=max_field_lines)
     except Terminated:
         raise fail("terminated by SIGTERM; a file not finished was left as it was", 128 + signal.SIGTERM) from None
     if not quiet:
         for line in summary.lines():
             typer.echo(line, err=True)
+    elif summary.skipped_count:  # lost rows are never silent, even with --quiet
+        typer.echo(f"warning: skipped {summary.skipped_line()}", err=True)

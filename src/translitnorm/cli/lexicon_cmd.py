@@ -6,7 +6,7 @@ or :mod:`translitnorm.importers`; every write is validated first, atomic, and ke
 
 from __future__ import annotations
 
-import difflib
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -34,6 +34,16 @@ lexicon_app.add_typer(import_app, name="import")
 
 LexiconFileOption = typer.Option(..., "--lexicon", "-l", help="The lexicon file to change (kept formatted; the old one saved as FILE.bak).")
 NoKeysOption = typer.Option(False, "--no-keys", help="Skip the matching-key checks (faster on very large lexicons).")
+LockTimeoutOption = typer.Option(maintain.LOCK_TIMEOUT, "--lock-timeout", callback=in_range(0),
+                                 help="Seconds to wait while another command changes the same lexicon, then give up.")
+SampleOption = typer.Option(None, "--sample", help="Names to check the change against (CSV, TSV, JSONL, Parquet, .txt or a "
+                                                   "review CSV), e.g. the data you clean: the names whose ID changes are listed.")
+SampleColumnOption = typer.Option(None, "--sample-column", help="The column of --sample that holds names (default: name).")
+EncodingOption = typer.Option("utf-8", "--encoding", help="Text encoding of the input files (e.g. cp1251); a byte order "
+                                                          "mark (UTF-16, UTF-8) is recognised by itself.")
+AllowChangesOption = typer.Option(False, "--allow-id-changes", help="Write even if a checked name would lose its ID or get "
+                                                                    "another one (listed either way).")
+DryRunOption = typer.Option(False, "--dry-run", help="Check everything and show what would change; write nothing.")
 
 
 def _warn(problems) -> None:
@@ -74,6 +84,7 @@ def validate_command(
 def fmt_command(
     paths: List[Path] = typer.Argument(..., metavar="LEXICON", help="Lexicon files (or directories) to rewrite in canonical form."),
     check: bool = typer.Option(False, "--check", help="Change nothing; show a diff and exit 1 when a file is not formatted."),
+    lock_timeout: float = LockTimeoutOption,
 ) -> None:
     """Rewrite lexicon files in canonical order and form (idempotent, atomic, old file kept as FILE.bak).
 
@@ -83,25 +94,18 @@ def fmt_command(
     """
     unformatted = 0
     for path in lex.lexicon_files(paths):
-        problems: list[lex.Problem] = []
-        lines = list(lex.read_lexicon(path, problems))
-        blocking = [p for p in problems if p.severity == "error" and not p.fixable]
-        if blocking:
-            for problem in blocking:
+        try:
+            result = maintain.format_file(path, write=not check, lock_timeout=lock_timeout)
+        except lex.LexiconError as exc:
+            for problem in exc.problems:
                 typer.echo(str(problem), err=True)
-            raise fail(f"{path}: not formatted because of the errors above; fix them first", 1)
-        current = path.read_bytes()
-        wanted = lex.format_lines(lines)
-        if current == wanted.encode("utf-8"):
+            raise fail(f"{path}: not formatted because of the errors above; fix them first", 1) from None
+        if not result.changed:
             continue
         unformatted += 1
         if check:
-            diff = difflib.unified_diff(
-                current.decode("utf-8", "replace").splitlines(keepends=True),
-                wanted.splitlines(keepends=True), f"{path} (current)", f"{path} (formatted)")
-            typer.echo("".join(diff), nl=False)
+            typer.echo(result.diff, nl=False)
         else:
-            maintain.save_text(path, wanted, current)
             typer.echo(f"formatted {path}", err=True)
     if check and unformatted:
         raise fail(f"{unformatted} file(s) not in canonical form; run: translitnorm lexicon fmt", 1)
@@ -119,20 +123,52 @@ def add_command(
     canonical_lang: str = typer.Option("en", "--canonical-lang", help="Language of --canonical."),
     note: str = typer.Option("", "--note", help="A note for maintainers (date, source)."),
     lexicon: Path = LexiconFileOption,
+    sample: Optional[Path] = SampleOption,
+    sample_column: Optional[str] = SampleColumnOption,
+    encoding: str = EncodingOption,
+    allow_id_changes: bool = AllowChangesOption,
+    dry_run: bool = DryRunOption,
+    lock_timeout: float = LockTimeoutOption,
 ) -> None:
     """Add a new entity to a lexicon file; refuses an ID that exists.
 
+    With --sample, the names of that file are resolved before and after: those whose ID
+    changes are listed, and if one would lose its ID or get another, nothing is written
+    (exit 1) unless --allow-id-changes.
+
     Example: translitnorm lexicon add kg.osh --type place --name "Ош" --lang ky --canonical Osh --lexicon lexicons/kg.tsv
     """
-    result = maintain.add_entity(lexicon, entity_id, type=entity_type, name=name, lang=lang, role=role,
-                                 canonical=canonical, canonical_lang=canonical_lang, note=note)
-    _report_added(result, lexicon)
+    with _id_changes_refused():
+        result = maintain.add_entity(lexicon, entity_id, type=entity_type, name=name, lang=lang, role=role,
+                                     canonical=canonical, canonical_lang=canonical_lang, note=note, sample=sample,
+                                     sample_column=sample_column, encoding=encoding, allow_id_changes=allow_id_changes,
+                                     dry_run=dry_run, lock_timeout=lock_timeout)
+    _report_added(result, lexicon, dry_run)
 
 
-def _report_added(result, lexicon: Path) -> None:
+def _report_added(result, lexicon: Path, dry_run: bool = False) -> None:
+    verb = "would add to" if dry_run else "added to"
     for entry in result.added:
-        typer.echo(f"added to {lexicon}: " + "\t".join(entry.as_row()).rstrip("\t"))
+        typer.echo(f"{verb} {lexicon}: " + "\t".join(entry.as_row()).rstrip("\t"))
+    _report_changes(result.changes)
     _warn(result.warnings)
+
+
+def _report_changes(changes, checked: int | None = None) -> None:
+    """The checked names whose answer changes, on stderr, risky ones first."""
+    if checked is not None:
+        typer.echo(f"{checked} name(s) checked, {len(changes)} change their answer", err=True)
+    for change in sorted(changes, key=lambda c: (c.kind == "gained", c.name)):
+        typer.echo(f"  {change}", err=True)
+
+
+@contextlib.contextmanager
+def _id_changes_refused():
+    """An edit refused because checked names would lose or change their ID: the list, exit 1."""
+    try:
+        yield
+    except maintain.IDsWouldChange as exc:
+        raise fail(str(exc), 1) from None
 
 
 @lexicon_app.command("alias")
@@ -144,13 +180,24 @@ def alias_command(
     role: str = typer.Option("alias", "--role", help="alias, exonym, former or source."),
     note: str = typer.Option("", "--note", help="A note for maintainers."),
     lexicon: Path = LexiconFileOption,
+    sample: Optional[Path] = SampleOption,
+    sample_column: Optional[str] = SampleColumnOption,
+    encoding: str = EncodingOption,
+    allow_id_changes: bool = AllowChangesOption,
+    dry_run: bool = DryRunOption,
+    lock_timeout: float = LockTimeoutOption,
 ) -> None:
     """Add a name to an existing entity; refuses unknown IDs and names it already has.
 
+    --sample lists the names whose ID changes, as for `lexicon add`.
+
     Example: translitnorm lexicon alias kg.bakiev.kurmanbek "Bakijew" --lang de --role alias --lexicon lexicons/kg.tsv
     """
-    result = maintain.add_name(lexicon, entity_id, name, lang=lang, role=role, note=note)
-    _report_added(result, lexicon)
+    with _id_changes_refused():
+        result = maintain.add_name(lexicon, entity_id, name, lang=lang, role=role, note=note, sample=sample,
+                                   sample_column=sample_column, encoding=encoding, allow_id_changes=allow_id_changes,
+                                   dry_run=dry_run, lock_timeout=lock_timeout)
+    _report_added(result, lexicon, dry_run)
 
 
 @lexicon_app.command("merge")
@@ -158,19 +205,30 @@ def alias_command(
 def merge_command(
     inputs: List[Path] = typer.Argument(..., metavar="LEXICON", help="Lexicon files or directories to combine."),
     output: Path = typer.Option(..., "--output", "-o", help="The merged lexicon to write."),
+    sample: Optional[Path] = SampleOption,
+    sample_column: Optional[str] = SampleColumnOption,
+    encoding: str = EncodingOption,
+    allow_id_changes: bool = AllowChangesOption,
+    dry_run: bool = DryRunOption,
+    lock_timeout: float = LockTimeoutOption,
 ) -> None:
     """Combine lexicons into one file; conflicts are listed, never resolved (exit 1, nothing written).
 
-    Conflicts: one ID with two types; one name (same lang and text) on two IDs.
+    Conflicts: one ID with two types; one name (same lang and text) on two IDs. --sample
+    lists the names whose ID changes from the output as it was (a new output: the first input).
 
     Example: translitnorm lexicon merge lexicons/kg.tsv ours.tsv -o merged.tsv
     """
     try:
-        result = maintain.merge_lexicons(inputs, output)
+        with _id_changes_refused():
+            result = maintain.merge_lexicons(inputs, output, sample=sample, sample_column=sample_column,
+                                             encoding=encoding, allow_id_changes=allow_id_changes, dry_run=dry_run,
+                                             lock_timeout=lock_timeout)
     except maintain.ConflictError as exc:
         raise fail(str(exc), 1) from None
     entities = len({entry.id for entry in result.added})
-    typer.echo(f"wrote {output}: {entities} entities", err=True)
+    typer.echo(f"{'would write' if dry_run else 'wrote'} {output}: {entities} entities", err=True)
+    _report_changes(result.changes)
     _warn(result.warnings)
 
 
@@ -218,6 +276,7 @@ def suggest_command(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Where to write the decisions CSV (default: stdout)."),
     min_count: int = typer.Option(2, "--min-count", callback=in_range(1), help="Propose a new entity only for clusters seen at least this often."),
     lexicon: LexiconOption = None,
+    encoding: str = EncodingOption,
 ) -> None:
     """Propose aliases and new entities for the names the lexicons do not resolve.
 
@@ -226,7 +285,7 @@ def suggest_command(
 
     Example: translitnorm lexicon suggest names.csv --column name -o decisions.csv
     """
-    counts = maintain.read_name_counts(data, column)
+    counts = maintain.read_name_counts(data, column, encoding=encoding)
     normaliser = make_normaliser(lexicon)
     rows = maintain.suggest(counts, normaliser, min_count=min_count)
     text = maintain.review_csv(rows)
@@ -245,31 +304,46 @@ def apply_command(
     decisions: Path = typer.Argument(..., metavar="DECISIONS_CSV", help="The reviewed decisions CSV (from clean --review or lexicon suggest)."),
     lexicon: Path = LexiconFileOption,
     also: Optional[List[Path]] = typer.Option(None, "--also", help="Other lexicons (read only) where accepted IDs may be defined."),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Check and show what would be added; write nothing."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Check, show what would be added and which names change their answer; write nothing."),
+    sample: Optional[Path] = SampleOption,
+    sample_column: Optional[str] = SampleColumnOption,
+    encoding: str = EncodingOption,
+    allow_id_changes: bool = AllowChangesOption,
+    lock_timeout: float = LockTimeoutOption,
 ) -> None:
     """Write reviewed decisions into a lexicon: all of them, or on any error none (errors as file:line).
 
     accept: alias of suggested_id; alias: alias of target_id; new: entity target_id of
     type; reject or empty: nothing. lang defaults to und.
 
-    Example: translitnorm lexicon apply decisions.csv --lexicon lexicons/ours.tsv
+    Every name of the review file (and of --sample, e.g. the data you clean) is resolved
+    before and after: the names whose ID changes are listed; if one would lose its ID or
+    get another, nothing is written (exit 1) unless --allow-id-changes.
+
+    Example: translitnorm lexicon apply decisions.csv --lexicon lexicons/ours.tsv --sample data.csv --sample-column name
     """
-    result = maintain.apply_decisions(decisions, lexicon, context=also or (), dry_run=dry_run)
+    with _id_changes_refused():
+        result = maintain.apply_decisions(decisions, lexicon, context=also or (), dry_run=dry_run, sample=sample,
+                                          sample_column=sample_column, encoding=encoding,
+                                          allow_id_changes=allow_id_changes, lock_timeout=lock_timeout)
     verb = "would add" if dry_run else "added"
     for entry in result.added:
         typer.echo(f"{verb}: " + "\t".join(entry.as_row()).rstrip("\t"))
     for note in result.skipped:
         typer.echo(note, err=True)
+    if result.added:
+        _report_changes(result.changes, result.checked)
+    if dry_run and any(change.kind != "gained" for change in result.changes) and not allow_id_changes:
+        typer.echo("without --allow-id-changes, apply would refuse to write this (names above would lose or change their ID)", err=True)
     _warn(result.warnings)
     typer.echo(f"{len(result.added)} line(s) {verb} to {lexicon}", err=True)
 
 
-def _write_import(report: importers.ImportReport, output: Path) -> None:
-    lines, original = maintain.read_for_edit(output)
-    warnings = maintain.save_lines(output, lines + report.lines, original, check_keys=False)
+def _write_import(report: importers.ImportReport, output: Path, lock_timeout: float) -> None:
+    result = maintain.extend_lexicon(output, report.lines, check_keys=False, lock_timeout=lock_timeout)
     typer.echo(f"wrote {output}: {report.summary()}", err=True)
-    if warnings:
-        typer.echo(f"{len(warnings)} warning(s); see: translitnorm lexicon validate {output}", err=True)
+    if result.warnings:
+        typer.echo(f"{len(result.warnings)} warning(s); see: translitnorm lexicon validate {output}", err=True)
 
 
 def _progress(count: int) -> None:
@@ -290,6 +364,7 @@ def import_geonames_command(
     min_population: int = typer.Option(0, "--min-population", callback=in_range(0), help="Keep places with at least this population."),
     lang: Optional[List[str]] = typer.Option(None, "--lang", help="Languages to import (default: all the lexicon knows)."),
     output: Path = typer.Option(..., "--output", "-o", help="Lexicon to create or extend (IDs gn.<geonameid>)."),
+    lock_timeout: float = LockTimeoutOption,
 ) -> None:
     """Import places from GeoNames dumps into a lexicon (created or extended).
 
@@ -298,7 +373,7 @@ def import_geonames_command(
     report = importers.import_geonames(
         main, alternates, countries=_split(country), feature_classes=_split(feature_class),
         min_population=min_population, langs=_split(lang) or importers.LEXICON_LANGS, progress=_progress)
-    _write_import(report, output)
+    _write_import(report, output, lock_timeout)
 
 
 @import_app.command("wikidata")
@@ -312,6 +387,7 @@ def import_wikidata_command(
     type_map: Optional[List[str]] = typer.Option(None, "--type-map", help="CLASS=TYPE, e.g. Q515=place (default Q5=person)."),
     other_type: str = typer.Option("other", "--other-type", help="Type of entities of no mapped class."),
     output: Path = typer.Option(..., "--output", "-o", help="Lexicon to create or extend (IDs wd.<qid>)."),
+    lock_timeout: float = LockTimeoutOption,
 ) -> None:
     """Import entities with their labels and aliases from a Wikidata JSON dump.
 
@@ -329,4 +405,4 @@ def import_wikidata_command(
     report = importers.import_wikidata(
         dump, langs=_split(lang) or importers.LEXICON_LANGS, ids=wanted or None,
         instance_of=_split(instance_of) or None, type_map=mapping, other_type=other_type, progress=_progress)
-    _write_import(report, output)
+    _write_import(report, output, lock_timeout)

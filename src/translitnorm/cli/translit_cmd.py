@@ -6,11 +6,11 @@ import json
 
 import typer
 
-from translitnorm.romanise import CYRILLIC_LANGS, get_scheme, romanisations, romanise, source_language
+from translitnorm.romanise import SCHEME_LANGS, get_scheme, romanisations, romanise, source_language
 
 from . import app, user_errors
 
-_LANGS = " ".join(CYRILLIC_LANGS)
+_LANGS = " ".join(SCHEME_LANGS)
 
 
 @app.command("translit")

@@ -27,9 +27,10 @@ import pyarrow.parquet as pq
 from translitnorm.files import temp_file
 from translitnorm.io.arrow_csv import ArrowCsvReading
 from translitnorm.io.common import (
-    DEFAULT_BATCH_ROWS, STDIO, Batch, InputError, ReadStats, _chunked, _short, detect_format, missing_column_message,
+    DEFAULT_BATCH_ROWS, DELIMITERS, QUOTED, STDIO, Batch, InputError, JsonNumber, ReadStats, Rejected, _chunked,
+    _short, detect_format, missing_column_message,
 )
-from translitnorm.io.csv_reading import CsvReading
+from translitnorm.io.csv_reading import MAX_FIELD_LINES, CsvReading
 
 _GZIP_MAGIC = b"\x1f\x8b"
 
@@ -38,7 +39,8 @@ class TableReader(CsvReading, ArrowCsvReading):
     """A table file opened for streaming. Use :func:`open_table`; iterate :meth:`batches` (again for a second pass)."""
 
     def __init__(self, path: str, fmt: str, *, encoding: str = "utf-8", on_error: str = "raise",
-                 batch_rows: int = DEFAULT_BATCH_ROWS):
+                 batch_rows: int = DEFAULT_BATCH_ROWS, max_errors: int | None = None,
+                 max_field_lines: int = MAX_FIELD_LINES):
         if on_error not in ("raise", "skip"):
             raise InputError(f"unknown --on-error '{on_error}'; use raise or skip")
         if path == STDIO and fmt == "parquet":
@@ -49,6 +51,9 @@ class TableReader(CsvReading, ArrowCsvReading):
             raise InputError(f"unknown encoding '{encoding}'; e.g. utf-8, latin-1, cp1251") from None
         self.path, self.format, self.encoding, self.on_error = path, fmt, encoding, on_error
         self.batch_rows = batch_rows
+        if max_errors is not None and max_errors < 0:
+            raise InputError(f"--max-errors must be 0 or more, not {max_errors}")
+        self.max_errors, self.max_field_lines = max_errors, max_field_lines
         self.stats = ReadStats()
         self._spill: str | None = None
         self._arrow_refused = False  # a pass found pyarrow cannot read this file as csv does
@@ -211,11 +216,14 @@ class TableReader(CsvReading, ArrowCsvReading):
             return header
 
     def _dialect(self) -> dict:
-        return {"delimiter": "\t" if self.format == "tsv" else ",", "strict": True}
+        if self.format in QUOTED:
+            return {"delimiter": DELIMITERS[self.format], "strict": True}
+        # plain TSV: quotes are text (the csv module still splits lines and tells a NUL byte)
+        return {"delimiter": "\t", "quoting": csv.QUOTE_NONE, "quotechar": None, "strict": True}
 
     def _json_object(self, line: str, number: int, strict: bool = False) -> dict | None:
         try:
-            value = json.loads(line)
+            value = json.loads(line, parse_float=JsonNumber)
         except (ValueError, RecursionError) as exc:
             problem = f"not valid JSON ({exc})"
         else:
@@ -225,19 +233,33 @@ class TableReader(CsvReading, ArrowCsvReading):
         if strict or self.on_error == "raise":
             raise InputError(f"{self.name}: line {number}: {problem}; each line must be one JSON object"
                              + ("" if strict else " (or pass --on-error skip)"))
-        self.stats.skip(number, problem)
+        self._skip(number, problem, line)
         return None
+
+    def _skip(self, line: int, problem: str, text: str) -> None:
+        """Count a malformed record (``text``, from ``line``) as skipped; fail once there are more
+        than ``max_errors``."""
+        self.stats.skip(line, problem, text)
+        if self.max_errors is not None and self.stats.skipped_count > self.max_errors:
+            shown = ", ".join(str(skipped.line) for skipped in self.stats.skipped[:10])
+            raise InputError(f"{self.name}: more than {self.max_errors:,} malformed records (line {shown}"
+                             f"{' …' if self.stats.skipped_count > 10 else ''}; the first: {self.stats.skipped[0].problem}); "
+                             f"fix the file, or allow more with --max-errors")
 
     # -- batches --------------------------------------------------------------------
 
-    def batches(self, progress=None, *, arrow: bool = False) -> Iterator[Batch]:
+    def batches(self, progress=None, *, arrow: bool = False, rejected: Rejected | None = None) -> Iterator[Batch]:
         """Yield the rows in batches of about ``batch_rows``; ``progress(bytes_read)`` is called per batch.
+
+        ``rejected(line, problem, text)`` is called for each malformed record skipped
+        (``on_error='skip'``), with its text as read (one line of a record over several: reading
+        resumes at the next).
 
         ``arrow=True`` lets a CSV/TSV file come as pyarrow batches of text columns (``Batch.arrow``)
         as long as pyarrow reads it exactly as the csv module does; the rest of the file then comes
         as lists (``Batch.rows``), so the caller must take both. The rows are the same either way.
         """
-        self.stats = ReadStats()
+        self.stats = ReadStats(on_skip=rejected)
         if self.format == "parquet":
             yield from self._parquet_batches(progress)
             return
@@ -246,7 +268,13 @@ class TableReader(CsvReading, ArrowCsvReading):
             return
         with self._text() as (text, raw):
             if self.format == "jsonl":
-                chunks = _chunked(self._jsonl_rows(text), self.batch_rows)
+                for pairs in _chunked(self._jsonl_rows(text), self.batch_rows):
+                    rows, lines = map(list, zip(*pairs))
+                    self.stats.rows += len(rows)
+                    yield Batch(self.columns, rows, lines=lines)
+                    if progress:
+                        progress(raw.tell())
+                return
             elif self.format == "txt":
                 chunks = _chunked(([line.rstrip("\r\n")] for line in text), self.batch_rows)
             else:
@@ -267,7 +295,8 @@ class TableReader(CsvReading, ArrowCsvReading):
                 if progress:
                     progress(done)
 
-    def _jsonl_rows(self, text: IO[str]) -> Iterator[dict]:
+    def _jsonl_rows(self, text: IO[str]) -> Iterator[tuple[dict, str]]:
+        """(object, its line as read) for each line that is one."""
         columns = dict.fromkeys(self.columns)
         for number, line in enumerate(text, 1):
             if not line.strip():
@@ -280,12 +309,17 @@ class TableReader(CsvReading, ArrowCsvReading):
                     if key not in columns:
                         columns[key] = None
                         self.columns.append(key)
-            yield value
+            yield value, line
 
 
 def open_table(path: str | os.PathLike, fmt: str | None = None, *, encoding: str = "utf-8",
-               on_error: str = "raise", batch_rows: int = DEFAULT_BATCH_ROWS) -> TableReader:
+               on_error: str = "raise", batch_rows: int = DEFAULT_BATCH_ROWS, max_errors: int | None = None,
+               max_field_lines: int = MAX_FIELD_LINES) -> TableReader:
     """Open a CSV/TSV/JSON Lines/Parquet/text file (or ``-`` for stdin) for streaming in batches.
+
+    ``on_error='skip'`` skips malformed records (counted in ``stats``), and ``max_errors`` makes
+    more than that many an error. A quoted field over more than ``max_field_lines`` lines is
+    malformed (0: no bound; see :data:`~translitnorm.io.csv_reading.MAX_FIELD_LINES`).
 
     >>> with open_table("data.csv.gz", encoding="latin-1") as table:   # doctest: +SKIP
     ...     table.require("name")
@@ -296,7 +330,8 @@ def open_table(path: str | os.PathLike, fmt: str | None = None, *, encoding: str
         raise InputError(f"{path}: no such file")
     if path != STDIO and Path(path).is_dir():
         raise InputError(f"{path}: is a directory; give a file")
-    return TableReader(path, detect_format(path, fmt), encoding=encoding, on_error=on_error, batch_rows=batch_rows)
+    return TableReader(path, detect_format(path, fmt), encoding=encoding, on_error=on_error, batch_rows=batch_rows,
+                       max_errors=max_errors, max_field_lines=max_field_lines)
 
 
 

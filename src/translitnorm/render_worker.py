@@ -1,0 +1,24 @@
+"""A helper process of index compilation: renders a share of the name parts.
+
+Reads a pickled list of ``(text, lang)`` parts on standard input and writes the pickled
+list of their renderings, as ``(own, other_languages)`` pairs, on standard output (see
+:func:`translitnorm.renderings.rendered_parts`). Not a command for users.
+"""
+
+from __future__ import annotations
+
+import pickle
+import sys
+
+from translitnorm.renderings import render_part
+
+
+def main() -> None:
+    parts = pickle.loads(sys.stdin.buffer.read())
+    rendered = [tuple(render_part(text, lang)) for text, lang in parts]
+    sys.stdout.buffer.write(pickle.dumps(rendered, protocol=pickle.HIGHEST_PROTOCOL))
+    sys.stdout.buffer.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,30 @@
+"""Scripts: the one test of whether a text holds Cyrillic letters, and the one list of
+languages written in Cyrillic. Imports nothing of the package, so every module can use it.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Cyrillic blocks: basic and supplement, extended-C, extended-A (combining letters), extended-B.
+CYRILLIC_RANGES = ((0x0400, 0x052F), (0x1C80, 0x1C8F), (0x2DE0, 0x2DFF), (0xA640, 0xA69F))
+#: The same as a regular-expression character class body: ``f"[{CYRILLIC_CLASS}]"``.
+CYRILLIC_CLASS = "".join(f"{chr(start)}-{chr(end)}" for start, end in CYRILLIC_RANGES)
+_CYRILLIC = re.compile(f"[{CYRILLIC_CLASS}]")
+
+#: Languages (ISO 639 codes) whose names are written in Cyrillic unless a ``-Latn`` subtag says
+#: otherwise (uz-Latn for Toshkent, kk-Latn for the 2021 Kazakh alphabet). Not all of them have a
+#: romanisation scheme of their own: see :data:`translitnorm.romanise.SCHEME_LANGS`.
+CYRILLIC_LANGS = (
+    "ab", "ba", "be", "bg", "ce", "cv", "kk", "ky", "mk", "mn", "os", "ru",
+    "sah", "sr", "tg", "tt", "uk", "uz",
+)
+
+
+def is_cyrillic(text: str) -> bool:
+    """True when the text contains a Cyrillic letter (of any Cyrillic block).
+
+    >>> is_cyrillic("Бакиев"), is_cyrillic("Bakiev"), is_cyrillic("ꙮ")
+    (True, False, True)
+    """
+    return _CYRILLIC.search(text) is not None

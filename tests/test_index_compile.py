@@ -1,0 +1,78 @@
+"""Compiling the index in several processes gives the same index as compiling it in one."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from translitnorm import renderings
+from translitnorm.index import CompiledIndex
+from translitnorm.renderings import render_part
+from translitnorm.lexicon import load_lexicons
+
+LEXICONS = Path(__file__).resolve().parent.parent / "lexicons"
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return load_lexicons([LEXICONS])
+
+
+@pytest.fixture(scope="module")
+def compiled_in_one_process(shipped):
+    return CompiledIndex.compile(shipped, "digest", jobs=1)
+
+
+def test_helper_processes_give_the_same_index(monkeypatch, shipped, compiled_in_one_process):
+    monkeypatch.setattr(renderings, "PARALLEL_MIN_PARTS", 10)  # the shipped lexicons are small
+    started = []
+    real_start = renderings._start_render_helper
+    monkeypatch.setattr(renderings, "_start_render_helper", lambda share: started.append(len(share)) or real_start(share))
+    parallel = CompiledIndex.compile(shipped, "digest", jobs=3)
+    assert len(started) == 2 and sum(started) < len(parallel.parts)
+    assert parallel._state() == compiled_in_one_process._state()
+
+
+def test_a_failing_helper_costs_time_not_correctness(monkeypatch, shipped, compiled_in_one_process, caplog):
+    monkeypatch.setattr(renderings, "PARALLEL_MIN_PARTS", 10)
+
+    def broken_helper(share):
+        return subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read(); sys.exit(3)"],
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE)
+
+    monkeypatch.setattr(renderings, "_start_render_helper", broken_helper)
+    parallel = CompiledIndex.compile(shipped, "digest", jobs=2)
+    assert parallel._state() == compiled_in_one_process._state()
+    assert "compiling its share here" in caplog.text
+
+
+def test_the_worker_module_renders_as_the_library_does():
+    import pickle
+
+    parts = [("Бакиев", "ky"), ("Харьков", "ru"), ("Bishkek", "")]
+    done = subprocess.run([sys.executable, "-m", "translitnorm.render_worker"], input=pickle.dumps(parts),
+                          capture_output=True, check=True)
+    assert [tuple(pair) for pair in pickle.loads(done.stdout)] == [tuple(render_part(*part)) for part in parts]
+
+
+_STATE_DIGEST = """
+import hashlib, json, sys
+from translitnorm.index import CompiledIndex
+from translitnorm.lexicon import load_lexicons
+state = CompiledIndex.compile(load_lexicons([sys.argv[1]]), "digest", jobs=1)._state()
+as_lists = [list(item.items()) if isinstance(item, dict) else item for item in state]  # keep dict order
+print(hashlib.sha256(json.dumps(as_lists, ensure_ascii=False).encode()).hexdigest())
+"""
+
+
+def test_the_index_is_the_same_in_every_run_whatever_the_hash_seed():
+    # Set iteration order changes with the hash seed; the tables (and the cache bytes) must not.
+    digests = set()
+    for seed in ("1", "2"):
+        done = subprocess.run([sys.executable, "-c", _STATE_DIGEST, str(LEXICONS)], capture_output=True, text=True,
+                              check=True, env={**__import__("os").environ, "PYTHONHASHSEED": seed})
+        digests.add(done.stdout.strip())
+    assert len(digests) == 1
