@@ -23,7 +23,7 @@ import synthetic  # noqa: E402
 
 from translitnorm import lexicon as lex  # noqa: E402
 from translitnorm import maintain  # noqa: E402
-from translitnorm.index import build_index  # noqa: E402
+from translitnorm.index_store import build_index  # noqa: E402
 
 
 def measure(entities: int) -> str:

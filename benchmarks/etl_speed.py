@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import synthetic  # noqa: E402
 
 from translitnorm import Normaliser, batch  # noqa: E402
-from translitnorm.index import build_index  # noqa: E402
+from translitnorm.index_store import build_index  # noqa: E402
 from translitnorm.normaliser import default_lexicon_paths  # noqa: E402
 
 

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from conftest import DATA, ROOT, read_labelled
 from translitnorm import Normaliser, batch, lookup
 from translitnorm.batch import RESULT_COLUMNS
+from translitnorm.index import CompiledIndex
 
 BAKIEV = "kg.bakiev.kurmanbek"
 
@@ -190,7 +191,7 @@ def test_this_process_and_the_workers_share_the_chunks(shipped, monkeypatch):
 def test_workers_read_the_cached_index_file_rather_than_a_pickled_copy(shipped, tmp_path):
     assert shipped.index.cache_file is not None and shipped.index.cache_file.exists()
     shipped_form = batch._shippable(shipped)
-    assert shipped_form == (Normaliser, str(shipped.index.cache_file), shipped.index.digest, shipped.rule)
+    assert shipped_form == (Normaliser, CompiledIndex, str(shipped.index.cache_file), shipped.index.digest, shipped.rule)
     rebuilt = batch._rebuilt(pickle.loads(pickle.dumps(shipped_form)))
     assert rebuilt.index.digest == shipped.index.digest
     assert rebuilt.resolve_many(REAL_NAMES) == shipped.resolve_many(REAL_NAMES)
@@ -203,7 +204,7 @@ def test_workers_read_the_cached_index_file_rather_than_a_pickled_copy(shipped, 
     uncached.index.digest = "not the same"
     uncached.index.save(changed)
     with pytest.raises(RuntimeError, match="changed"):
-        batch._rebuilt((Normaliser, str(changed), shipped.index.digest, shipped.rule))
+        batch._rebuilt((Normaliser, CompiledIndex, str(changed), shipped.index.digest, shipped.rule))
 
 
 def test_small_batches_stay_in_process_whatever_jobs_says(shipped, monkeypatch):

@@ -17,7 +17,8 @@ from typer.testing import CliRunner
 import translitnorm.cache as cache
 from translitnorm import Normaliser
 from translitnorm.cli import app
-from translitnorm.index import CompiledIndex, build_index
+from translitnorm.index import CompiledIndex
+from translitnorm.index_store import build_index
 
 ROOT = Path(__file__).resolve().parent.parent
 KG = ROOT / "lexicons" / "kg.tsv"

@@ -23,7 +23,8 @@ from typer.testing import CliRunner
 
 from translitnorm import Normaliser
 from translitnorm import lexicon as lex
-from translitnorm.index import CompiledIndex, build_index
+from translitnorm.index import CompiledIndex
+from translitnorm.index_store import ReusedForms, build_index
 from translitnorm.lexicon import LexiconLine
 from translitnorm import maintain
 from translitnorm.cli import app
@@ -325,11 +326,12 @@ def test_random_bytes_as_a_review_file_end_in_a_clear_error_never_a_traceback(tm
     lexicon.write_text(HEADER + "kg.osh\tplace\tky\tОш\tsource\t\n", encoding="utf-8")
     review = folder / "review.csv"
     review.write_bytes(data)
-    result = run("apply", review, "--lexicon", lexicon, "--encoding", encoding, "--dry-run")
-    assert result.exit_code in (0, 2), result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    if result.exit_code == 2:
-        assert result.stderr.startswith("error: ") and str(review) in result.stderr
+    for command in (("apply", review, "--lexicon", lexicon, "--dry-run"), ("suggest", review, "--lexicon", lexicon)):
+        result = run(*command, "--encoding", encoding)
+        assert result.exit_code in (0, 2), result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+        if result.exit_code == 2:
+            assert result.stderr.startswith("error: ") and str(review) in result.stderr, result.stderr
 
 
 # -- #19 item 10: an edit compiles only what it adds ---------------------------------------------
@@ -357,7 +359,7 @@ def test_an_index_compiled_from_the_one_before_an_edit_equals_a_full_compile():
     base = CompiledIndex.compile(before)
     after = lex.Lexicon.from_lines([entry for path in [KG] for entry in lex.read_lexicon(path, [])] + EDIT)
     full = CompiledIndex.compile(after)
-    reused = CompiledIndex.compile(after, base=base)
+    reused = CompiledIndex.compile(after, reuse=ReusedForms(base))
     assert decoded(reused) == decoded(full)
     names = ["Kurmanbek Bakijew", "Bakiyev", "Janysh Bakiev", "Ala-Buka", "Osch", "Bishkek", "Frunze", "Tokmok"]
     assert Normaliser(reused).resolve_many(names, jobs=1) == Normaliser(full).resolve_many(names, jobs=1)

@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from translitnorm import Candidate, DecisionRule, Normaliser
-from translitnorm.index import CompiledIndex, build_index
+from translitnorm.index import CompiledIndex
+from translitnorm.index_store import build_index
 from translitnorm.keys import matching_key
 from translitnorm.lexicon import LexiconError
 from translitnorm.text import clean_text

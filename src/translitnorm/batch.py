@@ -337,19 +337,17 @@ def _shippable(normaliser: "Normaliser") -> Any:
     it is several times faster than pickling the index here and unpickling it there), else itself."""
     cache_file = normaliser.index.cache_file
     if cache_file is not None and os.path.exists(cache_file):
-        # The normaliser's class goes along (pickled by name), so this module need not import
-        # translitnorm.normaliser, which imports it.
-        return (type(normaliser), str(cache_file), normaliser.index.digest, normaliser.rule)
+        # The normaliser's and the index's classes go along (pickled by name), so this module need
+        # not import translitnorm.normaliser or translitnorm.index, which import it.
+        return (type(normaliser), type(normaliser.index), str(cache_file), normaliser.index.digest, normaliser.rule)
     return normaliser
 
 
 def _rebuilt(shipped: Any) -> "Normaliser":
     if not isinstance(shipped, tuple):
         return shipped
-    from translitnorm.index import CompiledIndex
-
-    normaliser_class, path, digest, rule = shipped
-    index = CompiledIndex.load(path)
+    normaliser_class, index_class, path, digest, rule = shipped
+    index = index_class.load(path)
     if index.digest != digest:
         raise RuntimeError(f"{path}: the cached index changed while names were being resolved; run again")
     return normaliser_class(index, rule)

@@ -36,7 +36,7 @@ from translitnorm.runtime import index_out_of_gc
 from translitnorm.cluster import Cluster, cluster_names
 from translitnorm.files import sigterm_as_interrupt
 from translitnorm.io import (
-    STDIO, AddedColumn, InputError, Lookup, TableWriter, atomic_output, detect_format, open_table,
+    STDIO, AddedColumn, InputError, Lookup, ReadOptions, TableWriter, atomic_output, detect_format, open_table,
 )
 from translitnorm.decision import ADDED_FIELDS, EMPTY, NONE
 from translitnorm.io.common import Rejected
@@ -80,15 +80,28 @@ class CleanSummary:
         more = " …" if self.skipped_count > 10 else ""
         return f"{self.skipped_count:,} malformed lines (line {shown}{more})"
 
+    def as_dict(self) -> dict:
+        """The summary for programs (``clean --summary-json``): counts of rows, by method, of clusters…"""
+        return {
+            "input": self.input, "output": self.output, "columns": self.columns, "rows": self.rows,
+            "distinct_names": self.distinct, "with_id": self.matched,
+            "by_method": dict(sorted(self.methods.items())), "clusters": self.clusters,
+            "clustered_names": self.clustered_names, "review": self.review,
+            "review_lines": self.review_lines if self.review else None,
+            "skipped_lines": self.skipped_count, "skipped": [{"line": line, "problem": problem}
+                                                             for line, problem in self.skipped],
+            "seconds": round(self.seconds, 3),
+        }
+
     def lines(self) -> list[str]:
         """The summary as short lines for a person."""
         values = self.rows * len(self.columns)
-        share = (lambda n: f"{100 * n / values:.0f}%") if values else (lambda n: "-")
+        share = (lambda n: f"{100 * n / values:.0f}%") if values else (lambda n: "")
         by_method = ", ".join(f"{method} {n:,}" for method, n in sorted(self.methods.items(), key=lambda kv: (-kv[1], kv[0]))
                               if method not in (CLUSTER, NONE, EMPTY))
         lines = [
             f"rows            {self.rows:,} ({', '.join(self.columns)}), {self.distinct:,} distinct names",
-            f"with an ID      {self.matched:,} {share(self.matched)}" + (f"  ({by_method})" if by_method else ""),
+            (f"with an ID      {self.matched:,} {share(self.matched)}" + (f"  ({by_method})" if by_method else "")).rstrip(),
         ]
         if self.methods[CLUSTER]:
             lines.append(f"clustered       {self.methods[CLUSTER]:,} {share(self.methods[CLUSTER])}  "
@@ -101,7 +114,8 @@ class CleanSummary:
             lines.append(f"to review       {self.review_lines:,} names → {self.review}")
         if self.skipped_count:
             lines.append(f"skipped         {self.skipped_line()}")
-        rate = f", {self.rows / self.seconds:,.0f} rows/s" if self.seconds > 0 else ""
+        # no rate for a run too short or too small to have one worth reading ("0 rows/s")
+        rate = f", {self.rows / self.seconds:,.0f} rows/s" if self.seconds > 0 and self.rows >= self.seconds else ""
         lines.append(f"time            {self.seconds:.1f} s{rate} → {self.output}")
         return lines
 
@@ -132,13 +146,18 @@ def clean_file(input: str | os.PathLike, output: str | os.PathLike = STDIO, colu
                cluster: bool = True, review: str | os.PathLike | None = None, jobs: int | None = 1,
                batch_rows: int = 50_000, review_min_score: float = 0.6, review_min_rows: int = 2,
                progress: Progress | None = None, rejects: str | os.PathLike | None = None,
-               max_errors: int | None = None, max_field_lines: int = MAX_FIELD_LINES) -> CleanSummary:
+               max_errors: int | None = None, max_field_lines: int = MAX_FIELD_LINES,
+               read_options: ReadOptions | None = None, prefix: str | None = None,
+               fuzzy_clusters: bool = True) -> CleanSummary:
     """Add ``<col>_id``, ``_canonical``, ``_score``, ``_method`` for each name column; see the module doc.
 
     ``output`` ``-`` is stdout. The output format is ``output_format``, else the output's
     extension, else the input's format. ``review`` writes the review CSV; its lines are
     names with no ID but candidates (ambiguous, or below the threshold by a score of at least
     ``review_min_score``) and names of clusters with at least ``review_min_rows`` rows.
+    ``read_options`` reads a text input in another form (delimiter, no header, a first rows
+    only…); ``prefix`` names the added columns of the one name column (``<prefix>_id`` …);
+    ``fuzzy_clusters=False`` joins unknown spellings only on equal matching keys.
 
     Malformed input records stop the run (``on_error='raise'``) or are skipped, one line each,
     reading resuming at the next line (``'skip'``); ``rejects`` gets them as they were read
@@ -154,12 +173,13 @@ def clean_file(input: str | os.PathLike, output: str | os.PathLike = STDIO, colu
                            output_format=output_format, encoding=encoding, on_error=on_error, cluster=cluster,
                            review=review, jobs=jobs, batch_rows=batch_rows, review_min_score=review_min_score,
                            review_min_rows=review_min_rows, progress=progress, rejects=rejects,
-                           max_errors=max_errors, max_field_lines=max_field_lines)
+                           max_errors=max_errors, max_field_lines=max_field_lines, read_options=read_options,
+                           prefix=prefix, fuzzy_clusters=fuzzy_clusters)
 
 
 def _clean_file(input, output, columns, normaliser, *, input_format, output_format, encoding, on_error, cluster,
                 review, jobs, batch_rows, review_min_score, review_min_rows, progress, rejects, max_errors,
-                max_field_lines) -> CleanSummary:
+                max_field_lines, read_options, prefix, fuzzy_clusters) -> CleanSummary:
     started = time.perf_counter()
     input, output = str(input), str(output)
     columns = list(dict.fromkeys(columns))
@@ -174,12 +194,16 @@ def _clean_file(input, output, columns, normaliser, *, input_format, output_form
                            output="<stdout>" if output == STDIO else output, columns=columns,
                            review=None if review is None else str(review))
 
+    if prefix is not None and len(columns) > 1:
+        raise InputError(f"a prefix names the added columns of one name column, not of {len(columns)}; "
+                         f"clean one column at a time, or leave the prefix out")
+    added_prefix = {column: column if prefix is None else prefix for column in columns}
     with open_table(input, input_format, encoding=encoding, on_error=on_error, batch_rows=batch_rows,
-                    max_errors=max_errors, max_field_lines=max_field_lines) as table:
+                    max_errors=max_errors, max_field_lines=max_field_lines, options=read_options) as table:
         # what can be checked before the work starts is checked before it starts
         for column in columns:
             table.require(column)
-        _refuse_added_columns(table, columns)
+        _refuse_added_columns(table, columns, added_prefix)
         _refuse_unreadable_columns(table, columns)
         out_format = _output_format(output, output_format, table.format)
         size = table.size() if table.format != "parquet" else table.total_rows()
@@ -194,7 +218,7 @@ def _clean_file(input, output, columns, normaliser, *, input_format, output_form
                         counts[column].update(batch.value_counts(column))
             summary.rows = table.stats.rows
             summary.skipped, summary.skipped_count = table.stats.skipped, table.stats.skipped_count
-            _refuse_added_columns(table, columns)  # JSON Lines: keys first seen after the first line
+            _refuse_added_columns(table, columns, added_prefix)  # JSON Lines: keys first seen after the first line
 
             # 2. resolve each distinct name once
             distinct = {name for counter in counts.values() for name in counter if name is not None and name.strip()}
@@ -212,7 +236,7 @@ def _clean_file(input, output, columns, normaliser, *, input_format, output_form
         if cluster and unknown:
             if progress:
                 progress("clustering", 0, len(unknown))
-            clusters = cluster_names(unknown)
+            clusters = cluster_names(unknown, fuzzy=fuzzy_clusters)
             cluster_of = {name: c for c in clusters for name, _ in c.members}
             if progress:
                 progress("clustering", len(unknown), len(unknown))
@@ -234,7 +258,7 @@ def _clean_file(input, output, columns, normaliser, *, input_format, output_form
                 summary.methods[written.get(name, empty)[3]] += count
 
         # 4. write every row with the added columns
-        added = [AddedColumn(column + suffix, "score" if suffix == "_score" else "text")
+        added = [AddedColumn(added_prefix[column] + suffix, "score" if suffix == "_score" else "text")
                  for column in columns for suffix in ADDED_SUFFIXES]
         with atomic_output(output) as stream:
             writer = TableWriter(stream, out_format, table.columns, added, input_schema=table.arrow_schema())
@@ -279,9 +303,9 @@ def _rejects_file(path: str | os.PathLike | None, table) -> Iterator[Rejected | 
         text.detach()
 
 
-def _refuse_added_columns(table, columns: Sequence[str]) -> None:
-    """Refuse an input that already has a column clean would add (``name_id``…)."""
-    added_names = [column + suffix for column in columns for suffix in ADDED_SUFFIXES]
+def _refuse_added_columns(table, columns: Sequence[str], prefixes: dict[str, str]) -> None:
+    """Refuse an input that already has a column clean would add (``name_id``…, or ``<prefix>_id``…)."""
+    added_names = [prefixes[column] + suffix for column in columns for suffix in ADDED_SUFFIXES]
     clashes = [name for name in added_names if name in table.columns]
     if clashes:
         raise InputError(f"{table.name}: the input already has column(s) {', '.join(clashes)}; "

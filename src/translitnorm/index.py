@@ -11,9 +11,7 @@ the cache is kept small, is :mod:`translitnorm.cache`'s concern.
 
 from __future__ import annotations
 
-import bisect
 import functools
-import hashlib
 import itertools
 import logging
 import marshal
@@ -22,19 +20,21 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Literal, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Literal, NamedTuple, Sequence
 
 from translitnorm import cache
-from translitnorm.cache import default_cache_dir  # noqa: F401  (where callers have found it)
 from translitnorm.crosslang import variants
 from translitnorm.keys import exact_form, folded_form, matching_key
+from translitnorm.neighbours import KeyNeighbours
 from translitnorm.rendering import CYRILLIC_SCHEME, LEXICON_SCHEME, PartRenderings, rendered_parts, scheme_langs
 from translitnorm.runtime import collector_paused
-from translitnorm.lexicon import Entity, Lexicon, LexiconError, Problem, lexicon_files, load_lexicons, script_of_lang
+from translitnorm.lexicon import Entity, Lexicon, script_of_lang
 from translitnorm.romanise import romanise, romanisations, schemes
 from translitnorm.script import is_cyrillic
 from translitnorm.text import without_generic_words
-from translitnorm.version import __version__
+
+if TYPE_CHECKING:
+    from translitnorm.index_store import ReusedForms
 
 log = logging.getLogger("translitnorm.cache")
 
@@ -55,7 +55,6 @@ _NAME_MASK, _SLOT_MASK = 511, 7
 # entity type is matched on its whole name.
 GIVEN, PATRONYMIC, SURNAME, OTHER, WHOLE = range(5)
 SLOT_NAMES = ("given name", "patronymic", "surname", "other name", "whole name")
-
 
 _PATRONYMIC_ENDINGS = re.compile(r"(ович|евич|ьевич|ич|овна|евна|ична|инична|улы|ұлы|уулу|кызы|қызы|оглы|угли|ўғли|қизи)$", re.IGNORECASE)
 
@@ -146,8 +145,7 @@ class CompiledIndex:
     scheme_sets: list[int] = field(default_factory=list)
     digest: str = ""
     _set_numbers: dict[int, int] = field(default_factory=dict, repr=False)
-    _buckets: dict | None = field(default=None, repr=False)
-    _slices: dict = field(default_factory=dict, repr=False)
+    _neighbours: KeyNeighbours | None = field(default=None, repr=False, compare=False)
     _entity_tables: "_EntityTables | None" = field(default=None, repr=False, compare=False)
     # The cache file this index was read from or saved to (same content), if any: local worker
     # processes read it rather than receive a pickled copy. Never pickled: it names a local file.
@@ -156,15 +154,15 @@ class CompiledIndex:
     # -- building ---------------------------------------------------------------------
 
     @classmethod
-    def compile(cls, lexicon: Lexicon, digest: str = "", base: "CompiledIndex | None" = None,
+    def compile(cls, lexicon: Lexicon, digest: str = "", reuse: "ReusedForms | None" = None,
                 jobs: int | None = None) -> "CompiledIndex":
         """Romanise every distinct name part under every scheme and file the forms.
 
-        ``base`` is an index compiled by this same code from an earlier version of the
-        lexicons: the forms of the name parts it has are filed again as it holds them instead
-        of being made again (romanising is most of the time of compiling), so an edit that
-        adds a few names compiles in a fraction of the time.  The result holds the same
-        forms, parts and entities as a compile without ``base`` (tests/test_lexicon_safety.py).
+        ``reuse`` holds the forms of an index compiled by this same code from an earlier
+        version of the lexicons (:class:`translitnorm.index_store.ReusedForms`): the parts it
+        has are filed again as it holds them instead of being rendered again (rendering is most
+        of the time of compiling), so an edit that adds a few names compiles in a fraction of
+        the time. The result is the same as without it (tests/test_lexicon_safety.py).
 
         ``jobs`` processes render the parts when there are many (one per core by default;
         see :data:`PARALLEL_MIN_PARTS`); the index is the same whatever the number.
@@ -176,10 +174,10 @@ class CompiledIndex:
         (['kg.osh'], True)
         """
         with collector_paused():
-            return cls._compile(lexicon, digest, _ReusedForms(base) if base is not None else None, jobs)
+            return cls._compile(lexicon, digest, reuse, jobs)
 
     @classmethod
-    def _compile(cls, lexicon: Lexicon, digest: str, reused: "_ReusedForms | None" = None,
+    def _compile(cls, lexicon: Lexicon, digest: str, reused: "ReusedForms | None" = None,
                  jobs: int | None = None) -> "CompiledIndex":
         scheme_ids = [LEXICON_SCHEME, CYRILLIC_SCHEME] + [scheme.id for scheme in schemes()]
         scheme_number = {scheme_id: number for number, scheme_id in enumerate(scheme_ids)}
@@ -360,11 +358,11 @@ class CompiledIndex:
     # -- persistence ------------------------------------------------------------------
 
     def __getstate__(self) -> dict:
-        # The fuzzy buckets, slices and entity tables are derived on first use: not worth shipping to workers.
+        # The key neighbours and entity tables are derived on first use: not worth shipping to workers.
         return {name: value for name, value in self.__dict__.items() if name not in _DERIVED}
 
     def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state, _buckets=None, _slices={}, _entity_tables=None, cache_file=None)
+        self.__dict__.update(state, _neighbours=None, _entity_tables=None, cache_file=None)
 
     def _state(self) -> tuple:
         return (FORMAT_VERSION, self.digest, self.entity_ids, self.entity_types, self.canonicals,
@@ -410,71 +408,12 @@ class CompiledIndex:
 
     # -- fuzzy neighbourhood ----------------------------------------------------------
 
-    def key_neighbourhood(self, first: str, shortest: int, longest: int) -> Sequence[str]:
-        """Matching keys that start with ``first`` and whose length lies in [shortest, longest]:
-        where a fuzzy search looks (built on first use; keys sorted by length, then text)."""
-        if self._buckets is None:
-            by_letter: dict[str, list[str]] = {}
-            for key in self.keys:
-                by_letter.setdefault(key[0], []).append(key)
-            buckets = {}
-            for letter, keys in by_letter.items():
-                keys.sort(key=lambda k: (len(k), k))
-                buckets[letter] = (keys, [len(k) for k in keys])
-            self._buckets = buckets
-        # Few distinct (letter, length range) requests exist, and copying a slice of a long
-        # bucket costs as much as the fuzzy search over it: keep each slice once made.
-        request = (first, shortest, longest)
-        found = self._slices.get(request)
-        if found is None:
-            keys, lengths = self._buckets.get(first, ((), ()))
-            found = self._slices[request] = keys[bisect.bisect_left(lengths, shortest):bisect.bisect_right(lengths, longest)]
-        return found
-
-
-class _ReusedForms:
-    """The forms an earlier index filed for each of its name parts, to be filed again for the
-    same part (same text, same language) without romanising it again.
-
-    A part's forms depend on nothing but its text, its language and the schemes, so they are
-    the same in every index made by the same code (an index from the cache under the current
-    digest is); the scheme sets are filed again as bit masks, renumbered for the new index.
-    """
-
-    def __init__(self, base: CompiledIndex):
-        self.usable = base.scheme_ids == [LEXICON_SCHEME, CYRILLIC_SCHEME] + [scheme.id for scheme in schemes()]
-        self.part_of = {(text, lang): number for number, (text, lang) in enumerate(zip(base.parts, base.part_langs))}
-        self.initials = base.part_initials
-        self.entity_of = {entity_id: number for number, entity_id in enumerate(base.entity_ids)}
-        self.base_names, self.canonicals = base.entity_names, base.canonicals
-        self.forms: dict[int, list[tuple[str, str, int]]] = {}
-        sets = base.scheme_sets
-        for table in ("cross", "exact", "folded", "keys"):
-            for form, entries in getattr(base, table).items():
-                for packed in entries:
-                    self.forms.setdefault(packed >> _SCHEME_BITS, []).append((table, form, sets[packed & _SET_NUMBER_MASK]))
-
-    def display_name(self, entity: Entity) -> str:
-        """The base's display name of an entity whose names have not changed (it romanises one), else a new one."""
-        number = self.entity_of.get(entity.id)
-        names = tuple((name.lang, name.text, name.role) for name in entity.names)
-        if self.usable and number is not None and tuple(self.base_names[number]) == names:
-            return self.canonicals[number]
-        return display_name(entity)
-
-    def has(self, text: str, lang: str) -> bool:
-        """Whether the base holds part (text, lang), so that :meth:`file_again` can file it."""
-        return self.usable and (text, lang) in self.part_of
-
-    def file_again(self, index: CompiledIndex, number: int, text: str, lang: str) -> bool:
-        """File the base's forms of part (text, lang) as part ``number`` of ``index``; False when the base lacks it."""
-        old = self.part_of.get((text, lang)) if self.usable else None
-        if old is None:
-            return False
-        for table, form, mask in self.forms.get(old, ()):
-            getattr(index, table).setdefault(form, []).append(number << _SCHEME_BITS | index._set_number(mask))
-        index.part_initials.append(self.initials[old])
-        return True
+    def key_neighbours(self) -> KeyNeighbours:
+        """The matching keys, indexed for the fuzzy search (built on first use, shared by every
+        matcher of this index; see :mod:`translitnorm.neighbours`)."""
+        if self._neighbours is None:
+            self._neighbours = KeyNeighbours(self.keys)
+        return self._neighbours
 
 
 class _EntityTables(NamedTuple):
@@ -487,7 +426,7 @@ class _EntityTables(NamedTuple):
 
 
 # Fields of CompiledIndex derived on first use (or naming a local file): never pickled.
-_DERIVED = ("_buckets", "_slices", "_entity_tables", "cache_file")
+_DERIVED = ("_neighbours", "_entity_tables", "cache_file")
 
 
 def display_name(entity: Entity) -> str:
@@ -503,97 +442,3 @@ def display_name(entity: Entity) -> str:
                 if scheme_id in known:
                     return romanise(name.text, scheme_id)
     return entity.names[0].text if entity.names else entity.id
-
-
-@functools.cache
-def _code_and_data_digest() -> str:
-    """Hash of the package's own code, scheme tables and word lists: a change to any of them
-    (a key rule, a correspondence, a generic word) changes what an index holds."""
-    digest = hashlib.sha256()
-    root = Path(__file__).resolve().parent
-    for path in sorted(root.rglob("*")):
-        if path.is_file() and path.suffix in (".py", ".toml", ".txt"):
-            digest.update(str(path.relative_to(root)).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def lexicon_digest(paths: Sequence[Path]) -> str:
-    """Hash of everything an index depends on: lexicon bytes, and the package's code and data."""
-    digest = hashlib.sha256(f"{FORMAT_VERSION}:{__version__}:{_code_and_data_digest()}".encode())
-    for path in paths:
-        digest.update(str(path.name).encode())
-        with open(path, "rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _cache_path(files: Sequence[Path], cache_dir: str | os.PathLike | None,
-                use_cache: bool) -> tuple[str, Path | None]:
-    """The digest of lexicon files and the path of their cache file (None: no usable cache directory)."""
-    for path in files:
-        if not path.is_file():
-            raise LexiconError([Problem(str(path), 0, "lexicon file not found")])
-    digest = lexicon_digest(files)
-    if not use_cache:
-        return digest, None
-    try:
-        folder = cache.private_dir(cache_dir or cache.default_cache_dir())
-    except (cache.CacheRefused, OSError) as exc:
-        log.warning("not using the index cache: %s; compiling in memory (see docs/etl.md, 'The index cache')", exc)
-        return digest, None
-    return digest, folder / f"index-{digest[:32]}.marshal"
-
-
-def _from_cache(cache_path: Path | None, digest: str) -> CompiledIndex | None:
-    if cache_path is None or not cache_path.exists():
-        return None
-    try:
-        index = CompiledIndex.load(cache_path, digest)
-    except Exception as exc:  # noqa: BLE001 - whatever is wrong with a cache file, compiling again is the answer
-        log.warning("index cache file refused (%s); compiling again", exc)
-        return None
-    index.cache_file = cache_path
-    cache.touch(cache_path)
-    return index
-
-
-def cached_index(paths: Iterable[str | os.PathLike], cache_dir: str | os.PathLike | None = None) -> CompiledIndex | None:
-    """The compiled index of lexicon files if the cache holds a current one, else None (never compiles).
-
-    >>> cached_index(["no-such-lexicon.tsv"]) is None
-    True
-    """
-    try:
-        digest, cache_path = _cache_path(lexicon_files(paths), cache_dir, True)
-    except (LexiconError, OSError):
-        return None
-    return _from_cache(cache_path, digest)
-
-
-def build_index(paths: Iterable[str | os.PathLike], cache_dir: str | os.PathLike | None = None,
-                use_cache: bool = True, base: CompiledIndex | None = None) -> CompiledIndex:
-    """Load lexicons and return their compiled index, from the cache when it is current.
-
-    ``base``: an index of an earlier version of the lexicons, to compile from (see
-    :meth:`CompiledIndex.compile`) when the cache has no current one.
-
-    >>> index = build_index(["lexicons/"])  # doctest: +SKIP
-    """
-    files = lexicon_files(paths)
-    digest, cache_path = _cache_path(files, cache_dir, use_cache)
-    # A cache file exists only for lexicon bytes that once loaded without errors, so a
-    # current cache needs no second validation.
-    index = _from_cache(cache_path, digest)
-    if index is not None:
-        return index
-    index = CompiledIndex.compile(load_lexicons(files), digest, base)
-    if cache_path is not None:
-        try:
-            index.save(cache_path)
-            index.cache_file = cache_path
-            cache.prune(cache_path.parent, keep=cache_path)
-        except (cache.CacheRefused, OSError):
-            pass  # a read-only cache directory costs speed, not correctness
-    return index

@@ -202,15 +202,29 @@ def _closest(word: str, choices: Iterable[str]) -> str:
 
 
 def lexicon_files(paths: Iterable[str | os.PathLike]) -> list[Path]:
-    """Expand directories to the ``*.tsv`` files they hold (sorted); keep files as given."""
+    """Expand directories to the ``*.tsv`` files they hold (sorted); keep files as given.
+
+    A directory holding none is a :class:`LexiconError` that names it (a wrong directory, not "no files").
+    """
     files: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            files.extend(sorted(p for p in path.glob("*.tsv") if p.is_file()))
+            found = sorted(p for p in path.glob("*.tsv") if p.is_file())
+            if not found:
+                raise LexiconError([no_files_problem([path])])
+            files.extend(found)
         else:
             files.append(path)
     return files
+
+
+def no_files_problem(paths: Sequence[str | os.PathLike]) -> Problem:
+    """The problem of lexicon paths that hold no file: named, so that a wrong directory is seen."""
+    if not paths:
+        return Problem(".", 0, "no lexicon files given")
+    shown = ", ".join(str(p) for p in paths)
+    return Problem(shown, 0, "no lexicon files here: a directory is searched for *.tsv files")
 
 
 def _decode_lines(path: Path, problems: list[Problem]) -> Iterator[tuple[int, str]]:
@@ -391,9 +405,10 @@ def validate(paths: Iterable[str | os.PathLike]) -> list[Problem]:
     []
     """
     problems: list[Problem] = []
+    paths = list(paths)
     files = lexicon_files(paths)
     if not files:
-        problems.append(Problem(".", 0, "no lexicon files given (a directory is searched for *.tsv)"))
+        problems.append(no_files_problem(paths))
     lines: list[LexiconLine] = []
     for path in files:
         lines.extend(read_lexicon(path, problems))
@@ -410,10 +425,11 @@ def load_lexicons(paths: Iterable[str | os.PathLike]) -> Lexicon:
     >>> lex["kg.bakiev.kurmanbek"].canonical  # doctest: +SKIP
     'Kurmanbek Bakiyev'
     """
+    paths = list(paths)
     files = lexicon_files(paths)
     problems: list[Problem] = []
     if not files:
-        raise LexiconError([Problem(".", 0, "no lexicon files given (a directory is searched for *.tsv)")])
+        raise LexiconError([no_files_problem(paths)])
     lines: list[LexiconLine] = []
     for path in files:
         lines.extend(read_lexicon(path, problems))

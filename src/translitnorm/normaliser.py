@@ -7,7 +7,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable
 
-from translitnorm.index import CompiledIndex, build_index
+from translitnorm.index import CompiledIndex
+from translitnorm.index_store import build_index
 from translitnorm.decision import DecisionRule, Explanation, Resolution
 from translitnorm.matcher import Matcher
 

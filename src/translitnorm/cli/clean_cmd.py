@@ -2,42 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import signal
-import sys
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, List, Optional
+from typing import List, Optional
 
 import typer
 
 from translitnorm.clean import clean_file
-from translitnorm.files import Terminated
+from translitnorm.files import Terminated, atomic_writer
+from translitnorm.io import detect_format
 
 from . import app, fail, user_errors
-from .common import LexiconOption, MarginOption, MinScoreOption, OnError, OnErrorOption, make_normaliser, in_range
-
-_STAGES = {"reading": "reading", "resolving": "resolving names", "clustering": "clustering", "writing": "writing"}
-
-
-@contextmanager
-def stderr_progress(enabled: bool) -> Iterator:
-    """A progress callback ``(stage, done, total)`` drawing rich bars on stderr, or ``None`` when disabled."""
-    if not enabled:
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(TextColumn("{task.description:<16}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=Console(stderr=True), transient=True) as bars:
-        tasks: dict[str, int] = {}
-
-        def update(stage: str, done: int, total: int | None) -> None:
-            if stage not in tasks:
-                tasks[stage] = bars.add_task(_STAGES.get(stage, stage), total=total)
-            bars.update(tasks[stage], completed=done, total=total)
-
-        yield update
+from .common import (
+    ClusterBy, ClusterByOption, DelimiterOption, LexiconOption, LimitOption, MarginOption, MinScoreOption, NoHeaderOption,
+    OnError, OnErrorOption, QuotecharOption, SkipLinesOption, in_range, make_normaliser, read_options,
+)
+from .progress import PLAIN_EVERY, stderr_progress
 
 
 @app.command("clean")
@@ -49,7 +30,7 @@ def clean_command(
     output: Path = typer.Option(Path("-"), "--output", "-o", allow_dash=True,
                                 help="Output file; its extension sets the format (.gz compresses). Default: stdout."),
     lexicon: LexiconOption = None,
-    format: Optional[str] = typer.Option(None, "--format", "-f", help="Input format: csv, tsv, jsonl, parquet (default: from the extension)."),
+    format: Optional[str] = typer.Option(None, "--format", "-f", help="Input format: csv, tsv (plain, no quoting), quoted-tsv, jsonl, parquet (default: from the extension)."),
     output_format: Optional[str] = typer.Option(None, "--output-format", help="Output format (default: from -o's extension, else the input's)."),
     review: Optional[Path] = typer.Option(None, "--review", help="Write the names a person should decide on to this CSV."),
     no_cluster: bool = typer.Option(False, "--no-cluster", help="Do not cluster names no lexicon knows (leave them without ID)."),
@@ -63,7 +44,20 @@ def clean_command(
     min_score: MinScoreOption = None,
     margin: MarginOption = None,
     batch_rows: int = typer.Option(50_000, "--batch-rows", callback=in_range(1), help="Rows read at a time (memory vs. speed).", hidden=True),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary."),
+    progress: Optional[bool] = typer.Option(
+        None, "--progress/--no-progress",
+        help="Show progress on stderr: bars on a terminal, a line every 10 s elsewhere (default: on unless --quiet)."),
+    progress_every: float = typer.Option(PLAIN_EVERY, "--progress-every", hidden=True, callback=in_range(0),
+                                         help="Seconds between two progress lines when stderr is not a terminal."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress and no summary."),
+    delimiter: DelimiterOption = None,
+    quotechar: QuotecharOption = '"',
+    no_header: NoHeaderOption = False,
+    skip_lines: SkipLinesOption = 0,
+    limit: LimitOption = None,
+    prefix: Optional[str] = typer.Option(None, "--prefix", help="Name the added columns PREFIX_id, PREFIX_canonical… (default: the column's name)."),
+    cluster_by: ClusterByOption = ClusterBy.FUZZY,
+    summary_json: Optional[Path] = typer.Option(None, "--summary-json", help="Also write the summary as JSON to this file: rows, with ID, by method, clusters, review, skipped lines, time."),
 ) -> None:
     """Add <column>_id, _canonical, _score and _method for name columns of a dataset; keep every row and column.
 
@@ -73,17 +67,24 @@ def clean_command(
     Example: translitnorm clean seeds/example-names.csv --column name --review review.csv -o out/example-clean.csv
     """
     normaliser = make_normaliser(lexicon, min_score=min_score, margin=margin)
+    reading = "rows" if detect_format(input, format) == "parquet" else "bytes"
+    show = not quiet if progress is None else progress
     try:
-        with stderr_progress(not quiet and sys.stderr.isatty()) as progress:
+        with stderr_progress(show, units={"reading": reading}, every=progress_every) as report:
             summary = clean_file(
                 str(input), str(output), column, normaliser, input_format=format, output_format=output_format,
                 encoding=encoding, on_error=on_error.value, cluster=not no_cluster,
                 review=None if review is None else str(review), jobs=jobs, batch_rows=batch_rows,
-                review_min_rows=review_min_rows, progress=progress,
+                review_min_rows=review_min_rows, progress=report,
                 rejects=None if rejects is None else str(rejects), max_errors=max_errors,
-                max_field_lines=max_field_lines)
+                max_field_lines=max_field_lines,
+                read_options=read_options(delimiter, quotechar, no_header, skip_lines, limit), prefix=prefix,
+                fuzzy_clusters=cluster_by == ClusterBy.FUZZY)
     except Terminated:
         raise fail("terminated by SIGTERM; a file not finished was left as it was", 128 + signal.SIGTERM) from None
+    if summary_json is not None:
+        with atomic_writer(summary_json) as stream:
+            stream.write((json.dumps(summary.as_dict(), ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
     if not quiet:
         for line in summary.lines():
             typer.echo(line, err=True)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import codecs
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import List, Optional, Sequence
+from typing import Iterator, List, Optional, Sequence
 
 import typer
 from typing_extensions import Annotated
 
+from translitnorm.io import InputError, ReadOptions
 from translitnorm.matcher import DecisionRule
 from translitnorm.normaliser import Normaliser, default_lexicon_paths
 
@@ -53,6 +55,38 @@ OnErrorOption = Annotated[
 ]
 
 
+DelimiterOption = Annotated[Optional[str], typer.Option(
+    "--delimiter", "-d", help="Field separator of a CSV input, e.g. ';' or tab (default: ',' for csv, tab for tsv).")]
+QuotecharOption = Annotated[str, typer.Option("--quotechar", help="Quote character of a CSV input.")]
+NoHeaderOption = Annotated[bool, typer.Option(
+    "--no-header", help="The first line is data: columns are named 1, 2, … (so --column 2 is the second).")]
+SkipLinesOption = Annotated[int, typer.Option(
+    "--skip-lines", callback=in_range(0), help="Lines to pass over before the header (a title, notes).")]
+LimitOption = Annotated[Optional[int], typer.Option(
+    "--limit", callback=in_range(1), help="Read only the first N rows: a trial run on part of a big file.")]
+
+
+class ClusterBy(str, Enum):
+    """How strictly spellings of unknown names join one cluster."""
+
+    KEY = "key"
+    FUZZY = "fuzzy"
+
+
+ClusterByOption = Annotated[ClusterBy, typer.Option(
+    "--cluster-by", help="key: spellings join only when their matching keys are equal (stricter); "
+                         "fuzzy: also when the keys are one edit apart in a long name part.")]
+
+
+def read_options(delimiter: str | None, quotechar: str, no_header: bool, skip_lines: int,
+                 limit: int | None) -> ReadOptions:
+    """The reading options of the command line; 'tab' or '\\t' for a tab delimiter."""
+    if delimiter in ("tab", "\\t"):
+        delimiter = "\t"
+    return ReadOptions(delimiter=delimiter, quotechar=quotechar, header=not no_header, skip_lines=skip_lines,
+                       limit=limit)
+
+
 def make_normaliser(lexicons: Optional[List[Path]], *, min_score: float | None = None,
                     margin: float | None = None) -> Normaliser:
     """A normaliser over the given lexicons (or the shipped ones), with decision-rule overrides."""
@@ -68,6 +102,7 @@ def make_normaliser(lexicons: Optional[List[Path]], *, min_score: float | None =
 def print_table(titles: Sequence[str], rows: Sequence[Sequence[str]], *, right: Sequence[str] = ()) -> None:
     """Aligned columns on a terminal; tab-separated lines with a header when stdout is a pipe or a
     file, so that ``| cut -f2`` or ``| head`` get whole rows, never rows wrapped at 80 columns."""
+    sys.stdout.flush()  # after what was echoed before
     if not sys.stdout.isatty():
         for row in [titles, *rows]:
             sys.stdout.write("\t".join(cell.replace("\t", " ").replace("\n", " ") for cell in row) + "\n")
@@ -81,3 +116,30 @@ def print_table(titles: Sequence[str], rows: Sequence[Sequence[str]], *, right: 
     for row in rows:
         table.add_row(*row)
     Console(soft_wrap=False).print(table)
+
+
+def is_text(value: str) -> bool:
+    """False for a string holding the lone surrogates Python makes of undecodable bytes (argv, environment)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def stdin_lines(encoding: str) -> Iterator[str]:
+    """The lines of stdin decoded with ``encoding``, without their line ends (``\\n`` or ``\\r\\n``),
+    one by one so that a command can answer each line as it comes; an undecodable line is a
+    :class:`~translitnorm.io.InputError` naming the line and the bytes."""
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise InputError(f"unknown encoding '{encoding}'; e.g. utf-8, latin-1, cp1251") from None
+    for number, raw in enumerate(sys.stdin.buffer, 1):
+        try:
+            line = raw.decode(encoding)
+        except UnicodeDecodeError as exc:
+            bad = raw[exc.start:exc.end].hex(" ")
+            raise InputError(f"<stdin>: line {number}: bytes {bad} are not valid {encoding}; "
+                             f"pass --encoding with the input's encoding (e.g. latin-1, cp1251)") from None
+        yield line.rstrip("\n").removesuffix("\r")

@@ -18,13 +18,14 @@ its line), :mod:`.arrow_csv` (CSV/TSV with pyarrow, the fast path, reading and w
 """
 
 from translitnorm.io.common import (
-    DEFAULT_BATCH_ROWS, FORMATS, STDIO, Batch, InputError, ReadStats, detect_format, missing_column_message,
+    DEFAULT_BATCH_ROWS, FORMATS, STDIO, Batch, InputError, ReadOptions, ReadStats, detect_format,
+    missing_column_message,
 )
 from translitnorm.io.reader import TableReader, count_values, open_table
 from translitnorm.io.writer import AddedColumn, Lookup, TableWriter, atomic_output
 
 __all__ = [
     "DEFAULT_BATCH_ROWS", "FORMATS", "STDIO", "AddedColumn", "Batch", "InputError", "Lookup",
-    "ReadStats", "TableReader", "TableWriter", "atomic_output", "count_values", "detect_format",
+    "ReadOptions", "ReadStats", "TableReader", "TableWriter", "atomic_output", "count_values", "detect_format",
     "missing_column_message", "open_table",
 ]

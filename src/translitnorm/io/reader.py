@@ -27,7 +27,8 @@ import pyarrow.parquet as pq
 from translitnorm.files import temp_file
 from translitnorm.io.arrow_csv import ArrowCsvReading
 from translitnorm.io.common import (
-    DEFAULT_BATCH_ROWS, STDIO, Batch, InputError, ReadStats, Rejected, _chunked, _short, detect_format, missing_column_message,
+    DEFAULT_BATCH_ROWS, DELIMITERS, QUOTED, STDIO, Batch, InputError, JsonNumber, ReadOptions, ReadStats, Rejected,
+    _chunked, _short, detect_format, duplicate_columns_message, missing_column_message,
 )
 from translitnorm.io.csv_reading import MAX_FIELD_LINES, CsvReading
 
@@ -39,7 +40,7 @@ class TableReader(CsvReading, ArrowCsvReading):
 
     def __init__(self, path: str, fmt: str, *, encoding: str = "utf-8", on_error: str = "raise",
                  batch_rows: int = DEFAULT_BATCH_ROWS, max_errors: int | None = None,
-                 max_field_lines: int = MAX_FIELD_LINES):
+                 max_field_lines: int = MAX_FIELD_LINES, options: ReadOptions | None = None):
         if on_error not in ("raise", "skip"):
             raise InputError(f"unknown --on-error '{on_error}'; use raise or skip")
         if path == STDIO and fmt == "parquet":
@@ -50,6 +51,8 @@ class TableReader(CsvReading, ArrowCsvReading):
             raise InputError(f"unknown encoding '{encoding}'; e.g. utf-8, latin-1, cp1251") from None
         self.path, self.format, self.encoding, self.on_error = path, fmt, encoding, on_error
         self.batch_rows = batch_rows
+        self.options = options or ReadOptions()
+        self.name_columns: list[str] = []  # the columns asked for with require(): names, checked for NUL bytes
         if max_errors is not None and max_errors < 0:
             raise InputError(f"--max-errors must be 0 or more, not {max_errors}")
         self.max_errors, self.max_field_lines = max_errors, max_field_lines
@@ -106,9 +109,22 @@ class TableReader(CsvReading, ArrowCsvReading):
             return parquet.schema_arrow
 
     def require(self, column: str) -> None:
-        """Raise the column-not-found error (with the columns present) unless ``column`` is there."""
-        if column not in self.columns:
+        """Raise the column-not-found error (with the columns present) unless ``column`` is there
+        (in JSON Lines: a key of any object, not only of the first)."""
+        if column not in self.columns and not (self.format == "jsonl" and self._jsonl_has_key(column)):
             raise InputError(f"{self.name}: {missing_column_message(column, self.columns)}")
+        if column not in self.name_columns:
+            self.name_columns.append(column)
+
+    def _jsonl_has_key(self, key: str) -> bool:
+        with self._text() as (text, _):
+            for line in text:
+                if line.strip():
+                    with contextlib.suppress(ValueError, RecursionError):
+                        value = json.loads(line)
+                        if isinstance(value, dict) and key in value:
+                            return True
+        return False
 
     # -- opening --------------------------------------------------------------------
 
@@ -133,6 +149,8 @@ class TableReader(CsvReading, ArrowCsvReading):
             text = io.TextIOWrapper(stream, encoding=encoding, newline="")
             try:
                 with self._translate_errors():
+                    for _ in range(self.options.skip_lines):
+                        text.readline()
                     yield text, raw
             finally:
                 text.detach()
@@ -199,10 +217,14 @@ class TableReader(CsvReading, ArrowCsvReading):
             return ["name"]
         with self._text() as (text, _):
             if self.format == "jsonl":
-                for number, line in enumerate(text, 1):
+                for number, line in enumerate(text, 1 + self.options.skip_lines):
                     if line.strip():
-                        return list(self._json_object(line, number, strict=True).keys())
-                return []
+                        value = self._json_object(line, number)  # a line that is not an object: malformed
+                        if value is not None:
+                            return list(value.keys())
+                if self.stats.skipped_count:
+                    raise InputError(f"{self.name}: no line is a JSON object; each line must be one")
+                raise InputError(f"{self.name}: the file is empty; one JSON object per line is needed")
             reader = csv.reader(text, **self._dialect())
             try:
                 header = next(reader)
@@ -210,16 +232,26 @@ class TableReader(CsvReading, ArrowCsvReading):
                 raise InputError(f"{self.name}: the file is empty; a header line with column names is needed") from None
             except csv.Error as exc:
                 raise InputError(f"{self.name}: line 1: the header is malformed ({exc})") from None
+            if not self.options.header:
+                return ReadOptions.column_names(len(header))
+            first = 1 + self.options.skip_lines
             if not any(header):
-                raise InputError(f"{self.name}: line 1: the header is empty; the first line must name the columns")
+                raise InputError(f"{self.name}: line {first}: the header is empty; the first line must name the columns")
+            duplicate = duplicate_columns_message(header)
+            if duplicate:
+                raise InputError(f"{self.name}: line {first}: {duplicate}")
             return header
 
     def _dialect(self) -> dict:
-        return {"delimiter": "\t" if self.format == "tsv" else ",", "strict": True}
+        delimiter = self.options.delimiter or DELIMITERS.get(self.format, ",")
+        if self.format in QUOTED:
+            return {"delimiter": delimiter, "quotechar": self.options.quotechar, "strict": True}
+        # plain TSV: quotes are text (the csv module still splits lines and tells a NUL byte)
+        return {"delimiter": delimiter, "quoting": csv.QUOTE_NONE, "quotechar": None, "strict": True}
 
     def _json_object(self, line: str, number: int, strict: bool = False) -> dict | None:
         try:
-            value = json.loads(line)
+            value = json.loads(line, parse_float=JsonNumber)
         except (ValueError, RecursionError) as exc:
             problem = f"not valid JSON ({exc})"
         else:
@@ -256,6 +288,22 @@ class TableReader(CsvReading, ArrowCsvReading):
         as lists (``Batch.rows``), so the caller must take both. The rows are the same either way.
         """
         self.stats = ReadStats(on_skip=rejected)
+        batches = self._all_batches(progress, arrow=arrow)
+        if self.options.limit is None:
+            yield from batches
+            return
+        left = self.options.limit
+        with contextlib.closing(batches):
+            for batch in batches:
+                if len(batch) >= left:
+                    self.stats.rows -= len(batch) - left
+                    if left:
+                        yield batch.head(left)
+                    return
+                left -= len(batch)
+                yield batch
+
+    def _all_batches(self, progress, *, arrow: bool) -> Iterator[Batch]:
         if self.format == "parquet":
             yield from self._parquet_batches(progress)
             return
@@ -264,7 +312,13 @@ class TableReader(CsvReading, ArrowCsvReading):
             return
         with self._text() as (text, raw):
             if self.format == "jsonl":
-                chunks = _chunked(self._jsonl_rows(text), self.batch_rows)
+                for pairs in _chunked(self._jsonl_rows(text), self.batch_rows):
+                    rows, lines = map(list, zip(*pairs))
+                    self.stats.rows += len(rows)
+                    yield Batch(self.columns, rows, lines=lines)
+                    if progress:
+                        progress(raw.tell())
+                return
             elif self.format == "txt":
                 chunks = _chunked(([line.rstrip("\r\n")] for line in text), self.batch_rows)
             else:
@@ -285,7 +339,8 @@ class TableReader(CsvReading, ArrowCsvReading):
                 if progress:
                     progress(done)
 
-    def _jsonl_rows(self, text: IO[str]) -> Iterator[dict]:
+    def _jsonl_rows(self, text: IO[str]) -> Iterator[tuple[dict, str]]:
+        """(object, its line as read) for each line that is one."""
         columns = dict.fromkeys(self.columns)
         for number, line in enumerate(text, 1):
             if not line.strip():
@@ -298,12 +353,12 @@ class TableReader(CsvReading, ArrowCsvReading):
                     if key not in columns:
                         columns[key] = None
                         self.columns.append(key)
-            yield value
+            yield value, line
 
 
 def open_table(path: str | os.PathLike, fmt: str | None = None, *, encoding: str = "utf-8",
                on_error: str = "raise", batch_rows: int = DEFAULT_BATCH_ROWS, max_errors: int | None = None,
-               max_field_lines: int = MAX_FIELD_LINES) -> TableReader:
+               max_field_lines: int = MAX_FIELD_LINES, options: ReadOptions | None = None) -> TableReader:
     """Open a CSV/TSV/JSON Lines/Parquet/text file (or ``-`` for stdin) for streaming in batches.
 
     ``on_error='skip'`` skips malformed records (counted in ``stats``), and ``max_errors`` makes
@@ -320,19 +375,20 @@ def open_table(path: str | os.PathLike, fmt: str | None = None, *, encoding: str
     if path != STDIO and Path(path).is_dir():
         raise InputError(f"{path}: is a directory; give a file")
     return TableReader(path, detect_format(path, fmt), encoding=encoding, on_error=on_error, batch_rows=batch_rows,
-                       max_errors=max_errors, max_field_lines=max_field_lines)
+                       max_errors=max_errors, max_field_lines=max_field_lines, options=options)
 
 
 
 def count_values(path: str | os.PathLike, column: str | None = None, fmt: str | None = None, *,
-                 encoding: str = "utf-8", on_error: str = "raise") -> "Counter[str | None]":
+                 encoding: str = "utf-8", on_error: str = "raise",
+                 options: ReadOptions | None = None) -> "Counter[str | None]":
     """How often each value of ``column`` occurs (a ``.txt`` file: one name a line, no column needed).
 
     >>> count_values("names.txt").most_common(1)                 # doctest: +SKIP
     [('Bakiev', 3)]
     """
     counts: Counter = Counter()
-    with open_table(path, fmt, encoding=encoding, on_error=on_error) as table:
+    with open_table(path, fmt, encoding=encoding, on_error=on_error, options=options) as table:
         column = table.columns[0] if table.format == "txt" else (column or "name")
         table.require(column)
         for batch in table.batches():

@@ -1,0 +1,168 @@
+"""The compiled index of lexicon files: from the cache when it holds a current one, else compiled
+(from the cached index of an earlier version of the files when there is one) and cached.
+
+What is trusted from a cache file, and how the cache is kept small, is :mod:`translitnorm.cache`'s
+concern; :class:`~translitnorm.index.CompiledIndex` reads and writes one file.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import os
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from translitnorm import cache
+from translitnorm.index import (_SCHEME_BITS, _SET_NUMBER_MASK, CYRILLIC_SCHEME, FORMAT_VERSION, LEXICON_SCHEME,
+                                CompiledIndex, display_name)
+from translitnorm.lexicon import Entity, LexiconError, Problem, lexicon_files, load_lexicons, no_files_problem
+from translitnorm.romanise import schemes
+from translitnorm.version import __version__
+
+log = logging.getLogger("translitnorm.cache")
+
+
+@functools.cache
+def _code_and_data_digest() -> str:
+    """Hash of the package's own code, scheme tables and word lists: a change to any of them
+    (a key rule, a correspondence, a generic word) changes what an index holds."""
+    digest = hashlib.sha256()
+    root = Path(__file__).resolve().parent
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".toml", ".txt"):
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def lexicon_digest(paths: Sequence[Path]) -> str:
+    """Hash of everything an index depends on: lexicon bytes, and the package's code and data."""
+    digest = hashlib.sha256(f"{FORMAT_VERSION}:{__version__}:{_code_and_data_digest()}".encode())
+    for path in paths:
+        digest.update(str(path.name).encode())
+        with open(path, "rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _cache_path(files: Sequence[Path], cache_dir: str | os.PathLike | None,
+                use_cache: bool) -> tuple[str, Path | None]:
+    """The digest of lexicon files and the path of their cache file (None: no usable cache directory)."""
+    for path in files:
+        if not path.is_file():
+            raise LexiconError([Problem(str(path), 0, "lexicon file not found")])
+    digest = lexicon_digest(files)
+    if not use_cache:
+        return digest, None
+    try:
+        folder = cache.private_dir(cache_dir or cache.default_cache_dir())
+    except (cache.CacheRefused, OSError) as exc:
+        log.warning("not using the index cache: %s; compiling in memory (see docs/etl.md, 'The index cache')", exc)
+        return digest, None
+    return digest, folder / f"index-{digest[:32]}.marshal"
+
+
+def _from_cache(cache_path: Path | None, digest: str) -> CompiledIndex | None:
+    if cache_path is None or not cache_path.exists():
+        return None
+    try:
+        index = CompiledIndex.load(cache_path, digest)
+    except Exception as exc:  # noqa: BLE001 - whatever is wrong with a cache file, compiling again is the answer
+        log.warning("index cache file refused (%s); compiling again", exc)
+        return None
+    index.cache_file = cache_path
+    cache.touch(cache_path)
+    return index
+
+
+def cached_index(paths: Iterable[str | os.PathLike], cache_dir: str | os.PathLike | None = None) -> CompiledIndex | None:
+    """The compiled index of lexicon files if the cache holds a current one, else None (never compiles).
+
+    >>> cached_index(["no-such-lexicon.tsv"]) is None
+    True
+    """
+    try:
+        digest, cache_path = _cache_path(lexicon_files(paths), cache_dir, True)
+    except (LexiconError, OSError):
+        return None
+    return _from_cache(cache_path, digest)
+
+
+def build_index(paths: Iterable[str | os.PathLike], cache_dir: str | os.PathLike | None = None,
+                use_cache: bool = True, base: CompiledIndex | None = None) -> CompiledIndex:
+    """Load lexicons and return their compiled index, from the cache when it is current.
+
+    ``base``: an index of an earlier version of the lexicons, to compile from (see
+    :meth:`CompiledIndex.compile`) when the cache has no current one.
+
+    >>> index = build_index(["lexicons/"])  # doctest: +SKIP
+    """
+    paths = list(paths)
+    files = lexicon_files(paths)
+    if not files:
+        raise LexiconError([no_files_problem(paths)])
+    digest, cache_path = _cache_path(files, cache_dir, use_cache)
+    # A cache file exists only for lexicon bytes that once loaded without errors, so a
+    # current cache needs no second validation.
+    index = _from_cache(cache_path, digest)
+    if index is not None:
+        return index
+    index = CompiledIndex.compile(load_lexicons(files), digest, ReusedForms(base) if base is not None else None)
+    if cache_path is not None:
+        try:
+            index.save(cache_path)
+            index.cache_file = cache_path
+            cache.prune(cache_path.parent, keep=cache_path)
+        except (cache.CacheRefused, OSError):
+            pass  # a read-only cache directory costs speed, not correctness
+    return index
+
+
+class ReusedForms:
+    """The forms an earlier index filed for each of its name parts, to be filed again for the
+    same part (same text, same language) without romanising it again.
+
+    A part's forms depend on nothing but its text, its language and the schemes, so they are
+    the same in every index made by the same code (an index from the cache under the current
+    digest is); the scheme sets are filed again as bit masks, renumbered for the new index.
+    """
+
+    # It files into the index's own packed tables, hence the index's private layout constants.
+
+    def __init__(self, base: CompiledIndex):
+        self.usable = base.scheme_ids == [LEXICON_SCHEME, CYRILLIC_SCHEME] + [scheme.id for scheme in schemes()]
+        self.part_of = {(text, lang): number for number, (text, lang) in enumerate(zip(base.parts, base.part_langs))}
+        self.initials = base.part_initials
+        self.entity_of = {entity_id: number for number, entity_id in enumerate(base.entity_ids)}
+        self.base_names, self.canonicals = base.entity_names, base.canonicals
+        self.forms: dict[int, list[tuple[str, str, int]]] = {}
+        sets = base.scheme_sets
+        for table in ("cross", "exact", "folded", "keys"):
+            for form, entries in getattr(base, table).items():
+                for packed in entries:
+                    self.forms.setdefault(packed >> _SCHEME_BITS, []).append((table, form, sets[packed & _SET_NUMBER_MASK]))
+
+    def display_name(self, entity: Entity) -> str:
+        """The base's display name of an entity whose names have not changed (it romanises one), else a new one."""
+        number = self.entity_of.get(entity.id)
+        names = tuple((name.lang, name.text, name.role) for name in entity.names)
+        if self.usable and number is not None and tuple(self.base_names[number]) == names:
+            return self.canonicals[number]
+        return display_name(entity)
+
+    def has(self, text: str, lang: str) -> bool:
+        """Whether the base holds part (text, lang), so that :meth:`file_again` can file it."""
+        return self.usable and (text, lang) in self.part_of
+
+    def file_again(self, index: CompiledIndex, number: int, text: str, lang: str) -> bool:
+        """File the base's forms of part (text, lang) as part ``number`` of ``index``; False when the base lacks it."""
+        old = self.part_of.get((text, lang)) if self.usable else None
+        if old is None:
+            return False
+        for table, form, mask in self.forms.get(old, ()):
+            getattr(index, table).setdefault(form, []).append(number << _SCHEME_BITS | index._set_number(mask))
+        index.part_initials.append(self.initials[old])
+        return True
