@@ -73,7 +73,7 @@ def test_review_file_lists_names_a_person_should_decide(seeds_output):
     _, output, review = seeds_output
     header, *lines = read_csv(review)
     assert tuple(header) == REVIEW_HEADER
-    assert ",".join(header) == "column,name,count,reason,suggested_id,score,candidates,cluster,decision,target_id,type,lang"
+    assert ",".join(header) == "column,name,count,reason,suggested_id,score,candidates,cluster,suggested_source,decision,target_id,type,lang"
     janysh = next(dict(zip(header, line)) for line in lines if line[1] == "Janysh Bakiyev")
     assert janysh["reason"] == "below-threshold" and janysh["suggested_id"] == "kg.bakiev.kurmanbek"
     assert janysh["candidates"] == "kg.bakiev.kurmanbek 0.67" and janysh["score"] == "0.6667"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from translitnorm import renderings
+from translitnorm import rendering as renderings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -325,11 +325,12 @@ def test_random_bytes_as_a_review_file_end_in_a_clear_error_never_a_traceback(tm
     lexicon.write_text(HEADER + "kg.osh\tplace\tky\tОш\tsource\t\n", encoding="utf-8")
     review = folder / "review.csv"
     review.write_bytes(data)
-    result = run("apply", review, "--lexicon", lexicon, "--encoding", encoding, "--dry-run")
-    assert result.exit_code in (0, 2), result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    if result.exit_code == 2:
-        assert result.stderr.startswith("error: ") and str(review) in result.stderr
+    for command in (("apply", review, "--lexicon", lexicon, "--dry-run"), ("suggest", review, "--lexicon", lexicon)):
+        result = run(*command, "--encoding", encoding)
+        assert result.exit_code in (0, 2), result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+        if result.exit_code == 2:
+            assert result.stderr.startswith("error: ") and str(review) in result.stderr, result.stderr
 
 
 # -- #19 item 10: an edit compiles only what it adds ---------------------------------------------

@@ -32,7 +32,7 @@ from typing import Iterator, Sequence
 import pyarrow as pa
 
 from translitnorm.batch import WorkerPool, available_cores
-from translitnorm.collector import index_out_of_gc
+from translitnorm.runtime import index_out_of_gc
 from translitnorm.cluster import Cluster, cluster_names
 from translitnorm.files import sigterm_as_interrupt
 from translitnorm.io import (

@@ -1,11 +1,13 @@
 """Maintaining lexicon files safely: checks that need matching keys, edits, merges, statistics,
 and the review loop (suggest spellings for a person to decide, apply the decisions).
 
-Every function that changes a file goes through :func:`save_lines`: the new content is
-formatted and validated as a whole first, the old file is kept as ``FILE.bak``, the new
-one is written to a temporary file and renamed over the old one, and a file that changed
-on disk since it was read is never overwritten.  So a command either writes a valid,
-formatted lexicon or leaves everything as it was.
+Every function that changes a file holds its write lock (:func:`locked`) from reading it to
+writing it, and writes through :func:`save_text`: the new content is formatted and validated
+as a whole first, names given to check are resolved before and after (an ID taken away or
+changed stops the write unless allowed), the new file replaces the old one atomically
+(:mod:`translitnorm.files`), the old one becomes ``FILE.bak`` only once the new one is in
+place, and a file that changed on disk since it was read is never overwritten.  So a command
+either writes a valid, formatted lexicon or leaves everything as it was.
 """
 
 from __future__ import annotations
@@ -118,6 +120,7 @@ def _acquire(sidecar: Path, target: Path, timeout: float) -> int:
     if fcntl is None:  # pragma: no cover - no flock on this platform: edits are not serialised
         return os.open(os.devnull, os.O_RDONLY)
     deadline = time.monotonic() + max(timeout, 0.0)
+    sidecar.parent.mkdir(parents=True, exist_ok=True)  # a new lexicon in a new folder
     while True:
         fd = os.open(sidecar, os.O_RDWR | os.O_CREAT, 0o644)
         try:
@@ -1001,6 +1004,20 @@ def decide_lines(path: str | os.PathLike, lines: Sequence[LexiconLine], known_ty
             continue
         have.add((normal.id, normal.lang, normal.name))
         added.append(normal)
+        source = " ".join(row.get("suggested_source", "").split())
+        if decision == "new" and not cyrillic and source and is_cyrillic(source):
+            # the review's proposed Cyrillic source name of the new entity (back-transliteration,
+            # read as Russian unless the line's lang is another Cyrillic-script language)
+            source_lang = lang if lex.script_of_lang(lang) == "Cyrl" else "ru"
+            source_entry = LexiconLine(entity_id, entry.type, source_lang, source, "source")
+            source_errors = _line_errors(source_entry, where)
+            if source_errors:
+                errors.extend(source_errors)
+                continue
+            normal = lex.normalise_line(source_entry)
+            if (normal.id, normal.lang, normal.name) not in have:
+                have.add((normal.id, normal.lang, normal.name))
+                added.append(normal)
     return added, skipped, errors
 
 

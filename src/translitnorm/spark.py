@@ -32,7 +32,7 @@ except ImportError as exc:  # pragma: no cover - depends on the installation
     raise ImportError("translitnorm.spark needs pyspark and pandas: pip install 'translitnorm[spark]'") from exc
 
 from translitnorm.batch import RESULT_SCHEMA, resolve_many
-from translitnorm.collector import collector_paused
+from translitnorm.runtime import collector_paused
 from translitnorm.decision import ADDED_FIELDS
 from translitnorm.errors import TranslitnormError
 from translitnorm.normaliser import Normaliser

@@ -73,7 +73,7 @@ def user_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-from . import cache_cmd, clean_cmd, cluster_cmd, lexicon_cmd, resolve_cmd, translit_cmd  # noqa: E402,F401  (modules register their commands)
+from . import cache_cmd, clean_cmd, cluster_cmd, cyrillic_cmd, lexicon_cmd, resolve_cmd, translit_cmd  # noqa: E402,F401  (modules register their commands)
 
 
 def main() -> None:

@@ -18,7 +18,12 @@ import pyarrow.compute as pc
 
 from translitnorm.errors import TranslitnormError
 
-FORMATS = ("csv", "tsv", "jsonl", "parquet")
+FORMATS = ("csv", "tsv", "jsonl", "parquet", "quoted-tsv")
+#: The delimited text formats and their delimiter. TSV has no quoting: a line is a record, its
+#: fields split at tabs, and a quote is just a character. "quoted-tsv" is CSV with tabs (quoted
+#: fields, ``""`` for a quote), what some programs write under the name TSV.
+DELIMITERS = {"csv": ",", "tsv": "\t", "quoted-tsv": "\t"}
+QUOTED = ("csv", "quoted-tsv")
 TEXT_FORMATS = ("csv", "tsv", "jsonl", "txt")
 _EXTENSIONS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl",
                ".json": "jsonl", ".parquet": "parquet", ".pq": "parquet", ".txt": "txt"}
@@ -39,7 +44,7 @@ def detect_format(path: str | os.PathLike, explicit: str | None = None) -> str:
     """
     if explicit:
         fmt = explicit.lower().lstrip(".")
-        fmt = {"ndjson": "jsonl", "json": "jsonl", "pq": "parquet", "tab": "tsv"}.get(fmt, fmt)
+        fmt = {"ndjson": "jsonl", "json": "jsonl", "pq": "parquet", "tab": "tsv", "tsv-quoted": "quoted-tsv"}.get(fmt, fmt)
         if fmt not in FORMATS + ("txt",):
             raise InputError(f"unknown format '{explicit}'; formats are: {', '.join(FORMATS)}")
         return fmt
@@ -138,6 +143,8 @@ class Batch:
     columns: list[str]
     rows: list[Any] | None = None
     arrow: pa.RecordBatch | None = None
+    #: JSON Lines: each row's line as read, so a JSON Lines output keeps every value byte for byte
+    lines: list[str] | None = None
 
     def __len__(self) -> int:
         return self.arrow.num_rows if self.arrow is not None else len(self.rows)
@@ -175,9 +182,30 @@ class Batch:
         return self.rows
 
 
+class JsonNumber(float):
+    """A JSON number with a fraction or an exponent, as read: a float that remembers its text,
+    so ``1.10``, ``1e5`` and ``1e400`` are written back as they were, not as ``1.1``,
+    ``100000.0`` and ``Infinity``.
+
+    >>> import json
+    >>> value = json.loads('{"x": 1.10}', parse_float=JsonNumber)["x"]
+    >>> value == 1.1, value.text
+    (True, '1.10')
+    """
+
+    __slots__ = ("text",)
+
+    def __new__(cls, text: str) -> "JsonNumber":
+        number = super().__new__(cls, text)
+        number.text = text
+        return number
+
+
 def _as_text(value: Any) -> str | None:
     if value is None or isinstance(value, str):
         return value
+    if isinstance(value, JsonNumber):
+        return value.text
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
@@ -250,6 +278,8 @@ def _cell_text(value: Any) -> str:
         return ""
     if isinstance(value, str):
         return value
+    if isinstance(value, JsonNumber):
+        return value.text
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False, default=str)
     return str(value)

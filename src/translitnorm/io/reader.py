@@ -27,8 +27,8 @@ import pyarrow.parquet as pq
 from translitnorm.files import temp_file
 from translitnorm.io.arrow_csv import ArrowCsvReading
 from translitnorm.io.common import (
-    DEFAULT_BATCH_ROWS, STDIO, Batch, InputError, ReadOptions, ReadStats, Rejected, _chunked, _short, detect_format,
-    duplicate_columns_message, missing_column_message,
+    DEFAULT_BATCH_ROWS, DELIMITERS, QUOTED, STDIO, Batch, InputError, JsonNumber, ReadOptions, ReadStats, Rejected,
+    _chunked, _short, detect_format, duplicate_columns_message, missing_column_message,
 )
 from translitnorm.io.csv_reading import MAX_FIELD_LINES, CsvReading
 
@@ -243,12 +243,16 @@ class TableReader(CsvReading, ArrowCsvReading):
             return header
 
     def _dialect(self) -> dict:
-        delimiter = self.options.delimiter or ("\t" if self.format == "tsv" else ",")
-        return {"delimiter": delimiter, "quotechar": self.options.quotechar, "strict": True}
+        if self.format in QUOTED:
+            delimiter = self.options.delimiter or DELIMITERS[self.format]
+            return {"delimiter": delimiter, "quotechar": self.options.quotechar, "strict": True}
+        # plain TSV: quotes are text (the csv module still splits lines and tells a NUL byte)
+        return {"delimiter": self.options.delimiter or "\t", "quoting": csv.QUOTE_NONE, "quotechar": None,
+                "strict": True}
 
     def _json_object(self, line: str, number: int, strict: bool = False) -> dict | None:
         try:
-            value = json.loads(line)
+            value = json.loads(line, parse_float=JsonNumber)
         except (ValueError, RecursionError) as exc:
             problem = f"not valid JSON ({exc})"
         else:
@@ -309,7 +313,13 @@ class TableReader(CsvReading, ArrowCsvReading):
             return
         with self._text() as (text, raw):
             if self.format == "jsonl":
-                chunks = _chunked(self._jsonl_rows(text), self.batch_rows)
+                for pairs in _chunked(self._jsonl_rows(text), self.batch_rows):
+                    rows, lines = map(list, zip(*pairs))
+                    self.stats.rows += len(rows)
+                    yield Batch(self.columns, rows, lines=lines)
+                    if progress:
+                        progress(raw.tell())
+                return
             elif self.format == "txt":
                 chunks = _chunked(([line.rstrip("\r\n")] for line in text), self.batch_rows)
             else:
@@ -330,7 +340,8 @@ class TableReader(CsvReading, ArrowCsvReading):
                 if progress:
                     progress(done)
 
-    def _jsonl_rows(self, text: IO[str]) -> Iterator[dict]:
+    def _jsonl_rows(self, text: IO[str]) -> Iterator[tuple[dict, str]]:
+        """(object, its line as read) for each line that is one."""
         columns = dict.fromkeys(self.columns)
         for number, line in enumerate(text, 1):
             if not line.strip():
@@ -343,7 +354,7 @@ class TableReader(CsvReading, ArrowCsvReading):
                     if key not in columns:
                         columns[key] = None
                         self.columns.append(key)
-            yield value
+            yield value, line
 
 
 def open_table(path: str | os.PathLike, fmt: str | None = None, *, encoding: str = "utf-8",
