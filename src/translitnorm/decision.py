@@ -14,8 +14,8 @@ from typing import Callable, NamedTuple, Sequence
 # The methods of a resolution (Resolution.method, the method column of every output), one place
 # for batch tables, clean's files, Spark columns and the review file.
 EXACT, FOLDED, KEY, CROSS, FUZZY = "exact", "folded", "key", "cross", "fuzzy"
-# A host-language ending taken off (Čehovs), a place's Russian case form or adjective
-# (Новосибирске, Krasnodarskiy), a given name translated (Leo for Лев): see lookup.py.
+# A host-language ending taken off (Čehovs, Tolstojus), a place's case form or adjective read
+# as the place (Новосибирске, Krasnodarskiy), a given name translated (Leo for Лев).
 ENDING, PLACE_FORM, TRANSLATED = "ending", "place-form", "translated"
 #: The evidence tiers, strongest first: the method of a resolution with an ID is its weakest.
 TIERS = (EXACT, FOLDED, KEY, CROSS, ENDING, PLACE_FORM, TRANSLATED, FUZZY)

@@ -21,7 +21,6 @@ The result of a look-up is a dict part → :class:`PartMatch`, cached per text.
 
 from __future__ import annotations
 
-import math
 from typing import NamedTuple, Sequence
 
 from rapidfuzz import fuzz, process
@@ -31,6 +30,7 @@ from translitnorm.crosslang import detect_lang, plausible_langs, variants
 from translitnorm.decision import CROSS, ENDING, EXACT, FOLDED, FUZZY, KEY, PLACE_FORM, TIERS, TRANSLATED
 from translitnorm.index import GIVEN, PATRONYMIC, WHOLE, CompiledIndex, FormTable
 from translitnorm.keys import as_latin, exact_form, folded_form, matching_key, surname_genders_differ
+from translitnorm.neighbours import length_span
 from translitnorm.morphology import bare_forms, translated_given_names
 from translitnorm.script import is_cyrillic
 from translitnorm.slips import slip_kind
@@ -92,7 +92,6 @@ class PartLookup:
     def __init__(self, index: CompiledIndex):
         self.index = index
         self._part_cache: dict[str, dict[int, PartMatch]] = {}
-        self._all_keys: list[str] | None = None  # every matching key, for the one-word slip rule
 
     def lookup(self, text: str, fuzzy: bool = True) -> dict[int, PartMatch]:
         """Name parts of the index that ``text`` (one name part, or a whole place name) may be."""
@@ -200,11 +199,10 @@ class PartLookup:
         # key tier, and the whole name must still pass the decision's threshold and margin; the
         # clusterer links unknown spellings to each other, transitively, with nothing to check
         # them against, so one loose link there merges two names for good.
-        # Only lengths that can reach the cutoff: 2·min(a, b) / (a + b) ≥ c bounds b.
-        cutoff = FUZZY_MIN_RATIO / 100.0
-        shortest = math.ceil(len(key) * cutoff / (2 - cutoff))
-        longest = math.floor(len(key) * (2 - cutoff) / cutoff)
-        choices = self.index.key_neighbourhood(key[0], shortest, longest)
+        shortest, longest = length_span(key, FUZZY_MIN_RATIO)
+        # The keys that can reach the cutoff, in the order of a scan of the whole bucket (first
+        # letter, lengths that can reach it), so that ties fall as they did in that scan.
+        choices = self.index.key_neighbours().by_ratio(key, shortest, longest, FUZZY_MIN_RATIO)
         found_keys = process.extract(key, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_RATIO, limit=40)
         neighbours = [(choice, score) for choice, score, _ in found_keys]
         for neighbour, ratio in sorted(neighbours, key=lambda item: (-item[1], item[0]))[:20]:
@@ -228,9 +226,8 @@ class PartLookup:
         if kind is None:
             return None
         index = self.index
-        if self._all_keys is None:
-            self._all_keys = sorted(index.keys)
-        for key, _, _ in process.extract(typed, self._all_keys, scorer=OSA.distance, score_cutoff=SLIP_RIVAL_DISTANCE, limit=None):
+        near = index.key_neighbours().by_edits(typed, SLIP_RIVAL_DISTANCE)
+        for key, _, _ in process.extract(typed, near, scorer=OSA.distance, score_cutoff=SLIP_RIVAL_DISTANCE, limit=None):
             for entry in index.entries("keys", key):
                 for posting in index.postings_of(entry.part):
                     # Only what a one-word name can be counts as a rival: a surname or a whole

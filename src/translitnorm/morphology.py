@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from translitnorm.text import is_cyrillic
+from translitnorm.script import is_cyrillic
 
 
 @dataclass(frozen=True)

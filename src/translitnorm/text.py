@@ -14,7 +14,7 @@ from importlib import resources
 
 from typing import Callable
 
-from translitnorm.script import is_cyrillic  # noqa: F401  (where callers have found it)
+from translitnorm.script import is_cyrillic
 
 _LETTER = re.compile(r"[^\W\d_]")
 # Apostrophe-like marks that writers use interchangeably (soft signs, Ukrainian apostrophe, typographic quotes).
@@ -113,6 +113,21 @@ def clean_text(text: str) -> str:
     return until_stable(_clean_once, text)
 
 
+def until_stable(step: Callable[[str], str], text: str, limit: int = 8) -> str:
+    """Apply ``step`` until the text stops changing (at most ``limit`` times): what makes
+    cleaning and keys idempotent when one step exposes work for another.
+
+    >>> until_stable(lambda t: t.replace("aa", "a"), "aaaa")
+    'a'
+    """
+    for _ in range(limit):
+        again = step(text)
+        if again == text:
+            break
+        text = again
+    return text
+
+
 def _letter_for_digit(found: re.Match) -> str:
     digit, text = found.group(), found.string
     before = text[found.start() - 1]
@@ -165,21 +180,6 @@ def repair_token_noise(text: str) -> tuple[str, tuple[str, ...]]:
         notes += [f"words joined by a dot: {word}" for word in repaired.split() if _DOT_JOIN.search(word) or _INITIAL_DOT_JOIN.search(word)]
         repaired = dotted
     return repaired, tuple(dict.fromkeys(notes))
-
-
-def until_stable(step: Callable[[str], str], text: str, limit: int = 8) -> str:
-    """Apply ``step`` until the text stops changing (at most ``limit`` times): what makes
-    cleaning and keys idempotent when one step exposes work for another.
-
-    >>> until_stable(lambda t: t.replace("aa", "a"), "aaaa")
-    'a'
-    """
-    for _ in range(limit):
-        again = step(text)
-        if again == text:
-            break
-        text = again
-    return text
 
 
 def _clean_once(text: str) -> str:
