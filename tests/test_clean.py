@@ -73,7 +73,7 @@ def test_review_file_lists_names_a_person_should_decide(seeds_output):
     _, output, review = seeds_output
     header, *lines = read_csv(review)
     assert tuple(header) == REVIEW_HEADER
-    assert ",".join(header) == "column,name,count,reason,suggested_id,score,candidates,cluster,decision,target_id,type,lang"
+    assert ",".join(header) == "column,name,count,reason,suggested_id,score,candidates,cluster,suggested_source,decision,target_id,type,lang"
     janysh = next(dict(zip(header, line)) for line in lines if line[1] == "Janysh Bakiyev")
     assert janysh["reason"] == "below-threshold" and janysh["suggested_id"] == "kg.bakiev.kurmanbek"
     assert janysh["candidates"] == "kg.bakiev.kurmanbek 0.67" and janysh["score"] == "0.6667"
@@ -333,8 +333,8 @@ def test_progress_reports_each_stage_up_to_its_total(tmp_path, shipped):
     assert seen["writing"] == (15, 15)
 
 
-def test_cli_draws_progress_only_on_a_terminal_and_quiet_silences_the_summary(tmp_path):
-    from translitnorm.cli.clean_cmd import stderr_progress
+def test_cli_progress_can_be_turned_off_and_quiet_silences_the_summary(tmp_path):
+    from translitnorm.cli.progress import stderr_progress
 
     with stderr_progress(False) as progress:
         assert progress is None

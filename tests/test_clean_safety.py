@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import subprocess
@@ -299,3 +300,59 @@ def test_a_multi_line_quoted_field_is_read_in_linear_time(tmp_path):
 
     small, large = seconds(1.3), seconds(5.2)
     assert large < 8 * max(small, 0.05)  # four times the data: quadratic would be sixteen times
+
+
+def test_tsv_is_plain_tab_separated_lines_and_quoted_tsv_is_read_on_request(tmp_path, shipped):
+    data = tmp_path / "data.tsv"
+    data.write_text('id\tname\tnote\n1\tBakiev\t5" floppy\n2\t"quoted" word\tx\n', encoding="utf-8")
+    summary = clean_file(data, tmp_path / "out.tsv", ["name"], shipped)
+    assert summary.rows == 2 and summary.skipped_count == 0
+    lines = (tmp_path / "out.tsv").read_text(encoding="utf-8").splitlines()
+    assert [line.split("\t")[:3] for line in lines[1:]] == [["1", "Bakiev", '5" floppy'], ["2", '"quoted" word', "x"]]
+    quoted = tmp_path / "quoted.tsv"
+    quoted.write_text('id\tname\n1\t"Bakiev, K"\n2\t"Say ""hi"""\n', encoding="utf-8")
+    clean_file(quoted, tmp_path / "out2.tsv", ["name"], shipped, input_format="quoted-tsv")  # written as plain TSV
+    lines = (tmp_path / "out2.tsv").read_text(encoding="utf-8").splitlines()
+    assert [line.split("\t")[:2] for line in lines[1:]] == [["1", "Bakiev, K"], ["2", 'Say "hi"']]
+    clean_file(quoted, tmp_path / "out3.tsv", ["name"], shipped, input_format="quoted-tsv", output_format="quoted-tsv")
+    assert (tmp_path / "out3.tsv").read_text(encoding="utf-8").splitlines()[2].startswith('2\t"Say ""hi"""\t')
+
+
+# -- untouched columns keep their values and types ------------------------------------------------
+
+JSONL = ('{"id": 1, "name": "Bakiev", "price": 1.10, "big": 1e400, "n": null, "tags": ["a", 1.5]}\n'
+         '{"id":2,"name":"Omarov","price":1e5}\r\n'
+         '{}\n')
+
+
+def test_json_lines_to_json_lines_keeps_every_untouched_byte(tmp_path, shipped):
+    data = tmp_path / "in.jsonl"
+    data.write_text(JSONL, encoding="utf-8")
+    clean_file(data, tmp_path / "out.jsonl", ["name"], shipped)
+    lines = (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith('{"id": 1, "name": "Bakiev", "price": 1.10, "big": 1e400, "n": null, "tags": ["a", 1.5], '
+                               '"name_id": "kg.bakiev.kurmanbek"')
+    assert lines[1].startswith('{"id":2,"name":"Omarov","price":1e5, "name_id": ')
+    assert lines[2] == '{"name_id": null, "name_canonical": null, "name_score": null, "name_method": "empty"}'
+    assert [json.loads(line)["name_method"] for line in lines] == ["exact", "exact", "empty"]
+
+
+def test_json_lines_to_parquet_keeps_nulls_missing_keys_and_numbers(tmp_path, shipped):
+    data = tmp_path / "in.jsonl"
+    data.write_text(JSONL, encoding="utf-8")
+    clean_file(data, tmp_path / "out.parquet", ["name"], shipped)
+    table = pq.read_table(tmp_path / "out.parquet")
+    assert table.schema.field("id").type == pa.int64() and table.schema.field("price").type == pa.float64()
+    assert table.column("id").to_pylist() == [1, 2, None]
+    assert table.column("price").to_pylist() == [1.1, 100000.0, None]
+    assert table.column("n").to_pylist() == [None, None, None]
+    assert table.column("name").to_pylist() == ["Bakiev", "Omarov", None]
+
+
+def test_json_numbers_keep_their_text_in_csv(tmp_path, shipped):
+    data = tmp_path / "in.jsonl"
+    data.write_text(JSONL, encoding="utf-8")
+    clean_file(data, tmp_path / "out.csv", ["name"], shipped)
+    rows = (tmp_path / "out.csv").read_text(encoding="utf-8").splitlines()
+    assert rows[1].startswith("1,Bakiev,1.10,1e400,,")
+    assert rows[2].startswith("2,Omarov,1e5,,,")

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import sys
+
+import pytest
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -10,6 +14,9 @@ from typer.testing import CliRunner
 
 from translitnorm.cli import app, cluster_cmd  # noqa: F401  (registers the command)
 from translitnorm.cluster import cluster_id, cluster_names
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+import cluster_quality  # noqa: E402
 
 
 def groups(names_with_counts):
@@ -110,3 +117,81 @@ def test_cluster_command_reads_a_column_and_names_missing_ones(tmp_path):
     missing = runner.invoke(app, ["cluster", str(data), "--column", "name"])
     assert missing.exit_code == 2
     assert "pass --column full_name" in missing.output
+
+
+# -- meeting on Cyrillic (back-transliteration) -------------------------------------------------
+
+def test_spellings_from_different_conventions_meet_on_their_cyrillic_source():
+    assert groups({"Chekhov": 1, "Tchekhov": 1, "Czechow": 1, "Tschechow": 1, "Čechov": 1}) == [
+        ["Chekhov", "Czechow", "Tchekhov", "Tschechow", "Čechov"]]
+    assert groups({"Djalal-Abad": 1, "Dzhalal-Abad": 1, "Dschalal-Abad": 1}) == [
+        ["Djalal-Abad", "Dschalal-Abad", "Dzhalal-Abad"]]
+    assert groups({"Ivanov Petr": 1, "Ivanoff Pyotr": 1}) == [["Ivanoff Pyotr", "Ivanov Petr"]]
+    assert groups({"Gorbachev": 1, "Gorbatschow": 1, "Gorbaczow": 1}) == [["Gorbachev", "Gorbaczow", "Gorbatschow"]]
+
+
+@pytest.mark.xfail(strict=True, reason="Jalal-Abad reads as the Kyrgyz Жалал-Абад (BGN ж = j), Dzhalal-Abad as the "
+                                       "Russian Джалал-Абад: two Cyrillic forms of one place, which needs crosslang")
+def test_known_failure_kyrgyz_and_russian_forms_of_one_place():
+    assert groups({"Jalal-Abad": 1, "Dzhalal-Abad": 1}) == [["Dzhalal-Abad", "Jalal-Abad"]]
+
+
+def test_meeting_on_cyrillic_keeps_what_the_matcher_keeps_apart():
+    assert groups({"Tschechowa": 1, "Chekhov": 1}) == [["Chekhov"], ["Tschechowa"]]            # female / male
+    assert groups({"Schukow": 1, "Zhukov": 1, "Shukov": 1, "Chukov": 1}) == [                  # ж ш ч apart
+        ["Chukov"], ["Schukow", "Zhukov"], ["Shukov"]]
+    assert groups({"Tomsk-7": 1, "Tomsk-8": 1}) == [["Tomsk-7"], ["Tomsk-8"]]                   # digits
+    assert groups({"Galina Petrova": 1, "Kalina Petrova": 1}) == [["Galina Petrova"], ["Kalina Petrova"]]
+
+
+def test_short_forms_join_the_one_person_they_can_stand_for():
+    assert groups({"Kurmanbek Bakiev": 1, "K. Bakiyev": 1, "Bakiyev": 1}) == [
+        ["Bakiyev", "K. Bakiyev", "Kurmanbek Bakiev"]]
+    # two Bakievs: the initial still tells them apart, the bare surname cannot
+    assert groups({"Kurmanbek Bakiev": 1, "Janysh Bakiyev": 1, "K. Bakiyev": 1, "Bakiyev": 1}) == [
+        ["Bakiyev"], ["Janysh Bakiyev"], ["K. Bakiyev", "Kurmanbek Bakiev"]]
+    # a given name alone is not a surname, and a woman's surname is not a man's
+    assert groups({"Ekaterina Ivanova": 1, "Ekaterina": 1, "Ivanov": 1}) == [
+        ["Ekaterina"], ["Ekaterina Ivanova"], ["Ivanov"]]
+
+
+def test_an_id_comes_from_the_names_own_cyrillic_reading_not_from_the_other_members():
+    alone = {name: cluster_names({name: 1})[0].id for name in ("Tschechow", "Chekhov", "Czechow")}
+    together = cluster_names({"Tschechow": 5, "Chekhov": 1, "Czechow": 2})
+    assert len(together) == 1 and set(alone.values()) == {together[0].id}
+    assert together[0].key == "чехов" and together[0].id == cluster_id("чехов")
+
+
+def test_cleaning_in_halves_gives_the_same_ids():
+    # Rows with many variants, cleaned whole and in two halves (benchmarks/cluster_quality.py, IDs
+    # across files). Figures reached: 0.26 % of rows get another ID in their half than in the whole
+    # file, 1.5 % of the names seen in both halves have two IDs; what remains is by design: a bare
+    # surname joins a full name only in a file where that person is the only one of the name.
+    rows = cluster_quality.id_rows(n_people=1000, n_rows=20000)
+    changed_rows, split_names = cluster_quality.id_stability(rows, cluster_quality.translitnorm_ids)
+    assert changed_rows <= 0.003 and split_names <= 0.016
+
+
+def test_labelled_variants_cluster_with_high_precision_and_recall(capsys):
+    # tests/data/cluster/variant-groups.tsv, B-cubed over both files, dev and hold-out entities.
+    # Figures reached: P 1.000 / R 0.914 (all); best baseline at P ≥ 0.98: levenshtein≤1, R 0.526
+    # (1.74×; the issue asks for 2×, which no recall can reach here once a baseline passes 0.5).
+    totals = cluster_quality.clustering_table("all")
+    precision, recall = totals["translitnorm"]
+    assert precision >= 0.99 and recall >= 0.91
+    assert recall >= 1.7 * max(r for s, (p, r) in totals.items() if p >= 0.98 and s not in ("translitnorm", "latin-keys"))
+
+
+def test_scale_benchmark_runs_and_reports_memory(capsys):
+    cluster_quality.main(["--skip-quality", "--scale", "300"])
+    table = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| 300 |")]
+    assert [line.split(" | ")[1] for line in table] == ["translitnorm", "latin-keys"]
+    assert all(float(line.split(" | ")[-1].strip(" |")) > 0 for line in table)
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    import translitnorm.cluster as module
+
+    assert doctest.testmod(module).failed == 0

@@ -86,13 +86,32 @@ def test_value_counts_are_in_order_of_first_appearance_in_both_forms(tmp_path):
     (b"id,name\r1,Bakiev\r2,Omarov", [["1", "Bakiev"], ["2", "Omarov"]]),  # old Mac line ends, no last one
     (b'id,name\n1,""\n2,\n', [["1", ""], ["2", ""]]),
     (b"id,name\n 1 , Bakiev \n", [[" 1 ", " Bakiev "]]),  # spaces are kept, not trimmed
-    (b"id,name\n1,Bak\x00iev\n", [["1", "Bak\x00iev"]]),
+    (b"id,name\n1,Bak\x00iev\n", [["1", "Bak\x00iev"]]),  # a column not asked for as names: passed as it is
 ])
 def test_awkward_but_valid_csv_is_read_by_pyarrow_as_by_csv(tmp_path, content, rows):
     path = tmp_path / "names.csv"
     path.write_bytes(content)
     assert read(path, True) == read(path, False) == ([rows], len(rows), [])
     assert all(arrow_batches(path))
+
+
+def test_a_nul_byte_in_a_name_is_the_same_malformed_line_for_pyarrow_and_csv(tmp_path):
+    path = tmp_path / "names.csv"
+    path.write_bytes(b"id,name,note\n1,Bakiev,a\x00b\n2,Bak\x00iev,c\n3,Omarov,d\n")
+
+    def read_names(arrow, **options):
+        try:
+            with open_table(path, **options) as table:
+                table.require("name")
+                return [row for batch in table.batches(arrow=arrow) for row in batch.records()], table.stats.skipped
+        except InputError as error:
+            return str(error)
+
+    assert read_names(True) == read_names(False) == (
+        f"{path}: line 3: a NUL byte in the field of column 'name' (binary data?); fix the line or pass --on-error skip")
+    assert read_names(True, on_error="skip") == read_names(False, on_error="skip") == (
+        [["1", "Bakiev", "a\x00b"], ["3", "Omarov", "d"]], [(3, "a NUL byte in the field of column 'name' (binary data?)")])
+    assert read(path, True) == read(path, False)  # a column not asked for passes as it is
 
 
 def test_a_one_column_file_keeps_blank_lines_as_empty_names(tmp_path):
@@ -133,12 +152,14 @@ def test_any_text_reads_the_same_with_pyarrow_and_with_csv(tmp_path, text, heade
 @given(rows=st.lists(st.tuples(AWKWARD, AWKWARD, AWKWARD), max_size=20), delimiter=st.sampled_from([",", "\t"]),
        lineterminator=st.sampled_from(["\n", "\r\n"]))
 def test_any_table_written_by_csv_reads_the_same_and_mostly_through_pyarrow(tmp_path, rows, delimiter, lineterminator):
+    # csv.writer with tabs writes quoted TSV (plain TSV has no quoting: see test_plain_tsv_…)
     path = tmp_path / ("table.csv" if delimiter == "," else "table.tsv")
+    fmt = "csv" if delimiter == "," else "quoted-tsv"
     write_table(path, [["id", "name", "city"], *rows], delimiter, lineterminator)
-    arrow, plain = read(path, True, passes=2), read(path, False, passes=2)
+    arrow, plain = read(path, True, passes=2, fmt=fmt), read(path, False, passes=2, fmt=fmt)
     assert arrow == plain
     if not any("\r" in value for row in rows for value in row):  # csv.writer leaves a lone \r unquoted
-        assert all(arrow_batches(path))
+        assert all(arrow_batches(path, fmt=fmt))
 
 
 def read_plain(data, read_size):
@@ -228,8 +249,12 @@ def test_invalid_utf8_deep_in_a_big_gzip_file_gets_its_true_offset(tmp_path, mon
 def test_gzip_tsv_and_stdin_come_through_pyarrow(tmp_path, monkeypatch):
     path = tmp_path / "names.tsv.gz"
     path.write_bytes(gzip.compress(b"id\tname\n1\tBakiev, K\n2\t\"Omarov\"\"s\"\n"))
-    assert read(path, True) == read(path, False) == ([[["1", "Bakiev, K"], ["2", 'Omarov"s']]], 2, [])
+    # plain TSV keeps quotes as text; quoted TSV reads them as CSV does
+    assert read(path, True) == read(path, False) == ([[["1", "Bakiev, K"], ["2", '"Omarov""s"']]], 2, [])
     assert all(arrow_batches(path))
+    assert (read(path, True, fmt="quoted-tsv") == read(path, False, fmt="quoted-tsv")
+            == ([[["1", "Bakiev, K"], ["2", 'Omarov"s']]], 2, []))
+    assert all(arrow_batches(path, fmt="quoted-tsv"))
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"name\nBakiev\nOmarov\n")))
     assert read("-", True, passes=2) == ([[["Bakiev"], ["Omarov"]]] * 2, 2, [])
 
@@ -249,7 +274,7 @@ ADDED = [AddedColumn("name_id"), AddedColumn("name_canonical"), AddedColumn("nam
 
 def written(path, fmt, lookup, arrow, keys=("name",), added=ADDED):
     out = io.BytesIO()
-    with open_table(path) as table:
+    with open_table(path, fmt) as table:
         writer = TableWriter(out, fmt, table.columns, added)
         for batch in table.batches(arrow=arrow):
             writer.write_looked_up(batch, list(keys), lookup)
@@ -264,10 +289,10 @@ LOOKUP_VALUES = st.tuples(st.none() | AWKWARD, st.none() | AWKWARD, st.none() | 
 @FIXTURE_SETTINGS
 @given(rows=st.lists(st.tuples(AWKWARD, st.sampled_from(["Bakiev", "Omarov, A", 'Say "hi"', "", "x\ny"])), max_size=20),
        values=st.lists(LOOKUP_VALUES, min_size=5, max_size=5), default=LOOKUP_VALUES,
-       fmt=st.sampled_from(["csv", "tsv"]), batch_rows=st.integers(1, 7))
+       fmt=st.sampled_from(["csv", "quoted-tsv"]), batch_rows=st.integers(1, 7))
 def test_looked_up_values_are_written_byte_for_byte_as_csv_writes_them(tmp_path, rows, values, default, fmt, batch_rows):
-    path = tmp_path / f"in.{fmt}"
-    write_table(path, [["city", "name"], *rows], "\t" if fmt == "tsv" else ",")
+    path = tmp_path / "in.txt"
+    write_table(path, [["city", "name"], *rows], "\t" if fmt == "quoted-tsv" else ",")
     lookup = Lookup(dict(zip(["Bakiev", "Omarov, A", 'Say "hi"', "x\ny", "unused"], values)), default)
     fast = written(path, fmt, lookup, arrow=True)
     assert fast == written(path, fmt, lookup, arrow=False)
@@ -322,16 +347,17 @@ NAMES = ["Kurmanbek Bakiev", "Bakiyev, Kurmanbek", "Omarov", 'Nursultan "N" Naza
 
 @FIXTURE_SETTINGS
 @given(rows=st.lists(st.tuples(AWKWARD, st.sampled_from(NAMES), st.sampled_from(NAMES)), max_size=25),
-       fmt=st.sampled_from(["csv", "tsv"]), batch_rows=st.integers(1, 9))
+       fmt=st.sampled_from(["csv", "quoted-tsv"]), batch_rows=st.integers(1, 9))
 def test_clean_writes_the_same_bytes_with_and_without_pyarrow(tmp_path_factory, shipped, rows, fmt, batch_rows):
     folder = tmp_path_factory.mktemp("clean")
     source = folder / f"in.{fmt}"
-    write_table(source, [["id", "name", "other"], *rows], "\t" if fmt == "tsv" else ",")
+    write_table(source, [["id", "name", "other"], *rows], "\t" if fmt == "quoted-tsv" else ",")
 
     def run(tag):
         (folder / tag).mkdir()
         output, review = folder / tag / f"out.{fmt}", folder / tag / "review.csv"
-        summary = clean_file(source, output, ["name", "other"], shipped, review=review, batch_rows=batch_rows)
+        summary = clean_file(source, output, ["name", "other"], shipped, review=review, batch_rows=batch_rows,
+                             input_format=fmt)
         return output.read_bytes(), review.read_bytes(), [line.replace(tag, "") for line in summary.lines()[:-1]]
 
     fast = run("fast")
@@ -362,3 +388,35 @@ def test_a_fast_clean_into_gzip_is_complete(tmp_path, shipped):
     lines = gzip.decompress((tmp_path / "out.csv.gz").read_bytes()).decode().splitlines()
     assert summary.rows == 1000 and len(lines) == 1001
     assert lines[1].startswith('"Bakiev, Kurmanbek",') and lines[2].startswith("Omarov,")
+
+
+# -- plain TSV: no quoting ------------------------------------------------------------------------
+
+PLAIN_TSV_VALUE = st.text(alphabet=st.sampled_from(list('ab ,"\'') + ["é", "Ж"]), max_size=8)
+
+
+@FIXTURE_SETTINGS
+@given(rows=st.lists(st.tuples(PLAIN_TSV_VALUE, st.sampled_from(["Bakiev", '"Bakiev"', '5" floppy', "", 'a"b'])),
+                     max_size=20), batch_rows=st.integers(1, 7))
+def test_plain_tsv_is_lines_split_at_tabs_and_written_back_byte_for_byte(tmp_path, rows, batch_rows):
+    path = tmp_path / "in.tsv"
+    text = "city\tname\n" + "".join("\t".join(row) + "\n" for row in rows)
+    path.write_text(text, encoding="utf-8")
+    expected = [list(row) for row in rows]
+    for arrow in (True, False):
+        with open_table(path, batch_rows=batch_rows) as table:
+            assert [record for batch in table.batches(arrow=arrow) for record in batch.records()] == expected
+    lookup = Lookup({"Bakiev": ("kg.bakiev", "Bakiev", 1.0, "exact")}, (None, None, None, "none"))
+    fast, slow = written(path, "tsv", lookup, arrow=True), written(path, "tsv", lookup, arrow=False)
+    assert fast == slow
+    assert [line.split("\t")[:2] for line in fast.decode("utf-8").splitlines()] == [["city", "name"], *expected]
+
+
+def test_a_value_tsv_cannot_hold_is_refused_with_the_way_out(tmp_path):
+    path = tmp_path / "in.csv"
+    write_table(path, [["city", "name"], ["Osh\tcentre", "Bakiev"]])
+    for arrow in (True, False):
+        with open_table(path) as table, pytest.raises(InputError, match="column 'city' holds a tab or a line end.*quoted-tsv"):
+            writer = TableWriter(io.BytesIO(), "tsv", table.columns, ADDED)
+            for batch in table.batches(arrow=arrow):
+                writer.write_looked_up(batch, ["name"], Lookup({}, (None, None, None, "none")))

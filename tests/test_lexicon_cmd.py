@@ -499,6 +499,25 @@ def test_apply_takes_ids_from_other_lexicons_and_creates_entities_from_cyrillic(
         "kg.tokmok | place | ky | Токмок | source | ")
 
 
+def test_suggest_proposes_a_cyrillic_source_that_apply_writes(kg, tmp_path):
+    data = write_names(tmp_path / "names.csv", ["Tschechow", "Tschechow", "Chekhov"])
+    result = run("suggest", data, "--lexicon", kg)
+    assert result.exit_code == 0, result.stderr
+    rows = list(csv.DictReader(result.stdout.splitlines()))
+    assert [(r["name"], r["reason"], r["suggested_source"]) for r in rows] == [
+        ("Tschechow", "new-cluster", "Чехов"), ("Chekhov", "new-cluster", "Чехов")]
+    rows[0] |= {"decision": "new", "target_id": "ru.chekhov", "type": "person", "lang": "de"}
+    rows[1] |= {"decision": "alias", "target_id": "ru.chekhov", "lang": "en"}
+    decisions = write_review(tmp_path / "decisions.csv", rows)
+    ours = tmp_path / "ours.tsv"
+    applied = run("apply", decisions, "--lexicon", ours)
+    assert applied.exit_code == 0, applied.stderr
+    assert ours.read_text(encoding="utf-8") == tsv(
+        "ru.chekhov | person | de | Tschechow | canonical | ",
+        "ru.chekhov | person | ru | Чехов | source | ",
+        "ru.chekhov | person | en | Chekhov | alias | ")
+
+
 def test_edits_refuse_a_lexicon_with_errors(tmp_path):
     path = tmp_path / "bad.tsv"
     path.write_text(tsv("kg.osh | city | ky | Ош | source | "), encoding="utf-8")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from translitnorm import index as index_module
+from translitnorm import rendering as renderings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -368,13 +368,13 @@ def test_an_index_compiled_from_the_one_before_an_edit_equals_a_full_compile():
 def test_alias_romanises_only_the_parts_it_adds_when_the_index_is_cached(kg, monkeypatch):
     build_index([kg])  # as `clean --lexicon kg.tsv` leaves it
     romanised = []
-    real = index_module.render_part
+    real = renderings.render_part
 
     def counting(text, lang):
         romanised.append(text)
         return real(text, lang)
 
-    monkeypatch.setattr(index_module, "render_part", counting)
+    monkeypatch.setattr(renderings, "render_part", counting)
     maintain.add_name(kg, "kg.bakiev.kurmanbek", "Kurmanbek Bakijew", lang="de")
     assert romanised == ["Bakijew"]  # "Kurmanbek" (Latin, lang de) is already a part of the index
     romanised.clear()

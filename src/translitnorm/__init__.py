@@ -14,6 +14,7 @@ Romanisation under the named schemes (docs/schemes.md) is public too:
 
 from translitnorm.version import __version__
 
+from translitnorm.backtranslit import CyrillicSource, cyrillic_sources
 from translitnorm.lexicon import Lexicon, LexiconError, load_lexicons, validate
 from translitnorm.decision import Candidate, DecisionRule, Explanation, Resolution
 from translitnorm.normaliser import Normaliser, default_lexicon_paths
@@ -21,6 +22,7 @@ from translitnorm.romanise import romanisations, romanise, schemes
 
 
 __all__ = [
-    "Candidate", "DecisionRule", "Explanation", "Lexicon", "LexiconError", "Normaliser", "Resolution",
-    "default_lexicon_paths", "load_lexicons", "romanisations", "romanise", "schemes", "validate",
+    "Candidate", "CyrillicSource", "DecisionRule", "Explanation", "Lexicon", "LexiconError", "Normaliser",
+    "Resolution", "cyrillic_sources", "default_lexicon_paths", "load_lexicons", "romanisations", "romanise",
+    "schemes", "validate",
 ]

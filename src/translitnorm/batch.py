@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Callable, Literal, Sequence
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from translitnorm.collector import collector_paused, index_out_of_gc
+from translitnorm.runtime import available_cores, collector_paused, index_out_of_gc
 from translitnorm.decision import EMPTY, RESULT_FIELDS, Resolution
 from translitnorm.files import temp_file
 
@@ -196,14 +196,6 @@ def _worker_count(jobs: int | None, distinct: int) -> int:
         return 1  # few names, or inside a worker process, which may not start processes of its own
     cores = available_cores()
     return max(1, cores if jobs is None else min(jobs, cores))
-
-
-def available_cores() -> int:
-    """The cores this process may run on (its CPU affinity, not the machine's core count)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):  # not on Linux
-        return os.cpu_count() or 1
 
 
 def _resolve_distinct(normaliser: "Normaliser", distinct: list[str | None], *, jobs: int,

@@ -1,19 +1,33 @@
 """Group spellings of names that no lexicon knows: variants of one name share one cluster.
 
-Two spellings join when their matching keys are equal (Usenov ~ Oussenov ~ Ussenow)
-or when the keys are fuzzy neighbours: one edit apart in a part of 7 key letters or more (two from 12),
-found with rapidfuzz inside buckets of the same first letter and similar length,
-in one name part only. A fuzzy link is refused where DESIGN's lessons say the names
-differ: an edit that touches ч, ш, щ or ж (Sasha is not Chacha), a female against a
-male form (Usenova is not Usenov, Romana is not Roman), different digits (Tomsk-7 is
-not Tomsk-8), a different first letter (Halina is not Kalina).
+Spellings meet on their plausible Cyrillic sources (:mod:`translitnorm.backtranslit`):
+Tschechow, Chekhov, Czechow and Čechov are all read as Чехов, Djalal-Abad and Dzhalal-Abad as
+Джалал-Абад, so each group shares a Cyrillic key (:func:`cyrillic_name_key`). They also join,
+as before, when their Latin matching keys are equal (Usenov ~ Oussenov ~ Ussenow) or when the
+keys are fuzzy neighbours: one edit apart in a part of 7 key letters or more (two from 12),
+found with rapidfuzz inside buckets of the same first letter and similar length, in one name
+part only. A fuzzy link is refused where DESIGN's lessons say the names differ: an edit that
+touches ч, ш, щ or ж (Sasha is not Chacha), a female against a male form (Usenova is not
+Usenov, Romana is not Roman), different digits (Tomsk-7 is not Tomsk-8), a different first
+letter (Halina is not Kalina). Cyrillic keys keep the same letters apart.
 
-Cluster IDs are deterministic: ``~`` plus a hash of the cluster's smallest member
-key, so the same variants get the same ID whatever the order they arrive in.
+Short forms join a full name when only one person fits: "K. Bakiyev" and "Bakiyev" join
+"Kurmanbek Bakiev" when no other Bakiev in the data could be meant (another Bakiev whose
+given name starts with K, for the initial; any other Bakiev, for the bare surname).
+
+Everything is found through hash blocks and bucketed fuzzy search, never by comparing all
+pairs, so a million distinct names cluster in minutes (``benchmarks/cluster_quality.py``).
+
+Cluster IDs are ``~`` plus a hash of the cluster's anchor key: the Cyrillic key that most of
+the fullest names read as (ties: the smallest). A spelling's ID therefore comes
+from its own best Cyrillic reading, and the same spelling gets the same ID in every file
+where its cluster reads the same way (docs/clean.md says when an ID can still change).
 
 >>> clusters = cluster_names({"Daniyar Usenov": 3, "Daniar Ussenov": 1, "Felix Kulov": 2})
 >>> [(c.representative, c.count, len(c.members)) for c in clusters]
 [('Daniyar Usenov', 4, 2), ('Felix Kulov', 2, 1)]
+>>> [len(c.members) for c in cluster_names({"Tschechow": 1, "Chekhov": 1, "Czechow": 1})]
+[3]
 """
 
 from __future__ import annotations
@@ -21,21 +35,30 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, Mapping
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from translitnorm.backtranslit import _split, best_word_reading, cyrillic_key
 from translitnorm.keys import as_latin, exact_form, matching_key, surname_genders_differ
-from translitnorm.text import parse_name
+from translitnorm.text import is_cyrillic, parse_name
 
+#: The language whose schemes read Latin spellings into Cyrillic when clustering (its channel
+#: holds the Russian schemes; see backtranslit.channel_scheme_ids).
+CLUSTER_LANG = "ru"
 # Key letters a fuzzy edit must not touch: DESIGN's lesson, merging them multiplies false matches.
 _SIBILANTS = frozenset("чшщж")
 _VOWELS = frozenset("aeiou")
+_CYRILLIC_VOWELS = frozenset("аеиоуюяәөүұі")
 _QUERY_SLICE = 1_000
 _DIGITS = re.compile(r"\d+")
+# Endings of a surname as a Cyrillic key (й, ы → и): what a bare word must end with to be
+# taken for a surname that a full name can explain (Бакиев, Ахматова, Шевченко, Чайковский).
+_SURNAME_ENDING = re.compile(r"(ов|ев|ин|ова|ева|ина|скии|цкии|ская|цкая|енко|ко|ук|юк|чук)$")
 
 
 @dataclass(frozen=True)
@@ -59,7 +82,7 @@ class Cluster:
 
 
 def name_key(name: str) -> str:
-    """The clustering key of a whole name: each part's matching key, sorted (order free), space-joined.
+    """The Latin clustering key of a whole name: each part's matching key, sorted (order free), space-joined.
 
     Titles and possessives are dropped and Cyrillic is romanised first, as the matcher does.
 
@@ -78,8 +101,69 @@ def name_key(name: str) -> str:
     return " ".join(sorted(keys))
 
 
+@dataclass(frozen=True)
+class NameReading:
+    """A name read into Cyrillic: the keys of its full parts (sorted), its initials, and the parts
+    that can be its surname (a surname ending, and not the first word unless written "SURNAME, Given")."""
+
+    parts: tuple[str, ...]
+    initials: tuple[str, ...]
+    surnames: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        """The Cyrillic clustering key: part keys, then initials with a dot, space-joined."""
+        return " ".join(self.parts + tuple(f"{initial}." for initial in self.initials))
+
+
+def read_name(name: str, lang: str = CLUSTER_LANG) -> NameReading:
+    """The name's parts read into Cyrillic (best back-transliteration, as :func:`cyrillic_key`).
+
+    >>> read_name("Tschechow, Anton").parts == read_name("Anton Chekhov").parts == ("антон", "чехов")
+    True
+    >>> read_name("K. Bakiyev")
+    NameReading(parts=('бакиев',), initials=('k',), surnames=('бакиев',))
+    >>> read_name("Ekaterina Ivanova").surnames, read_name("IVANOVA, Ekaterina").surnames
+    (('иванова',), ('иванова',))
+    """
+    parts, initials, surnames = [], [], []
+    tokens = parse_name(name).tokens
+    full_count = sum(not token.initial for token in tokens)
+    first_full = True
+    hinted = any(token.surname_hint for token in tokens)
+    for token in tokens:
+        if token.initial:
+            initials.append(as_latin(token.text)[:1].casefold())
+            continue
+        key = _part_key(token.text, lang)
+        if not key:
+            continue
+        # A lone word may be a surname (Bakiyev); in a longer name the first word is a given
+        # name (Ekaterina Ivanova) unless a comma says otherwise (IVANOVA, Ekaterina).
+        position_fits = token.surname_hint if hinted else (full_count == 1 or not first_full)
+        if _SURNAME_ENDING.search(key) and position_fits:
+            surnames.append(key)
+        first_full = False
+        parts.append(key)
+    return NameReading(tuple(sorted(parts)), tuple(sorted(initials)), tuple(sorted(surnames)))
+
+
+@lru_cache(maxsize=500_000)
+def _part_key(text: str, lang: str) -> str:
+    """One name part as a Cyrillic key; digits kept (Tomsk-7), hyphens and spaces dropped."""
+    if is_cyrillic(text):
+        return cyrillic_key(exact_form(text))
+    pieces = []
+    for piece in _split(text):
+        if piece[:1].isalpha():
+            pieces.append(best_word_reading(piece, lang))
+        else:
+            pieces.append("".join(char for char in piece if char.isdigit()))
+    return cyrillic_key("".join(pieces))
+
+
 def cluster_id(key: str) -> str:
-    """The stable ID of a cluster whose smallest member key is ``key``.
+    """The stable ID of a cluster whose anchor key is ``key``.
 
     >>> cluster_id("bakiev iani")
     '~zinthgcp4y'
@@ -88,46 +172,156 @@ def cluster_id(key: str) -> str:
     return "~" + base64.b32encode(digest).decode("ascii").lower()[:10]
 
 
-def cluster_names(names_with_counts: Mapping[str, int] | Iterable[tuple[str, int]]) -> list[Cluster]:
+class _Union:
+    """Union-find over names; the smaller name becomes the root, so the result is order-free."""
+
+    def __init__(self, items: Iterable[str]) -> None:
+        self.parent = {item: item for item in items}
+
+    def root(self, item: str) -> str:
+        parent = self.parent
+        while parent[item] != item:
+            parent[item] = parent[parent[item]]
+            item = parent[item]
+        return item
+
+    def join(self, first: str, second: str) -> None:
+        a, b = self.root(first), self.root(second)
+        if a != b:
+            self.parent[max(a, b)] = min(a, b)
+
+
+def cluster_names(names_with_counts: Mapping[str, int] | Iterable[tuple[str, int]], *,
+                  lang: str = CLUSTER_LANG) -> list[Cluster]:
     """Cluster distinct spellings (with their counts); clusters by count (desc), then representative.
 
     The representative is the most frequent member (ties: alphabetical). Empty names are left out.
+    ``lang``: the language whose schemes read the Latin spellings into Cyrillic.
 
     >>> [c.members for c in cluster_names([("Temir Sariyev", 2), ("Temir Sarijew", 1), ("Temir Saryev", 1)])]
     [(('Temir Sariyev', 2), ('Temir Sarijew', 1), ('Temir Saryev', 1))]
+    >>> sorted(len(c.members) for c in cluster_names({"Kurmanbek Bakiev": 1, "K. Bakiyev": 1, "Bakiyev": 1,
+    ...                                                "Janysh Bakiyev": 1}))
+    [1, 1, 2]
     """
     counts: dict[str, int] = defaultdict(int)
     items = names_with_counts.items() if isinstance(names_with_counts, Mapping) else names_with_counts
     for name, count in items:
         if name is not None and name.strip():
             counts[name] += count
-    by_key: dict[str, list[str]] = defaultdict(list)
-    for name in counts:
-        by_key[name_key(name)].append(name)
-
-    parent = {key: key for key in by_key}
-
-    def root(key: str) -> str:
-        while parent[key] != key:
-            parent[key] = parent[parent[key]]
-            key = parent[key]
-        return key
-
-    for first, second in _fuzzy_pairs(sorted(by_key)):
-        a, b = root(first), root(second)
-        if a != b:
-            parent[max(a, b)] = min(a, b)
+    names = sorted(counts)
+    readings = {name: read_name(name, lang) for name in names}
+    union = _Union(names)
+    # Latin keys join only names whose Cyrillic readings have the same ж ш щ ч: German "sch" is
+    # ж or ш, so Schukow shares a Latin key with Shukov (Шуков) and a reading with Zhukov (Жуков).
+    latin_keys = {name: name_key(name) for name in names}
+    latin = {name: latin_keys[name] + "|" + _sibilants(readings[name].key) for name in names}
+    cyrillic = {name: readings[name].key for name in names}
+    # 1. equal keys, Latin or Cyrillic: hash blocks
+    for keyed in (latin, cyrillic):
+        first_of: dict[str, str] = {}
+        for name in names:
+            key = keyed[name]
+            if key.startswith("=") or not key.strip():
+                continue
+            if key in first_of:
+                union.join(first_of[key], name)
+            else:
+                first_of[key] = name
+    # 2. fuzzy neighbours of the keys, Latin and Cyrillic, in buckets (Latin ones per ж ш щ ч, as above)
+    for keyed, vowels in ((latin_keys, _VOWELS), (cyrillic, _CYRILLIC_VOWELS)):
+        by_key: dict[str, dict[str, str]] = defaultdict(dict)
+        for name in names:
+            by_key[keyed[name]].setdefault(_sibilants(readings[name].key) if keyed is not cyrillic else "", name)
+        for first, second in _fuzzy_pairs(sorted(key for key in by_key if key.strip()), vowels):
+            for signature, name in by_key[first].items():
+                if signature in by_key[second]:
+                    union.join(name, by_key[second][signature])
+    # 3. short forms join the one full name they can stand for
+    _join_short_forms(names, readings, union)
 
     groups: dict[str, list[str]] = defaultdict(list)
-    for key in by_key:
-        groups[root(key)].append(key)
+    for name in names:
+        groups[union.root(name)].append(name)
     clusters = []
-    for keys in groups.values():
-        members = sorted(((name, counts[name]) for key in keys for name in by_key[key]), key=lambda m: (-m[1], m[0]))
-        smallest = min(keys)
-        clusters.append(Cluster(cluster_id(smallest), members[0][0], tuple(members), smallest))
+    for group in groups.values():
+        members = sorted(((name, counts[name]) for name in group), key=lambda m: (-m[1], m[0]))
+        anchor = _anchor_key(group, readings)
+        clusters.append(Cluster(cluster_id(anchor), members[0][0], tuple(members), anchor))
     clusters.sort(key=lambda c: (-c.count, c.representative, c.id))
     return clusters
+
+
+def _sibilants(key: str) -> str:
+    return "".join(char for char in key if char in _SIBILANTS)
+
+
+def _anchor_key(group: list[str], readings: dict[str, NameReading]) -> str:
+    """The key a cluster's ID comes from: among the names with the most full parts, the Cyrillic
+    key that most of them read as (ties: the smallest); a name with nothing to read keeps its own form.
+
+    Spellings vote, not rows: the same members then always give the same ID, whatever their
+    counts in one file (rows voted less stably in benchmarks/cluster_quality.py's halves test)."""
+    readable = [name for name in group if readings[name].parts]
+    if not readable:
+        return "=" + min(exact_form(name) for name in group)
+    most = max(len(readings[name].parts) for name in readable)
+    shared: Counter = Counter()
+    for name in readable:
+        if len(readings[name].parts) == most:
+            shared[readings[name].key] += 1
+    return min(shared, key=lambda key: (-shared[key], key))
+
+
+def _join_short_forms(names: list[str], readings: dict[str, NameReading], union: _Union) -> None:
+    """Join a short form (bare surname, initials, fewer parts) to the one fuller name it can stand for.
+
+    Candidates are found by surname key (a hash block); a candidate must hold every part of the
+    short form and, for each initial, another part starting with that letter. Longer short
+    forms go first, so "Anton Chekhov" joins "Anton Pavlovich Chekhov" before "Chekhov" looks.
+    """
+    by_surname: dict[str, set[str]] = defaultdict(set)
+    for name in names:
+        reading = readings[name]
+        if len(reading.parts) >= 2:
+            for part in reading.surnames:
+                by_surname[part].add(name)
+    if not by_surname:
+        return
+    short = sorted((name for name in names if any(part in by_surname for part in readings[name].surnames)),
+                   key=lambda name: (-len(readings[name].parts), name))
+    for size in sorted({len(readings[name].parts) for name in short}, reverse=True):
+        joins = []
+        for name in (n for n in short if len(readings[n].parts) == size):
+            reading = readings[name]
+            own = union.root(name)
+            fits: set[str] = set()
+            for part in reading.surnames:
+                for full in by_surname.get(part, ()):
+                    if len(readings[full].parts) > size and _can_stand_for(name, reading, full, readings[full]):
+                        fits.add(union.root(full))
+            fits.discard(own)
+            if len(fits) == 1:
+                joins.append((name, fits.pop()))
+        for name, root in joins:
+            union.join(name, root)
+
+
+def _can_stand_for(short: str, reading: NameReading, full: str, full_reading: NameReading) -> bool:
+    """True when every part of the short form is a part of the full name, and each initial is the
+    first letter (Latin as written, or Cyrillic) of one of the full name's other parts."""
+    rest = list(full_reading.parts)
+    for part in reading.parts:
+        if part not in rest:
+            return False
+        rest.remove(part)
+    if len(reading.initials) > len(rest):
+        return False
+    if not reading.initials:
+        return True
+    written = [as_latin(token.text) for token in parse_name(full).tokens if not token.initial]
+    letters = {text[:1].casefold() for text in written} | {part[:1] for part in rest}
+    return all(initial in letters for initial in reading.initials)
 
 
 def _allowed_edits(length: int) -> int:
@@ -136,7 +330,7 @@ def _allowed_edits(length: int) -> int:
     return 2 if length >= 12 else 1 if length >= 7 else 0
 
 
-def _fuzzy_pairs(keys: list[str]) -> Iterable[tuple[str, str]]:
+def _fuzzy_pairs(keys: list[str], vowels: frozenset[str] = _VOWELS) -> Iterable[tuple[str, str]]:
     """Pairs of keys that are fuzzy neighbours, searched in buckets (first letter, length)."""
     buckets: dict[tuple[str, int], list[str]] = defaultdict(list)
     for key in keys:
@@ -156,11 +350,11 @@ def _fuzzy_pairs(keys: list[str]) -> Iterable[tuple[str, str]]:
                     first, second = part[row], choices[column]
                     if other_length == length and first >= second:
                         continue
-                    if _neighbours(first, second):
+                    if _neighbours(first, second, vowels):
                         yield first, second
 
 
-def _neighbours(first: str, second: str) -> bool:
+def _neighbours(first: str, second: str, vowels: frozenset[str] = _VOWELS) -> bool:
     """True when two name keys are variants of one name: one part a little off, nothing DESIGN forbids.
 
     Stricter than the matcher's fuzzy tier (translitnorm.lookup, a ratio of 85 over a key
@@ -182,7 +376,7 @@ def _neighbours(first: str, second: str) -> bool:
     [(a, b)] = differing
     if Levenshtein.distance(a, b) > _allowed_edits(min(len(a), len(b))):
         return False
-    if a[0] != b[0] or a.endswith("a") != b.endswith("a"):
+    if a[0] != b[0] or a.endswith(("a", "а")) != b.endswith(("a", "а")):
         return False
     if _DIGITS.findall(a) != _DIGITS.findall(b) or surname_genders_differ(a, b):
         return False
@@ -190,8 +384,8 @@ def _neighbours(first: str, second: str) -> bool:
         old, new = a[source:source + 1], b[target:target + 1]
         if old in _SIBILANTS or new in _SIBILANTS:
             return False
-        if tag == "replace" and old not in _VOWELS and new not in _VOWELS:
+        if tag == "replace" and old not in vowels and new not in vowels:
             return False  # Astahova, Astapova: one consonant for another is usually another name
-        if source >= len(a) - 2 and not (tag != "replace" and (old or new) in _VOWELS):
+        if source >= len(a) - 2 and not (tag != "replace" and (old or new) in vowels):
             return False  # endings carry the grammar: Alekseev (surname) is not Aleksei (given name)
     return True

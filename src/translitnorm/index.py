@@ -21,13 +21,14 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator, Literal, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Literal, NamedTuple, Sequence
 
 from translitnorm import cache
-from translitnorm.collector import collector_paused
 from translitnorm.crosslang import variants
 from translitnorm.keys import exact_form, folded_form, matching_key
 from translitnorm.lexicon import Entity, Lexicon, script_of_lang
+from translitnorm.rendering import CYRILLIC_SCHEME, LEXICON_SCHEME, PartRenderings, rendered_parts, scheme_langs
+from translitnorm.runtime import collector_paused
 from translitnorm.romanise import romanise, romanisations, schemes
 from translitnorm.script import is_cyrillic
 from translitnorm.text import without_generic_words
@@ -54,14 +55,6 @@ _NAME_MASK, _SLOT_MASK = 511, 7
 # entity type is matched on its whole name.
 GIVEN, PATRONYMIC, SURNAME, OTHER, WHOLE = range(5)
 SLOT_NAMES = ("given name", "patronymic", "surname", "other name", "whole name")
-
-# Pseudo-schemes: a Latin name written in the lexicon, and a Cyrillic name as written.
-LEXICON_SCHEME = "lexicon"
-CYRILLIC_SCHEME = "cyrillic"
-
-# Cyrillic-script languages whose names are, besides their own schemes, very often
-# romanised the Russian way (through a Russian-language press or passport office).
-_ALSO_RUSSIAN = {"ky", "kk", "uz", "tg", "tk", "be", "uk", "mn", "tt", "ba"}
 
 _PATRONYMIC_ENDINGS = re.compile(r"(ович|евич|ьевич|ич|овна|евна|ична|инична|улы|ұлы|уулу|кызы|қызы|оглы|угли|ўғли|қизи)$", re.IGNORECASE)
 
@@ -122,125 +115,6 @@ def person_parts(name: str) -> list[tuple[int, str]]:
         else:
             parts.append((OTHER, word))
     return parts
-
-
-def scheme_languages(lang: str) -> list[str]:
-    """The source languages whose schemes romanise a name written in ``lang``."""
-    base = lang.split("-")[0]
-    available = {scheme.lang for scheme in schemes()}
-    langs = [base] if base in available else []
-    if (base in _ALSO_RUSSIAN or not langs) and "ru" not in langs:
-        langs.append("ru")
-    return langs
-
-
-class PartRenderings(NamedTuple):
-    """Every rendering of one distinct name part: what the index files for it."""
-
-    own: dict[str, str]  # scheme id -> rendering of the part as written (or the Latin part itself)
-    # Per form of the name in another Cyrillic language (Харьков → Харків, Харкаў): scheme id ->
-    # rendering of that form, the form as written under CYRILLIC_SCHEME.
-    other_languages: tuple[dict[str, str], ...]
-
-
-def render_part(text: str, lang: str) -> PartRenderings:
-    """Every rendering of a name part in ``lang`` ('' for a Latin part) that the index files.
-
-    >>> rendered = render_part("Харьков", "ru")
-    >>> rendered.own["ru-bgn"], any(forms["cyrillic"] == "Харків" for forms in rendered.other_languages)
-    ('Khar’kov', True)
-    """
-    if not lang:
-        return PartRenderings({LEXICON_SCHEME: text}, ())
-    own = {CYRILLIC_SCHEME: text}
-    for source_lang in scheme_languages(lang):
-        for scheme_id, rendering in romanisations(text, lang=source_lang).items():
-            own.setdefault(scheme_id, rendering)
-    other_languages = []
-    # same_spelling: a name written alike in another language is romanised under that
-    # language's schemes too (Гомель → Belarusian Homiel, Homel).
-    for variant in variants(text, lang, same_spelling=True):
-        renderings = {CYRILLIC_SCHEME: variant.text}
-        if variant.lang in _scheme_langs():
-            renderings.update(romanisations(variant.text, lang=variant.lang))
-        other_languages.append(renderings)
-    return PartRenderings(own, tuple(other_languages))
-
-
-@functools.cache
-def _scheme_langs() -> frozenset[str]:
-    return frozenset(scheme.lang for scheme in schemes())
-
-
-# Rendering is ~1 ms a part (≈ 45 schemes, and as many again for the forms in other Cyrillic
-# languages); starting a process and loading the schemes in it costs about a second, so more
-# processes pay only from some thousands of parts on.
-PARALLEL_MIN_PARTS = 8_000
-
-
-def _rendered_parts(parts: list[tuple[str, str]], jobs: int | None) -> Iterator[PartRenderings]:
-    """``render_part`` of every part, in order; shared with ``jobs - 1`` helper processes when
-    there are many parts (one process per core by default).
-
-    The helpers are ``python -m translitnorm.render_worker`` processes fed through pipes, not a
-    multiprocessing pool: a pool's spawned children import the caller's main script again,
-    which fails or repeats work in scripts without a ``__main__`` guard, and forking a process
-    that holds threads (pyarrow's, a server's) is unsafe. A helper that fails is replaced by
-    rendering its share here, so the result never depends on the helpers.
-    """
-    from translitnorm.batch import available_cores  # the one definition of "how many cores"
-
-    processes = available_cores() if jobs is None else jobs
-    if processes <= 1 or len(parts) < PARALLEL_MIN_PARTS:
-        yield from (render_part(text, lang) for text, lang in parts)
-        return
-    size = -(-len(parts) // processes)
-    shares = [parts[start:start + size] for start in range(0, len(parts), size)]
-    helpers = [_start_render_helper(share) for share in shares[1:]]
-    try:
-        yield from (render_part(text, lang) for text, lang in shares[0])
-        for share, helper in zip(shares[1:], helpers):
-            yield from _helper_result(helper, share)
-    finally:
-        for helper in helpers:
-            if helper is not None and helper.poll() is None:
-                helper.kill()
-                helper.wait()
-
-
-def _start_render_helper(share: list[tuple[str, str]]):
-    import pickle
-    import subprocess
-    import sys
-
-    package_root = str(Path(__file__).resolve().parent.parent)
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")])))
-    try:
-        helper = subprocess.Popen([sys.executable, "-m", "translitnorm.render_worker"], stdin=subprocess.PIPE,
-                                  stdout=subprocess.PIPE, env=env)
-        # The helper reads all its input before it writes anything, so this cannot block for long.
-        helper.stdin.write(pickle.dumps(share, protocol=pickle.HIGHEST_PROTOCOL))
-        helper.stdin.close()
-    except OSError as exc:
-        log.warning("could not start a helper process to compile the index (%s); compiling its share here", exc)
-        return None
-    return helper
-
-
-def _helper_result(helper, share: list[tuple[str, str]]) -> list[PartRenderings]:
-    import pickle
-
-    if helper is not None:
-        try:
-            output = helper.stdout.read()
-            if helper.wait() == 0:
-                rendered = pickle.loads(output)
-                if len(rendered) == len(share):
-                    return [PartRenderings(own, tuple(other)) for own, other in rendered]
-        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError):
-            pass
-        log.warning("a helper process compiling the index failed; compiling its share here")
-    return [render_part(text, lang) for text, lang in share]
 
 
 @dataclass
@@ -337,7 +211,7 @@ class CompiledIndex:
         # however many processes rendered them.
         parts = list(zip(index.parts, index.part_langs))
         known = [reused is not None and reused.has(text, lang) for text, lang in parts]
-        rendered = _rendered_parts([part for part, is_known in zip(parts, known) if not is_known], jobs)
+        rendered = rendered_parts([part for part, is_known in zip(parts, known) if not is_known], jobs)
         for number, ((text, lang), is_known) in enumerate(zip(parts, known)):
             if is_known:
                 reused.file_again(index, number, text, lang)
@@ -405,7 +279,7 @@ class CompiledIndex:
         lang = self.part_langs[part]
         for variant in variants(self.parts[part], lang, same_spelling=True) if lang else ():
             renderings = [variant.text]
-            if variant.lang in _scheme_langs():
+            if variant.lang in scheme_langs():
                 renderings += romanisations(variant.text, lang=variant.lang).values()
             if any(form in (exact_form(r), folded_form(r)) for r in renderings):
                 return f"{variant.lang} form {variant.text}: " + "; ".join(variant.rules)

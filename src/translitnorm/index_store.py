@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from translitnorm import cache
-from translitnorm.index import (_SCHEME_BITS, _SET_NUMBER_MASK, CYRILLIC_SCHEME, FORMAT_VERSION, LEXICON_SCHEME,
-                                CompiledIndex, display_name)
-from translitnorm.lexicon import Entity, LexiconError, Problem, lexicon_files, load_lexicons
+from translitnorm.index import _SCHEME_BITS, _SET_NUMBER_MASK, FORMAT_VERSION, CompiledIndex, display_name
+from translitnorm.lexicon import Entity, LexiconError, Problem, lexicon_files, load_lexicons, no_files_problem
+from translitnorm.rendering import CYRILLIC_SCHEME, LEXICON_SCHEME
 from translitnorm.romanise import schemes
 from translitnorm.version import __version__
 
@@ -100,7 +100,10 @@ def build_index(paths: Iterable[str | os.PathLike], cache_dir: str | os.PathLike
 
     >>> index = build_index(["lexicons/"])  # doctest: +SKIP
     """
+    paths = list(paths)
     files = lexicon_files(paths)
+    if not files:
+        raise LexiconError([no_files_problem(paths)])
     digest, cache_path = _cache_path(files, cache_dir, use_cache)
     # A cache file exists only for lexicon bytes that once loaded without errors, so a
     # current cache needs no second validation.

@@ -541,6 +541,20 @@ def decide_lines(path: str | os.PathLike, lines: Sequence[LexiconLine], known_ty
             continue
         have.add((normal.id, normal.lang, normal.name))
         added.append(normal)
+        source = " ".join(row.get("suggested_source", "").split())
+        if decision == "new" and not cyrillic and source and is_cyrillic(source):
+            # the review's proposed Cyrillic source name of the new entity (back-transliteration,
+            # read as Russian unless the line's lang is another Cyrillic-script language)
+            source_lang = lang if lex.script_of_lang(lang) == "Cyrl" else "ru"
+            source_entry = LexiconLine(entity_id, entry.type, source_lang, source, "source")
+            source_errors = _line_errors(source_entry, where)
+            if source_errors:
+                errors.extend(source_errors)
+                continue
+            normal = lex.normalise_line(source_entry)
+            if (normal.id, normal.lang, normal.name) not in have:
+                have.add((normal.id, normal.lang, normal.name))
+                added.append(normal)
     return added, skipped, errors
 
 

@@ -15,16 +15,18 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
+from translitnorm.backtranslit import best_cyrillic
 from translitnorm.batch import WorkerPool, resolve_each
 from translitnorm.cluster import Cluster
 from translitnorm.decision import EMPTY, NONE, Resolution
 from translitnorm.io import atomic_output
+from translitnorm.script import is_cyrillic
 
 if TYPE_CHECKING:  # pragma: no cover
     from translitnorm.normaliser import Normaliser
 
 REVIEW_HEADER = ("column", "name", "count", "reason", "suggested_id", "score", "candidates", "cluster",
-                 "decision", "target_id", "type", "lang")
+                 "suggested_source", "decision", "target_id", "type", "lang")
 REVIEW_REASONS = ("ambiguous", "below-threshold", "new-cluster")
 
 Progress = Callable[[str, int, "int | None"], None]  # (stage, done, total)
@@ -91,6 +93,8 @@ def review_lines(counts: dict[str, Counter], outcomes: dict[str, Outcome], clust
                 "score": f"{outcome.score:.4f}" if outcome.candidates else "",
                 "candidates": "; ".join(f"{cid} {score:.2f}" for cid, score in outcome.candidates),
                 "cluster": group.id if group else "",
+                # the Cyrillic name a new entity would have as its source (lexicon apply writes it)
+                "suggested_source": best_cyrillic(name) if reason == "new-cluster" and not is_cyrillic(name) else "",
                 "decision": "", "target_id": "", "type": "", "lang": "",
             })
     lines.sort(key=lambda line: (-int(line["count"]), line["name"], line["column"]))

@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
-from translitnorm.io.common import Batch, Lookup, _chunked, _none_as_empty, _score_text
+from translitnorm.io.common import DELIMITERS, QUOTED, Batch, Lookup, _chunked, _none_as_empty, _score_text
 
 # pyarrow parses CSV in blocks of this many bytes: large enough to be fast, small enough that
 # memory does not grow with the file (a row longer than a block sends the file to the csv module)
@@ -29,7 +29,7 @@ class ArrowCsvReading:
     def _arrow_may_read(self) -> bool:
         """Whether to try pyarrow's CSV reader: text in UTF-8, distinct column names, and no earlier
         pass over this file that had to leave it."""
-        return (self.format in ("csv", "tsv") and codecs.lookup(self.encoding).name == "utf-8"
+        return (self.format in DELIMITERS and codecs.lookup(self.encoding).name == "utf-8"
                 and len(set(self.columns)) == len(self.columns) and not self._arrow_refused)
 
     def _arrow_csv_batches(self, progress) -> Iterator[Batch]:
@@ -52,9 +52,14 @@ class ArrowCsvReading:
                 if progress:
                     progress(raw.tell())
 
+    def _nul_in_names(self, record_batch: pa.RecordBatch) -> bool:
+        """Whether a name column (one asked for with ``require``) of the batch holds a NUL byte."""
+        return any(pc.any(pc.match_substring(record_batch.column(self.columns.index(column)), "\x00")).as_py()
+                   for column in self.name_columns)
+
     def _arrow_csv_prefix(self, stream: IO[bytes], raw: IO[bytes], progress):
         """Yield pyarrow's batches of ``stream`` while it reads it as csv does; return (rows yielded, whole file read)."""
-        plain = _PlainCsvStream(stream, self._dialect()["delimiter"], self.max_field_lines)
+        plain = _PlainCsvStream(stream, DELIMITERS[self.format], self.max_field_lines, quoted=self.format in QUOTED)
         reader, done = None, 0
         try:
             reader = self._arrow_csv_reader(plain)
@@ -63,6 +68,8 @@ class ArrowCsvReading:
                     record_batch = reader.read_next_batch()
                 except StopIteration:
                     return done, plain.stopped_at is None
+                if self._nul_in_names(record_batch):
+                    return done, False  # the csv module reports the line
                 for start in range(0, record_batch.num_rows, self.batch_rows):
                     part = record_batch.slice(start, self.batch_rows)
                     self.stats.rows += part.num_rows
@@ -85,8 +92,8 @@ class ArrowCsvReading:
             stream,
             read_options=pa_csv.ReadOptions(block_size=ARROW_BLOCK_BYTES, use_threads=False),
             parse_options=pa_csv.ParseOptions(
-                delimiter=self._dialect()["delimiter"], quote_char='"', double_quote=True, escape_char=False,
-                newlines_in_values=True,
+                delimiter=DELIMITERS[self.format], quote_char='"' if self.format in QUOTED else False,
+                double_quote=True, escape_char=False, newlines_in_values=self.format in QUOTED,
                 # csv yields a blank line as an empty row: a value "" of a one-column file, else nothing
                 ignore_empty_lines=len(self.columns) != 1),
             convert_options=pa_csv.ConvertOptions(
@@ -114,8 +121,9 @@ class _PlainCsvStream(io.RawIOBase):
     _PIECE_BYTES = 1 << 20
     _LONGEST_PIECE = 64 << 20  # a quoted field longer than this goes to the csv module
 
-    def __init__(self, source: IO[bytes], delimiter: str, max_field_lines: int = 0):
+    def __init__(self, source: IO[bytes], delimiter: str, max_field_lines: int = 0, *, quoted: bool = True):
         super().__init__()
+        self._quoted = quoted  # False: plain TSV, where a quote is text and every line end ends a record
         self._max_field_lines = max_field_lines or None
         self._source = source
         d = re.escape(delimiter.encode())
@@ -160,7 +168,9 @@ class _PlainCsvStream(io.RawIOBase):
                 return
             text, self._at_start = text.removeprefix(codecs.BOM_UTF8), False
         if data:
-            cut = _line_end_outside_quotes(text, start=max(0, len(text) - len(data)))
+            start = max(0, len(text) - len(data))
+            cut = (_line_end_outside_quotes(text, start) if self._quoted
+                   else max(text.rfind(b"\n", start), text.rfind(b"\r", start)) + 1)
             piece, self._pending = text[:cut], text[cut:]
             if len(self._pending) > self._LONGEST_PIECE:
                 return self._stop("a row longer than pyarrow reads at once")
@@ -184,7 +194,7 @@ class _PlainCsvStream(io.RawIOBase):
                 piece.decode("utf-8")
             except UnicodeDecodeError:
                 return "not valid UTF-8"
-        if b'"' in piece:
+        if b'"' in piece and self._quoted:
             outside = self._quoted_field.sub(b"", fields)
             if b'"' in outside:
                 return "a quote outside a whole quoted field"
@@ -210,7 +220,7 @@ def _line_end_outside_quotes(text: bytes, start: int = 0) -> int:
     multi-line field is not searched again with every piece read. Linear in the text searched:
     each of the two line-end bytes is searched for afresh only once the last one found is passed.
 
-    >>> _line_end_outside_quotes(b'a,"b\nc"\nd,"e\nf')
+    >>> _line_end_outside_quotes(b'a,"b\\nc"\\nd,"e\\nf')
     8
     """
     end, quotes = len(text), text.count(b'"')
@@ -249,12 +259,12 @@ class ArrowCsvWriting:
         """Write a batch of text columns as CSV/TSV with pyarrow; ``False`` (nothing written) where the
         batch or the lookup needs the csv module (see :func:`_csv_fields`)."""
         record_batch = batch.arrow
-        if (self.format not in ("csv", "tsv") or record_batch is None or not keys
+        if (self.format not in DELIMITERS or record_batch is None or not keys
                 or not _plain_text_columns(record_batch)):
             return False
-        delimiter = self._csv.dialect.delimiter
+        delimiter, quoted = DELIMITERS[self.format], self.format in QUOTED
         try:
-            fields = [_csv_fields(column, delimiter) for column in record_batch.columns]
+            fields = [_csv_fields(column, delimiter, quoted) for column in record_batch.columns]
             if any(field is None for field in fields):
                 return False
             for position, key in enumerate(keys):
@@ -284,7 +294,8 @@ class ArrowCsvWriting:
         width = len(lookup.default)
         kinds = tuple(column.kind for column in self.added[position * width:(position + 1) * width])
         if (kinds, last) not in self._csv_lookups:
-            self._csv_lookups[(kinds, last)] = _csv_lookup(lookup, kinds, self._csv.dialect.delimiter, last)
+            self._csv_lookups[(kinds, last)] = _csv_lookup(lookup, kinds, DELIMITERS[self.format], last,
+                                                           self.format in QUOTED)
         return self._csv_lookups[(kinds, last)]
 
 
@@ -296,9 +307,10 @@ def _plain_text_columns(record_batch: pa.RecordBatch) -> bool:
             and all(column.null_count == 0 for column in record_batch.columns))
 
 
-def _csv_fields(values: pa.Array, delimiter: str) -> pa.Array | None:
+def _csv_fields(values: pa.Array, delimiter: str, quoted: bool = True) -> pa.Array | None:
     """The values as csv.writer (QUOTE_MINIMAL) writes them: quoted, with ``""`` for a quote, when
     they hold the delimiter, a quote or a line feed; ``None`` if one holds a carriage return.
+    Not ``quoted`` (plain TSV): the values themselves, ``None`` if one holds a tab or a line end.
 
     A row with a lone ``\r`` is written with every field quoted (see :meth:`TableWriter._write_csv`),
     a rare case left to the csv module.
@@ -306,6 +318,8 @@ def _csv_fields(values: pa.Array, delimiter: str) -> pa.Array | None:
     text = _string_bytes(values).tobytes()
     if b"\r" in text:
         return None
+    if not quoted:
+        return None if b"\t" in text or b"\n" in text else values
     special = (delimiter.encode(), b'"', b"\n")
     if not any(character in text for character in special):
         return values
@@ -314,7 +328,8 @@ def _csv_fields(values: pa.Array, delimiter: str) -> pa.Array | None:
     return pc.replace_with_mask(values, quoted, pc.binary_join_element_wise('"', escaped, '"', ""))
 
 
-def _csv_lookup(lookup: Lookup, kinds: Sequence[str], delimiter: str, last: bool) -> _CsvLookup | None:
+def _csv_lookup(lookup: Lookup, kinds: Sequence[str], delimiter: str, last: bool,
+                quoted: bool = True) -> _CsvLookup | None:
     """The lookup's values as CSV field text (see :class:`_CsvLookup`); ``None`` if a key is not
     text or a value holds a carriage return."""
     if not all(isinstance(key, str) for key in lookup.values):
@@ -322,10 +337,12 @@ def _csv_lookup(lookup: Lookup, kinds: Sequence[str], delimiter: str, last: bool
     entries = list(lookup.values.values()) + [lookup.default]
     fields = []
     for position, kind in enumerate(kinds):
-        texts = [_csv_field(_score_text(entry[position]) if kind == "score" else _none_as_empty(entry[position]),
-                            delimiter) for entry in entries]
-        if any("\r" in text for text in texts):
+        texts = [_score_text(entry[position]) if kind == "score" else _none_as_empty(entry[position])
+                 for entry in entries]
+        if any("\r" in text or (not quoted and ("\t" in text or "\n" in text)) for text in texts):
             return None
+        if quoted:
+            texts = [_csv_field(text, delimiter) for text in texts]
         if last and position == len(kinds) - 1:
             texts = [text + "\n" for text in texts]
         fields.append(pa.array(texts, type=pa.string()))

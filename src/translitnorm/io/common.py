@@ -18,7 +18,12 @@ import pyarrow.compute as pc
 
 from translitnorm.errors import TranslitnormError
 
-FORMATS = ("csv", "tsv", "jsonl", "parquet")
+FORMATS = ("csv", "tsv", "jsonl", "parquet", "quoted-tsv")
+#: The delimited text formats and their delimiter. TSV has no quoting: a line is a record, its
+#: fields split at tabs, and a quote is just a character. "quoted-tsv" is CSV with tabs (quoted
+#: fields, ``""`` for a quote), what some programs write under the name TSV.
+DELIMITERS = {"csv": ",", "tsv": "\t", "quoted-tsv": "\t"}
+QUOTED = ("csv", "quoted-tsv")
 TEXT_FORMATS = ("csv", "tsv", "jsonl", "txt")
 _EXTENSIONS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl",
                ".json": "jsonl", ".parquet": "parquet", ".pq": "parquet", ".txt": "txt"}
@@ -39,7 +44,7 @@ def detect_format(path: str | os.PathLike, explicit: str | None = None) -> str:
     """
     if explicit:
         fmt = explicit.lower().lstrip(".")
-        fmt = {"ndjson": "jsonl", "json": "jsonl", "pq": "parquet", "tab": "tsv"}.get(fmt, fmt)
+        fmt = {"ndjson": "jsonl", "json": "jsonl", "pq": "parquet", "tab": "tsv", "tsv-quoted": "quoted-tsv"}.get(fmt, fmt)
         if fmt not in FORMATS + ("txt",):
             raise InputError(f"unknown format '{explicit}'; formats are: {', '.join(FORMATS)}")
         return fmt
@@ -62,12 +67,45 @@ def missing_column_message(column: str, columns: Sequence[str]) -> str:
     "column 'name' not found; columns are: id, full_name — pass --column full_name"
     """
     shown = ", ".join(columns) if columns else "(none)"
+    separator = looks_separated_by(columns)
+    if separator:
+        return (f"column '{column}' not found; the header is one column, '{columns[0]}': the file looks "
+                f"{separator}-separated — save it comma-separated (or tab-separated, with --format tsv)")
     close = difflib.get_close_matches(column, list(columns), n=1, cutoff=0.5)
     if not close:
         folded = {c.casefold(): c for c in columns}
         close = [folded[column.casefold()]] if column.casefold() in folded else []
     hint = f" — pass --column {close[0]}" if close else (" — pass one of them with --column" if columns else "")
     return f"column '{column}' not found; columns are: {shown}{hint}"
+
+
+def looks_separated_by(header: Sequence[str]) -> str | None:
+    """The separator a one-column header seems to be split by (``'id;name;city'`` → ``';'``), else None.
+
+    >>> looks_separated_by(["id;name;city"]), looks_separated_by(["id", "name"])
+    (';', None)
+    """
+    if len(header) != 1:
+        return None
+    for separator in (";", "\t", "|", ","):
+        if header[0].count(separator) >= 1:
+            return "tab" if separator == "\t" else separator
+    return None
+
+
+def duplicate_columns_message(header: Sequence[str]) -> str | None:
+    """The error text for a header that names a column twice, else None.
+
+    >>> duplicate_columns_message(["name", "city", "name"])
+    "column 'name' appears twice in the header (columns 1 and 3); rename one, so that --column says which"
+    """
+    seen: dict[str, int] = {}
+    for position, name in enumerate(header, 1):
+        if name in seen:
+            return (f"column '{name}' appears twice in the header (columns {seen[name]} and {position}); "
+                    f"rename one, so that --column says which")
+        seen[name] = position
+    return None
 
 
 @dataclass
@@ -78,6 +116,8 @@ class Batch:
     columns: list[str]
     rows: list[Any] | None = None
     arrow: pa.RecordBatch | None = None
+    #: JSON Lines: each row's line as read, so a JSON Lines output keeps every value byte for byte
+    lines: list[str] | None = None
 
     def __len__(self) -> int:
         return self.arrow.num_rows if self.arrow is not None else len(self.rows)
@@ -109,9 +149,30 @@ class Batch:
         return self.rows
 
 
+class JsonNumber(float):
+    """A JSON number with a fraction or an exponent, as read: a float that remembers its text,
+    so ``1.10``, ``1e5`` and ``1e400`` are written back as they were, not as ``1.1``,
+    ``100000.0`` and ``Infinity``.
+
+    >>> import json
+    >>> value = json.loads('{"x": 1.10}', parse_float=JsonNumber)["x"]
+    >>> value == 1.1, value.text
+    (True, '1.10')
+    """
+
+    __slots__ = ("text",)
+
+    def __new__(cls, text: str) -> "JsonNumber":
+        number = super().__new__(cls, text)
+        number.text = text
+        return number
+
+
 def _as_text(value: Any) -> str | None:
     if value is None or isinstance(value, str):
         return value
+    if isinstance(value, JsonNumber):
+        return value.text
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
@@ -184,6 +245,8 @@ def _cell_text(value: Any) -> str:
         return ""
     if isinstance(value, str):
         return value
+    if isinstance(value, JsonNumber):
+        return value.text
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False, default=str)
     return str(value)

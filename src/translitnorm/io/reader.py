@@ -27,7 +27,8 @@ import pyarrow.parquet as pq
 from translitnorm.files import temp_file
 from translitnorm.io.arrow_csv import ArrowCsvReading
 from translitnorm.io.common import (
-    DEFAULT_BATCH_ROWS, STDIO, Batch, InputError, ReadStats, Rejected, _chunked, _short, detect_format, missing_column_message,
+    DEFAULT_BATCH_ROWS, DELIMITERS, QUOTED, STDIO, Batch, InputError, JsonNumber, ReadStats, Rejected, _chunked,
+    _short, detect_format, duplicate_columns_message, missing_column_message,
 )
 from translitnorm.io.csv_reading import MAX_FIELD_LINES, CsvReading
 
@@ -50,6 +51,7 @@ class TableReader(CsvReading, ArrowCsvReading):
             raise InputError(f"unknown encoding '{encoding}'; e.g. utf-8, latin-1, cp1251") from None
         self.path, self.format, self.encoding, self.on_error = path, fmt, encoding, on_error
         self.batch_rows = batch_rows
+        self.name_columns: list[str] = []  # the columns asked for with require(): names, checked for NUL bytes
         if max_errors is not None and max_errors < 0:
             raise InputError(f"--max-errors must be 0 or more, not {max_errors}")
         self.max_errors, self.max_field_lines = max_errors, max_field_lines
@@ -109,6 +111,8 @@ class TableReader(CsvReading, ArrowCsvReading):
         """Raise the column-not-found error (with the columns present) unless ``column`` is there."""
         if column not in self.columns:
             raise InputError(f"{self.name}: {missing_column_message(column, self.columns)}")
+        if column not in self.name_columns:
+            self.name_columns.append(column)
 
     # -- opening --------------------------------------------------------------------
 
@@ -202,7 +206,7 @@ class TableReader(CsvReading, ArrowCsvReading):
                 for number, line in enumerate(text, 1):
                     if line.strip():
                         return list(self._json_object(line, number, strict=True).keys())
-                return []
+                raise InputError(f"{self.name}: the file is empty; one JSON object per line is needed")
             reader = csv.reader(text, **self._dialect())
             try:
                 header = next(reader)
@@ -212,14 +216,20 @@ class TableReader(CsvReading, ArrowCsvReading):
                 raise InputError(f"{self.name}: line 1: the header is malformed ({exc})") from None
             if not any(header):
                 raise InputError(f"{self.name}: line 1: the header is empty; the first line must name the columns")
+            duplicate = duplicate_columns_message(header)
+            if duplicate:
+                raise InputError(f"{self.name}: line 1: {duplicate}")
             return header
 
     def _dialect(self) -> dict:
-        return {"delimiter": "\t" if self.format == "tsv" else ",", "strict": True}
+        if self.format in QUOTED:
+            return {"delimiter": DELIMITERS[self.format], "strict": True}
+        # plain TSV: quotes are text (the csv module still splits lines and tells a NUL byte)
+        return {"delimiter": "\t", "quoting": csv.QUOTE_NONE, "quotechar": None, "strict": True}
 
     def _json_object(self, line: str, number: int, strict: bool = False) -> dict | None:
         try:
-            value = json.loads(line)
+            value = json.loads(line, parse_float=JsonNumber)
         except (ValueError, RecursionError) as exc:
             problem = f"not valid JSON ({exc})"
         else:
@@ -264,7 +274,13 @@ class TableReader(CsvReading, ArrowCsvReading):
             return
         with self._text() as (text, raw):
             if self.format == "jsonl":
-                chunks = _chunked(self._jsonl_rows(text), self.batch_rows)
+                for pairs in _chunked(self._jsonl_rows(text), self.batch_rows):
+                    rows, lines = map(list, zip(*pairs))
+                    self.stats.rows += len(rows)
+                    yield Batch(self.columns, rows, lines=lines)
+                    if progress:
+                        progress(raw.tell())
+                return
             elif self.format == "txt":
                 chunks = _chunked(([line.rstrip("\r\n")] for line in text), self.batch_rows)
             else:
@@ -285,7 +301,8 @@ class TableReader(CsvReading, ArrowCsvReading):
                 if progress:
                     progress(done)
 
-    def _jsonl_rows(self, text: IO[str]) -> Iterator[dict]:
+    def _jsonl_rows(self, text: IO[str]) -> Iterator[tuple[dict, str]]:
+        """(object, its line as read) for each line that is one."""
         columns = dict.fromkeys(self.columns)
         for number, line in enumerate(text, 1):
             if not line.strip():
@@ -298,7 +315,7 @@ class TableReader(CsvReading, ArrowCsvReading):
                     if key not in columns:
                         columns[key] = None
                         self.columns.append(key)
-            yield value
+            yield value, line
 
 
 def open_table(path: str | os.PathLike, fmt: str | None = None, *, encoding: str = "utf-8",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import gzip
 import io
 import itertools
@@ -18,8 +19,30 @@ import pyarrow.parquet as pq
 from translitnorm.files import atomic_writer
 from translitnorm.io.arrow_csv import ArrowCsvWriting, _CsvLookup
 from translitnorm.io.common import (
-    FORMATS, STDIO, AddedColumn, Batch, InputError, Lookup, _cell_text, _none_as_empty, _score_text,
+    DELIMITERS, FORMATS, QUOTED, STDIO, AddedColumn, Batch, InputError, Lookup, _cell_text, _none_as_empty, _score_text,
 )
+
+class _WholeWrites:
+    """A binary stream whose ``write`` writes all it is given or raises: when the reader of a pipe
+    leaves (``| head``) in the middle of a large write, a ``BufferedWriter`` returns a short count
+    instead of raising, and a caller that does not check it would end as if all was delivered."""
+
+    def __init__(self, stream: IO[bytes]):
+        self._stream = stream
+
+    def write(self, data) -> int:
+        view = memoryview(data).cast("B")
+        total = len(view)
+        while view:
+            written = self._stream.write(view)
+            if not written:
+                raise BrokenPipeError(errno.EPIPE, "the reader of the output has gone")
+            view = view[written:]
+        return total
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
 
 @contextlib.contextmanager
 def atomic_output(path: str | os.PathLike) -> Iterator[IO[bytes]]:
@@ -35,7 +58,7 @@ def atomic_output(path: str | os.PathLike) -> Iterator[IO[bytes]]:
     """
     name = str(path)
     if name == STDIO:
-        yield sys.stdout.buffer
+        yield _WholeWrites(sys.stdout.buffer)
         sys.stdout.buffer.flush()
         return
     with atomic_writer(name) as raw:
@@ -58,12 +81,16 @@ class TableWriter(ArrowCsvWriting):
         self._text: io.TextIOWrapper | None = None
         self._parquet: pq.ParquetWriter | None = None
         self._input_schema = input_schema
-        if fmt in ("csv", "tsv"):
+        if fmt in DELIMITERS:
             self._text = io.TextIOWrapper(stream, encoding="utf-8", newline="", write_through=False)
-            self._csv = csv.writer(self._text, delimiter="\t" if fmt == "tsv" else ",", lineterminator="\n")
-            self._csv_quote_all = csv.writer(self._text, delimiter="\t" if fmt == "tsv" else ",", lineterminator="\n",
-                                             quoting=csv.QUOTE_ALL)
-            self._csv.writerow(self.columns + [column.name for column in self.added])
+            if fmt in QUOTED:
+                self._csv = csv.writer(self._text, delimiter=DELIMITERS[fmt], lineterminator="\n")
+                self._csv_quote_all = csv.writer(self._text, delimiter=DELIMITERS[fmt], lineterminator="\n",
+                                                 quoting=csv.QUOTE_ALL)
+            else:  # plain TSV: no quoting; a value with a tab or a line end cannot be written
+                self._csv = self._csv_quote_all = csv.writer(self._text, delimiter="\t", lineterminator="\n",
+                                                             quoting=csv.QUOTE_NONE, quotechar=None)
+            self._write_rows([self.columns + [column.name for column in self.added]])
         elif fmt == "jsonl":
             self._text = io.TextIOWrapper(stream, encoding="utf-8", newline="\n", write_through=False)
         self._csv_lookups: dict[tuple, _CsvLookup | None] = {}
@@ -71,7 +98,7 @@ class TableWriter(ArrowCsvWriting):
 
     def write(self, batch: Batch, added_values: Sequence[Sequence[Any]]) -> None:
         """Write ``batch`` with ``added_values[i]`` (one list per added column, a value per row)."""
-        if self.format in ("csv", "tsv"):
+        if self.format in DELIMITERS:
             self._write_csv(batch, added_values)
         elif self.format == "jsonl":
             self._write_jsonl(batch, added_values)
@@ -106,27 +133,45 @@ class TableWriter(ArrowCsvWriting):
             records = [[_cell_text(value) for value in record] for record in records]
         # map() over C functions: this loop runs once per row of the file
         rows = list(map(list.__add__, records, map(list, zip(*texts)))) if texts else records
-        if "\r" in "".join(map("".join, rows)):
-            # csv quotes a field with \n but not one with a lone \r, which readers take for a line end
-            for row in rows:
-                (self._csv_quote_all if any("\r" in value for value in row) else self._csv).writerow(row)
-        else:
-            self._csv.writerows(rows)
+        self._write_rows(rows)
+
+    def _write_rows(self, rows: list[list[str]]) -> None:
+        try:
+            if "\r" in "".join(map("".join, rows)):
+                # csv quotes a field with \n but not one with a lone \r, which readers take for a line end
+                for row in rows:
+                    (self._csv_quote_all if any("\r" in value for value in row) else self._csv).writerow(row)
+            else:
+                self._csv.writerows(rows)
+        except csv.Error:
+            if self.format in QUOTED:
+                raise
+            names = self.columns + [column.name for column in self.added]
+            column = next((name for row in rows for name, value in zip(names, row)
+                           if any(character in value for character in "\t\n\r")), "?")
+            raise InputError(f"a value of column '{column}' holds a tab or a line end, which TSV cannot hold "
+                             f"(it has no quoting); write CSV (-o FILE.csv) or pass --output-format quoted-tsv") from None
 
     def _write_jsonl(self, batch: Batch, added_values) -> None:
         names = [column.name for column in self.added]
         scores = [column.kind == "score" for column in self.added]
-        if batch.rows is not None and batch.rows and isinstance(batch.rows[0], dict):
-            objects = batch.rows
+        added = [[(round(value, 4) if value is not None else None) if is_score else value for value in values]
+                 for values, is_score in zip(added_values, scores)]
+        if batch.lines is not None:  # JSON Lines in: each line as read, the added keys before its last brace
+            keys = [json.dumps(name, ensure_ascii=False) + ": " for name in names]
+            lines = [_with_keys(line, keys, row) for line, row in zip(batch.lines, zip(*added) if added else
+                                                                         itertools.repeat((), len(batch)))]
         else:
-            objects = [dict(zip(batch.columns, record)) for record in batch.records()]
-        lines = []
-        for position, obj in enumerate(objects):
-            out = dict(obj)
-            for name, values, is_score in zip(names, added_values, scores):
-                value = values[position]
-                out[name] = (round(value, 4) if value is not None else None) if is_score else value
-            lines.append(json.dumps(out, ensure_ascii=False, default=str))
+            if batch.rows is not None and batch.rows and isinstance(batch.rows[0], dict):
+                objects = batch.rows
+            else:
+                objects = [dict(zip(batch.columns, record)) for record in batch.records()]
+            lines = []
+            for position, obj in enumerate(objects):
+                out = dict(obj)
+                for name, values in zip(names, added):
+                    out[name] = values[position]
+                lines.append(json.dumps(out, ensure_ascii=False, default=str))
         if lines:
             self._text.write("\n".join(lines) + "\n")
 
@@ -139,6 +184,12 @@ class TableWriter(ArrowCsvWriting):
                 arrays.append(pa.array(values, type=pa.string()))
         if batch.arrow is not None:
             base = batch.arrow
+        elif batch.lines is not None:  # JSON Lines: values keep their JSON types, null and missing are null
+            known = self._parquet.schema_arrow if self._parquet is not None else None
+            base = pa.RecordBatch.from_arrays(
+                [self._json_array(name, [row.get(name) for row in batch.rows],
+                                  known.field(name).type if known is not None and name in known.names else None)
+                 for name in batch.columns], names=list(batch.columns))
         else:
             records = batch.records()
             base = pa.RecordBatch.from_arrays(
@@ -153,6 +204,22 @@ class TableWriter(ArrowCsvWriting):
             self._parquet = pq.ParquetWriter(self.stream, schema)
         self._parquet.write_batch(table.cast(self._parquet.schema) if table.schema != self._parquet.schema else table)
 
+    @staticmethod
+    def _json_array(name: str, values: list, type_: pa.DataType | None) -> pa.Array:
+        """A column of JSON values as pyarrow infers it (numbers, booleans, text, lists, objects),
+        or as JSON text where the values are of several kinds; ``type_``: the column's type in the
+        batches written before, which the values must fit."""
+        if type_ is not None and pa.types.is_string(type_):
+            return pa.array([None if value is None else _cell_text(value) for value in values], type=pa.string())
+        try:
+            array = pa.array(values, type=type_)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+            if type_ is not None:
+                raise InputError(f"column '{name}' changes its JSON type from {type_} after the first "
+                                 f"rows; Parquet needs one type per column: write JSON Lines or CSV") from None
+            array = pa.array([None if value is None else _cell_text(value) for value in values], type=pa.string())
+        return array.cast(pa.string()) if pa.types.is_null(array.type) else array
+
     def close(self) -> None:
         """Finish the output (a Parquet file gets its footer; an empty input still gets a schema)."""
         if self.format == "parquet":
@@ -166,3 +233,20 @@ class TableWriter(ArrowCsvWriting):
         elif self._text is not None:
             self._text.flush()
             self._text.detach()
+
+
+def _with_keys(line: str, keys: Sequence[str], values: Sequence[Any]) -> str:
+    """A JSON object's line with ``keys`` (JSON text of each key and ``": "``) and their values
+    added before its closing brace; everything else stays byte for byte.
+
+    >>> _with_keys('{"n": 1.10, "x": 1e400}\\r\\n', ['"id": '], ["a"])
+    '{"n": 1.10, "x": 1e400, "id": "a"}'
+    >>> _with_keys('{}', ['"id": '], [None])
+    '{"id": null}'
+    """
+    body = line.rstrip()
+    head = body[:-1].rstrip()  # a line of a JSON Lines input holds one object: it ends with "}"
+    added = ", ".join(key + json.dumps(value, ensure_ascii=False) for key, value in zip(keys, values))
+    if not added:
+        return body
+    return head + ("" if head.endswith("{") else ", ") + added + "}"
