@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import shutil
 from pathlib import Path
 
 import pytest
@@ -43,7 +44,15 @@ def read_labelled(path: Path) -> list[dict[str, str]]:
 
 @pytest.fixture(scope="session")
 def cache_dir(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("index-cache")
+    """A private index cache for the session, holding from the start the compiled index of the
+    shipped lexicons: they take about a minute to compile, so they are compiled once per
+    machine, in the default cache (keyed by the lexicons' bytes and the package's code; `make
+    run` before `make test`, as CI runs them, leaves nothing to compile), and copied here."""
+    folder = tmp_path_factory.mktemp("index-cache")
+    compiled = Normaliser.from_lexicons([ROOT / "lexicons"]).index.cache_file
+    if compiled is not None:
+        shutil.copy2(compiled, folder / compiled.name)
+    return folder
 
 
 @pytest.fixture(scope="session")

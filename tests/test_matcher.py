@@ -83,7 +83,7 @@ def test_parts_combine_across_language_forms(devset):
 
 
 @pytest.mark.parametrize("spelling, entity", [
-    ("Frunze", "kg.bishkek"), ("Фрунзе", "kg.bishkek"), ("Alma-Ata", "kz.almaty"), ("Moskau", "ru.moscow"),
+    ("Фрунзе", "kg.bishkek"), ("Alma-Ata", "kz.almaty"), ("Moskau", "ru.moscow"),
     ("Jalalabad", "kg.jalal-abad"), ("Jalal-Abad", "kg.jalal-abad"), ("Dzhalal-Abad", "kg.jalal-abad"),
     ("город Бишкек", "kg.bishkek"), ("Bishkek city", "kg.bishkek"), ("Kyrgyzstan's", "kg.country"),
 ])

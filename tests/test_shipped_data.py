@@ -8,12 +8,16 @@ from pathlib import Path
 import pytest
 
 from translitnorm import lexicon as lex
+from translitnorm.importers import REGION_COUNTRIES
 
 ROOT = Path(__file__).resolve().parent.parent
 LEXICONS = ROOT / "lexicons"
 SETS = ROOT / "tests" / "data" / "sets"
 SEED_CSV = ROOT / "seeds" / "example-names.csv"
 LEXICON_FILES = sorted(LEXICONS.glob("*.tsv"))
+PLACES_PREFIX = "places-"
+PLACES_FILES = [path for path in LEXICON_FILES if path.name.startswith(PLACES_PREFIX)]
+REGION_PREFIXES = {code.lower() for code in REGION_COUNTRIES}
 
 # Every person and place named in seeds/kyrgyz-president-on-the-move.txt.
 SEED_ARTICLE_ENTITIES = {
@@ -55,13 +59,14 @@ NATIONAL_LANG = {"ua": "uk", "by": "be", "kz": "kk", "kg": "ky", "uz": "uz", "tj
 
 
 @pytest.fixture(scope="module")
-def shipped():
+def shipped_lexicon():
     return lex.load_lexicons([LEXICONS])
 
 
 def test_there_are_lexicon_files():
     names = {p.name for p in LEXICON_FILES}
     assert {"kg.tsv", "kz.tsv", "ru.tsv", "ua.tsv", "by.tsv", "uz.tsv", "tj.tsv", "tm.tsv", "other.tsv"} <= names
+    assert {f"places-{code.lower()}.tsv" for code in REGION_COUNTRIES} | {"places-foreign.tsv"} <= names
 
 
 def test_shipped_lexicons_validate_without_errors():
@@ -69,9 +74,13 @@ def test_shipped_lexicons_validate_without_errors():
     assert errors == []
 
 
-def test_shipped_lexicons_warn_only_about_entities_without_cyrillic():
+def test_shipped_lexicons_warn_only_about_entities_without_cyrillic_and_shared_place_names():
+    # Namesakes (two Октябрьский; Samarkand, a former name of Temirtau) share names by design:
+    # a warning that two entities share a name is expected where one of them is a built place.
     warnings = [p for p in lex.validate([LEXICONS]) if p.severity == "warning"]
-    assert all("has no Cyrillic source name" in p.message for p in warnings), [str(p) for p in warnings]
+    unexpected = [p for p in warnings if "has no Cyrillic source name" not in p.message
+                  and not ("the two will be ambiguous" in p.message and PLACES_PREFIX in p.path + p.message)]
+    assert unexpected == [], [str(p) for p in unexpected][:5]
 
 
 @pytest.mark.parametrize("path", LEXICON_FILES, ids=lambda p: p.name)
@@ -84,25 +93,32 @@ def test_shipped_lexicon_is_in_canonical_form(path):
 
 @pytest.mark.parametrize("path", LEXICON_FILES, ids=lambda p: p.name)
 def test_ids_follow_the_country_prefix_of_their_file(path):
-    prefix = path.stem
+    prefix = path.stem.removeprefix(PLACES_PREFIX)
     for line in lex.read_lexicon(path):
-        if prefix == "other":
-            assert line.id.split(".")[0] not in {"kg", "kz", "ru", "ua", "by", "uz", "tj", "tm"}
+        if prefix in ("other", "foreign"):
+            assert line.id.split(".")[0] not in REGION_PREFIXES, line.id
         else:
             assert line.id.startswith(prefix + "."), line.id
 
 
+@pytest.mark.parametrize("path", PLACES_FILES, ids=lambda p: p.name)
+def test_every_built_line_names_its_source_id(path):
+    for line in lex.read_lexicon(path):
+        assert line.type == "place"
+        assert line.note.startswith(("geonames:", "iso3166-2:")), (line.id, line.note)
+
+
 @pytest.mark.parametrize("entity_id", sorted(SEED_ARTICLE_ENTITIES))
-def test_seed_article_entities_are_present(shipped, entity_id):
-    assert entity_id in shipped
-    entity = shipped[entity_id]
+def test_seed_article_entities_are_present(shipped_lexicon, entity_id):
+    assert entity_id in shipped_lexicon
+    entity = shipped_lexicon[entity_id]
     assert entity.type == SEED_ARTICLE_ENTITIES[entity_id]
     assert entity.canonical
 
 
-def test_seed_article_spellings_are_names_of_their_entities(shipped):
+def test_seed_article_spellings_are_names_of_their_entities(shipped_lexicon):
     def names(entity_id):
-        return {n.text for n in shipped[entity_id].names}
+        return {n.text for n in shipped_lexicon[entity_id].names}
 
     assert "Kurmanbek Bakiev" in names("kg.bakiev.kurmanbek")
     assert "Kurmanbek Bakiyev" in names("kg.bakiev.kurmanbek")
@@ -112,9 +128,9 @@ def test_seed_article_spellings_are_names_of_their_entities(shipped):
 
 
 @pytest.mark.parametrize("entity_id", PRESIDENTS)
-def test_presidents_have_russian_and_national_sources(shipped, entity_id):
-    assert entity_id in shipped
-    entity = shipped[entity_id]
+def test_presidents_have_russian_and_national_sources(shipped_lexicon, entity_id):
+    assert entity_id in shipped_lexicon
+    entity = shipped_lexicon[entity_id]
     assert entity.type == "person"
     assert entity.canonical
     sources = {n.lang for n in entity.names if n.role == "source"}
@@ -124,8 +140,8 @@ def test_presidents_have_russian_and_national_sources(shipped, entity_id):
         assert national in sources
 
 
-def test_person_names_have_a_surname_last(shipped):
-    for entity in shipped:
+def test_person_names_have_a_surname_last(shipped_lexicon):
+    for entity in shipped_lexicon:
         if entity.type != "person":
             continue
         for name in entity.names:
@@ -162,9 +178,9 @@ SHIPPED_LEXICON_SETS = [path for path in SET_FILES if not path.name.startswith("
 
 
 @pytest.mark.parametrize("path", SHIPPED_LEXICON_SETS, ids=lambda p: p.name)
-def test_labelled_set_expected_ids_exist(shipped, path):
+def test_labelled_set_expected_ids_exist(shipped_lexicon, path):
     missing = [(row["query"], row["expected"]) for row in read_set(path)
-               if row["expected"] != "NONE" and row["expected"] not in shipped]
+               if row["expected"] != "NONE" and row["expected"] not in shipped_lexicon]
     assert missing == []
 
 
@@ -189,3 +205,77 @@ def test_devset_copied():
     devset = ROOT / "tests" / "data" / "devset"
     assert (devset / "lexicon.tsv").read_text(encoding="utf-8").startswith("id\tnames\n")
     assert (devset / "queries.tsv").read_text(encoding="utf-8").startswith("query\texpected\tnote\n")
+
+
+# -- the places lexicons as users meet them (Normaliser over the shipped lexicons) ---------------
+
+HELDOUT = ROOT / "tests" / "data" / "places" / "heldout-places.tsv"
+# Figures reached on the held-out spellings (benchmarks/places.py prints them): a regression fails.
+# 458 of 474 right (the issue's target is 95 %); 3 of 86 names that are no place get an ID
+# (Snow, Oil, Police: villages; the target of 1 % is not met, see docs/performance.md).
+HELDOUT_RIGHT_SHARE = 458 / 474
+HELDOUT_OUTSIDE_FALSE_SHARE = 3 / 86
+
+
+@pytest.fixture(scope="module")
+def default_normaliser(shipped):
+    return shipped  # conftest's normaliser over lexicons/ (compiled once per machine)
+
+
+@pytest.fixture(scope="module")
+def heldout_scores(default_normaliser):
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import places as places_benchmark
+
+    return places_benchmark.score(default_normaliser, read_set(HELDOUT))
+
+
+def test_heldout_place_spellings_resolve_to_the_right_id(heldout_scores):
+    share = heldout_scores["right"] / heldout_scores["places"]
+    assert heldout_scores["places"] >= 400
+    assert share >= HELDOUT_RIGHT_SHARE, [(r["query"], r["expected"], heldout_scores["got"][r["query"]])
+                                          for r in heldout_scores["wrong"] + heldout_scores["missed"]]
+
+
+def test_no_foreign_city_is_given_an_id_of_the_region(heldout_scores):
+    assert heldout_scores["foreign"] >= 100
+    assert [(r["query"], heldout_scores["got"][r["query"]]) for r in heldout_scores["foreign_regional"]] == []
+
+
+def test_names_that_are_no_place_rarely_get_an_id(heldout_scores):
+    assert heldout_scores["outside"] >= 80
+    assert len(heldout_scores["false_outside"]) / heldout_scores["outside"] <= HELDOUT_OUTSIDE_FALSE_SHARE, \
+        [(r["query"], heldout_scores["got"][r["query"]]) for r in heldout_scores["false_outside"]]
+
+
+def test_a_name_shared_by_namesakes_gets_no_id_and_shows_them(default_normaliser):
+    result = default_normaliser.resolve("Oktyabr'skiy")
+    assert result.id is None and result.reason == "ambiguous"
+    assert len({c.id for c in result.candidates if c.id.startswith("ru.oktyabrskiy.")}) >= 2
+
+
+@pytest.mark.xfail(strict=True, reason="the villages' own Октябрьский is left to the town of 110,000 people "
+                   "(an alternate name a larger place has is left to it); own names shared by namesakes should stay")
+def test_bare_oktyabrsky_gets_no_id(default_normaliser):
+    assert default_normaliser.resolve("Oktyabrsky").id is None
+
+
+@pytest.mark.parametrize("query", ["Berlin", "Берлин", "Paris", "Париж", "London", "Warszawa"])
+def test_a_foreign_city_never_becomes_its_namesake_village(default_normaliser, query):
+    result = default_normaliser.resolve(query)
+    assert not (result.id or "").startswith(tuple(f"{p}." for p in REGION_PREFIXES)), result.id
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("Nowosibirsk", "ru.novosibirsk"), ("Новосибирск", "ru.novosibirsk"), ("Odessa", "ua.odesa"),
+    ("Leningrad", "ru.saint-petersburg"), ("Tiflis", "ge.tbilisi"), ("Paris", "fr.paris"), ("Париж", "fr.paris"),
+])
+def test_a_name_of_a_city_and_of_villages_means_the_city(default_normaliser, query, expected):
+    assert default_normaliser.resolve(query).id == expected
+
+
+@pytest.mark.parametrize("row", read_set(ROOT / "tests" / "data" / "places" / "near-names.tsv"), ids=lambda row: row["query"])
+def test_a_name_near_another_entity_resolves_to_itself(default_normaliser, row):
+    assert default_normaliser.resolve(row["query"]).id == row["expected"]

@@ -18,9 +18,10 @@ import marshal
 import operator
 import os
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Callable, Literal, NamedTuple, Sequence
 
 from translitnorm import cache
 from translitnorm.crosslang import variants
@@ -155,7 +156,7 @@ class CompiledIndex:
 
     @classmethod
     def compile(cls, lexicon: Lexicon, digest: str = "", reuse: "ReusedForms | None" = None,
-                jobs: int | None = None) -> "CompiledIndex":
+                jobs: int | None = None, progress: Callable[[int, int], None] | None = None) -> "CompiledIndex":
         """Romanise every distinct name part under every scheme and file the forms.
 
         ``reuse`` holds the forms of an index compiled by this same code from an earlier
@@ -166,6 +167,7 @@ class CompiledIndex:
 
         ``jobs`` processes render the parts when there are many (one per core by default;
         see :data:`PARALLEL_MIN_PARTS`); the index is the same whatever the number.
+        ``progress(done, total)`` is told of every tenth of the distinct name parts filed.
 
         >>> from translitnorm.lexicon import Lexicon, LexiconLine
         >>> lex = Lexicon.from_lines([LexiconLine("kg.osh", "place", "ky", "Ош", "source")])
@@ -174,11 +176,11 @@ class CompiledIndex:
         (['kg.osh'], True)
         """
         with collector_paused():
-            return cls._compile(lexicon, digest, reuse, jobs)
+            return cls._compile(lexicon, digest, reuse, jobs, progress)
 
     @classmethod
     def _compile(cls, lexicon: Lexicon, digest: str, reused: "ReusedForms | None" = None,
-                 jobs: int | None = None) -> "CompiledIndex":
+                 jobs: int | None = None, progress: Callable[[int, int], None] | None = None) -> "CompiledIndex":
         scheme_ids = [LEXICON_SCHEME, CYRILLIC_SCHEME] + [scheme.id for scheme in schemes()]
         scheme_number = {scheme_id: number for number, scheme_id in enumerate(scheme_ids)}
         index = cls([], [], [], [], [], [], [], scheme_ids, {}, {}, {}, {}, [], [], digest)
@@ -211,7 +213,10 @@ class CompiledIndex:
         parts = list(zip(index.parts, index.part_langs))
         known = [reused is not None and reused.has(text, lang) for text, lang in parts]
         rendered = rendered_parts([part for part, is_known in zip(parts, known) if not is_known], jobs)
+        step = max(len(parts) // 10, 1)
         for number, ((text, lang), is_known) in enumerate(zip(parts, known)):
+            if progress and number and number % step == 0:
+                progress(number, len(parts))
             if is_known:
                 reused.file_again(index, number, text, lang)
             else:

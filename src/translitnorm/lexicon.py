@@ -382,8 +382,9 @@ def _cross_file_checks(lines: Sequence[LexiconLine]) -> list[Problem]:
         earlier = first_type.setdefault(entry.id, entry)
         if earlier.type != entry.type:
             problems.append(Problem(entry.path, entry.line, f"{entry.id} has type '{entry.type}' here but '{earlier.type}' at {earlier.path}:{earlier.line}; an ID has one type"))
-        if entry.role == "source" and script_of_lang(entry.lang) == "Cyrl":
-            cyrillic_source.add(entry.id)
+        if entry.role == "source" and (script_of_lang(entry.lang) == "Cyrl"
+                                       or (script_of_lang(entry.lang) is None and _CYRILLIC.search(entry.name))):
+            cyrillic_source.add(entry.id)  # an `und` Cyrillic name is a source too (romanised the Russian way)
         if entry.role == "canonical":
             other = canonical.setdefault(entry.id, entry)
             if other is not entry and other.path != entry.path and other.name != entry.name:

