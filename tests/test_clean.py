@@ -333,8 +333,8 @@ def test_progress_reports_each_stage_up_to_its_total(tmp_path, shipped):
     assert seen["writing"] == (15, 15)
 
 
-def test_cli_draws_progress_only_on_a_terminal_and_quiet_silences_the_summary(tmp_path):
-    from translitnorm.cli.clean_cmd import stderr_progress
+def test_cli_progress_can_be_turned_off_and_quiet_silences_the_summary(tmp_path):
+    from translitnorm.cli.progress import stderr_progress
 
     with stderr_progress(False) as progress:
         assert progress is None

@@ -43,9 +43,10 @@ def test_resolve_reads_names_from_stdin_and_prints_json():
     result = runner.invoke(app, ["resolve", "--json"], input="Bakijew\n\nMaxim Bakiyev\n")
     assert result.exit_code == 0
     rows = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [row["id"] for row in rows] == ["kg.bakiev.kurmanbek", None]
-    assert rows[1]["reason"] == "below-threshold"
-    assert rows[1]["candidates"][0]["id"] == "kg.bakiev.kurmanbek"
+    assert [row["id"] for row in rows] == ["kg.bakiev.kurmanbek", None, None]
+    assert rows[1]["reason"] == "empty"  # the blank line keeps its place
+    assert rows[2]["reason"] == "below-threshold"
+    assert rows[2]["candidates"][0]["id"] == "kg.bakiev.kurmanbek"
 
 
 def test_resolve_explain_shows_the_steps():

@@ -3,6 +3,12 @@ version, help with examples, one meaning per short option, checked option values
 
 from __future__ import annotations
 
+import io
+import json
+import os
+import subprocess
+import sys
+
 import pytest
 import typer.main
 from typer.testing import CliRunner
@@ -96,3 +102,163 @@ def test_cluster_table_is_tab_separated_when_piped_and_long_rows_never_wrap(tmp_
     assert len(rows) == 2 and all(len(row) == 4 for row in rows)
     assert rows[0][1:] == ["Daniyar Usenov", "3", "Daniyar Usenov ×2, Daniar Ussenov ×1"]
     assert rows[1][1:] == [long_name, "1", f"{long_name} ×1"]
+
+
+# -- pipes ------------------------------------------------------------------------------------
+
+def run_piped(command: str, tmp_path, stdin: bytes | None = None) -> subprocess.CompletedProcess:
+    """``command`` (a shell pipeline where ``translitnorm`` is this package) run for real, with pipes."""
+    shell = command.replace("translitnorm ", f"{sys.executable} -m translitnorm ")
+    return subprocess.run(["bash", "-o", "pipefail", "-c", shell], input=stdin, capture_output=True, cwd=tmp_path,
+                          env={**os.environ, "TRANSLITNORM_CACHE_DIR": str(tmp_path / "cache")})
+
+
+@pytest.fixture
+def long_table(tmp_path):
+    """A CSV whose cleaned output (about 400 KB) is far larger than a pipe's buffer."""
+    names = ["Bakijew", "Kourmanbek Bakiev", "Roza Otounbaïeva", "Daniyar Usenov", "Daniar Ussenov"]
+    rows = "".join(f"{i},{names[i % len(names)]},{'x' * 40}\n" for i in range(6000))
+    path = tmp_path / "long.csv"
+    path.write_text("row,name,note\n" + rows, encoding="utf-8")
+    return path
+
+
+def test_clean_into_head_ends_quietly_with_the_exit_status_of_sigpipe(tmp_path, long_table):
+    result = run_piped(f"translitnorm clean {long_table.name} -c name -q -o - | head -2", tmp_path)
+    assert result.stdout.decode().splitlines()[0] == "row,name,note,name_id,name_canonical,name_score,name_method"
+    assert result.stderr == b""
+    assert result.returncode == 141  # what `cat big | head` gives under pipefail
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_cluster_and_resolve_into_head_end_quietly(tmp_path, long_table):
+    names = tmp_path / "names.txt"
+    names.write_text("".join(f"Name{i} Surname{i}\n" for i in range(4000)), encoding="utf-8")
+    for command in (f"translitnorm cluster {names.name} | head -1", f"translitnorm cluster {names.name} --json | head -1",
+                    f"cat {names.name} | translitnorm resolve | head -1"):
+        result = run_piped(command, tmp_path)
+        assert len(result.stdout.splitlines()) == 1, command
+        assert b"error" not in result.stderr and b"Traceback" not in result.stderr, (command, result.stderr)
+        assert result.returncode == 141, command
+
+
+def test_resolve_gives_one_output_line_per_input_line_and_strips_crlf():
+    result = runner.invoke(app, ["resolve", "--json"], input=b"Bakijew\r\n\r\n  \nMaxim Bakiyev\r\nBakijew")
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [row["query"] for row in rows] == ["Bakijew", "", "  ", "Maxim Bakiyev", "Bakijew"]
+    assert [row["method"] for row in rows] == ["exact", "empty", "empty", "none", "exact"]
+    plain = runner.invoke(app, ["resolve"], input=b"Bakijew\r\n\r\nBakijew\r\n")
+    assert [line.split("\t")[:2] for line in plain.stdout.splitlines()] == [
+        ["Bakijew", "kg.bakiev.kurmanbek"], ["", "-"], ["Bakijew", "kg.bakiev.kurmanbek"]]
+
+
+def test_resolve_reads_stdin_in_the_encoding_given_and_names_undecodable_bytes():
+    latin = runner.invoke(app, ["resolve", "--encoding", "cp1252"], input="Otounbaïeva\n".encode("cp1252"))
+    assert latin.exit_code == 0, latin.output
+    assert latin.stdout.split("\t")[:2] == ["Otounbaïeva", "kg.otunbayeva.roza"]
+    bad = runner.invoke(app, ["resolve"], input="Bakijew\nOtounbaïeva\n".encode("cp1252"))
+    assert bad.exit_code == 2
+    assert "error: <stdin>: line 2: bytes ef are not valid utf-8; pass --encoding" in bad.output
+    assert "\udcef" not in bad.output
+    unknown = runner.invoke(app, ["resolve", "--encoding", "klingon"], input=b"Bakijew\n")
+    assert unknown.exit_code == 2 and "unknown encoding 'klingon'" in unknown.output
+
+
+# -- progress ---------------------------------------------------------------------------------
+
+def test_progress_lines_for_logs_come_every_few_seconds_in_human_units():
+    from translitnorm.cli.progress import PlainProgress
+
+    now = [0.0]
+    lines = io.StringIO()
+    progress = PlainProgress(lines, every=10, units={"reading": "bytes"}, clock=lambda: now[0])
+    for second, done in ((0, 0), (4, 8 << 20), (10, 20 << 20), (15, 28 << 20), (20, 40 << 20)):
+        now[0] = second
+        progress("reading", done, 40 << 20)
+    now[0] = 21
+    progress("resolving", 0, 50_000)
+    now[0] = 29
+    progress("resolving", 50_000, 50_000)  # a stage over before the first line: nothing
+    now[0] = 30
+    progress("writing", 1_234_567, None)
+    now[0] = 41
+    progress("writing", 2_500_000, None)
+    assert lines.getvalue().splitlines() == [
+        "reading          20.0 MiB of 40.0 MiB (50%), 2.0 MiB/s, 10 s left",
+        "reading          40.0 MiB of 40.0 MiB (100%), 2.0 MiB/s",
+        "writing          2.5M rows, 227k rows/s",
+    ]
+
+
+def test_clean_shows_progress_lines_when_stderr_is_not_a_terminal_and_no_progress_turns_them_off(tmp_path, long_table):
+    args = ["clean", str(long_table), "-c", "name", "-o", str(tmp_path / "out.csv"), "--progress-every", "0"]
+    shown = runner.invoke(app, args)
+    assert shown.exit_code == 0, shown.output
+    stages = [line.split("  ")[0] for line in shown.stderr.splitlines()]
+    assert {"reading", "resolving names", "writing"} <= set(stages)
+    assert "writing          6,000 of 6,000 rows (100%)" in shown.stderr
+    assert "rows            6,000 (name), 5 distinct names" in shown.stderr  # the summary follows
+    hidden = runner.invoke(app, [*args, "--no-progress"])
+    assert hidden.exit_code == 0
+    assert hidden.stderr.splitlines()[0].startswith("rows ")
+    forced = runner.invoke(app, [*args, "--quiet", "--progress"])
+    assert forced.stderr and "rows            6,000" not in forced.stderr
+
+
+def test_summary_of_a_tiny_or_empty_run_has_no_zero_rate_and_no_dash(tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_text("name\n", encoding="utf-8")
+    result = runner.invoke(app, ["clean", str(empty), "-c", "name", "-o", str(tmp_path / "out.csv")])
+    assert result.exit_code == 0, result.output
+    assert "with an ID      0\n" in result.stderr
+    assert "0 rows/s" not in result.stderr and " -" not in result.stderr
+    from translitnorm.clean import CleanSummary
+
+    slow = CleanSummary(input="a.csv", output="b.csv", columns=["name"], rows=2, seconds=4.0)
+    assert slow.lines()[-1] == "time            4.0 s → b.csv"
+    quick = CleanSummary(input="a.csv", output="b.csv", columns=["name"], rows=98, seconds=0.1)
+    assert quick.lines()[-1] == "time            0.1 s, 980 rows/s → b.csv"
+
+
+# -- messages that name the user's input -----------------------------------------------------
+
+@pytest.mark.parametrize("content, args, message", [
+    (b"id;name;city\n1;Bakiev;Osh\n", ["clean", "{file}", "-c", "name"],
+     "column 'name' not found; the header is one column, 'id;name;city': the file looks ;-separated"),
+    (b"", ["clean", "{file}.jsonl", "-c", "name"], "the file is empty; one JSON object per line is needed"),
+    (b"name,city,name\nBakiev,Osh,Bakijew\n", ["clean", "{file}", "-c", "name"],
+     "line 1: column 'name' appears twice in the header (columns 1 and 3); rename one"),
+    (b"name,city\nBakiev,Osh\nBak\0iev,Osh\n", ["clean", "{file}", "-c", "name"],
+     "line 3: a NUL byte in the field of column 'name' (binary data?); fix the line or pass --on-error skip"),
+    (b"name,city\nBak\0iev,Osh\n", ["cluster", "{file}", "-c", "name"], "line 2: a NUL byte in the field of column 'name'"),
+    (b"name\tdecision\nBakijew\taccept\n", ["lexicon", "apply", "{file}", "--lexicon", "{dir}/ours.tsv"],
+     "missing; the header found is: name,decision; a review file's header is: column,name,count"),
+])
+def test_messages_name_what_the_users_file_holds(tmp_path, content, args, message):
+    suffix = ".jsonl" if "{file}.jsonl" in args else ".csv"
+    path = tmp_path / f"input{suffix}"
+    path.write_bytes(content)
+    args = [a.replace("{file}.jsonl", str(path)).replace("{file}", str(path)).replace("{dir}", str(tmp_path)) for a in args]
+    result = runner.invoke(app, [*args, "-o", str(tmp_path / "out.csv")] if args[0] == "clean" else args)
+    assert result.exit_code == 2, result.output
+    assert f"error: {path}" in result.output
+    assert message in result.output
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_a_nul_byte_line_can_be_skipped_like_any_malformed_line(tmp_path):
+    path = tmp_path / "in.csv"
+    path.write_bytes(b"name,city\nBakiev,Osh\nBak\0iev,Osh\nOtunbayeva,Osh\n")
+    result = runner.invoke(app, ["clean", str(path), "-c", "name", "--on-error", "skip", "-o", "-"])
+    assert result.exit_code == 0, result.output
+    assert [line.split(",")[0] for line in result.stdout.splitlines()[1:]] == ["Bakiev", "Otunbayeva"]
+    assert "skipped         1 malformed lines (line 3)" in result.stderr
+
+
+def test_a_lexicon_directory_without_lexicons_is_named(tmp_path):
+    empty = tmp_path / "my-lexicons"
+    empty.mkdir()
+    result = runner.invoke(app, ["resolve", "Bakiev", "--lexicon", str(empty)])
+    assert result.exit_code == 2
+    assert f"{empty}: error: no lexicon files here: a directory is searched for *.tsv files" in result.output

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from translitnorm import renderings
+from translitnorm import rendering
 from translitnorm.index import CompiledIndex
-from translitnorm.renderings import render_part
+from translitnorm.rendering import render_part
 from translitnorm.lexicon import load_lexicons
 
 LEXICONS = Path(__file__).resolve().parent.parent / "lexicons"
@@ -27,23 +27,23 @@ def compiled_in_one_process(shipped):
 
 
 def test_helper_processes_give_the_same_index(monkeypatch, shipped, compiled_in_one_process):
-    monkeypatch.setattr(renderings, "PARALLEL_MIN_PARTS", 10)  # the shipped lexicons are small
+    monkeypatch.setattr(rendering, "PARALLEL_MIN_PARTS", 10)  # the shipped lexicons are small
     started = []
-    real_start = renderings._start_render_helper
-    monkeypatch.setattr(renderings, "_start_render_helper", lambda share: started.append(len(share)) or real_start(share))
+    real_start = rendering._start_render_helper
+    monkeypatch.setattr(rendering, "_start_render_helper", lambda share: started.append(len(share)) or real_start(share))
     parallel = CompiledIndex.compile(shipped, "digest", jobs=3)
     assert len(started) == 2 and sum(started) < len(parallel.parts)
     assert parallel._state() == compiled_in_one_process._state()
 
 
 def test_a_failing_helper_costs_time_not_correctness(monkeypatch, shipped, compiled_in_one_process, caplog):
-    monkeypatch.setattr(renderings, "PARALLEL_MIN_PARTS", 10)
+    monkeypatch.setattr(rendering, "PARALLEL_MIN_PARTS", 10)
 
     def broken_helper(share):
         return subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read(); sys.exit(3)"],
                                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE)
 
-    monkeypatch.setattr(renderings, "_start_render_helper", broken_helper)
+    monkeypatch.setattr(rendering, "_start_render_helper", broken_helper)
     parallel = CompiledIndex.compile(shipped, "digest", jobs=2)
     assert parallel._state() == compiled_in_one_process._state()
     assert "compiling its share here" in caplog.text

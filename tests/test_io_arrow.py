@@ -86,13 +86,32 @@ def test_value_counts_are_in_order_of_first_appearance_in_both_forms(tmp_path):
     (b"id,name\r1,Bakiev\r2,Omarov", [["1", "Bakiev"], ["2", "Omarov"]]),  # old Mac line ends, no last one
     (b'id,name\n1,""\n2,\n', [["1", ""], ["2", ""]]),
     (b"id,name\n 1 , Bakiev \n", [[" 1 ", " Bakiev "]]),  # spaces are kept, not trimmed
-    (b"id,name\n1,Bak\x00iev\n", [["1", "Bak\x00iev"]]),
+    (b"id,name\n1,Bak\x00iev\n", [["1", "Bak\x00iev"]]),  # a column not asked for as names: passed as it is
 ])
 def test_awkward_but_valid_csv_is_read_by_pyarrow_as_by_csv(tmp_path, content, rows):
     path = tmp_path / "names.csv"
     path.write_bytes(content)
     assert read(path, True) == read(path, False) == ([rows], len(rows), [])
     assert all(arrow_batches(path))
+
+
+def test_a_nul_byte_in_a_name_is_the_same_malformed_line_for_pyarrow_and_csv(tmp_path):
+    path = tmp_path / "names.csv"
+    path.write_bytes(b"id,name,note\n1,Bakiev,a\x00b\n2,Bak\x00iev,c\n3,Omarov,d\n")
+
+    def read_names(arrow, **options):
+        try:
+            with open_table(path, **options) as table:
+                table.require("name")
+                return [row for batch in table.batches(arrow=arrow) for row in batch.records()], table.stats.skipped
+        except InputError as error:
+            return str(error)
+
+    assert read_names(True) == read_names(False) == (
+        f"{path}: line 3: a NUL byte in the field of column 'name' (binary data?); fix the line or pass --on-error skip")
+    assert read_names(True, on_error="skip") == read_names(False, on_error="skip") == (
+        [["1", "Bakiev", "a\x00b"], ["3", "Omarov", "d"]], [(3, "a NUL byte in the field of column 'name' (binary data?)")])
+    assert read(path, True) == read(path, False)  # a column not asked for passes as it is
 
 
 def test_a_one_column_file_keeps_blank_lines_as_empty_names(tmp_path):

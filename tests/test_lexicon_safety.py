@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from translitnorm import renderings
+from translitnorm import rendering as renderings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner

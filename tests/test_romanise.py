@@ -286,3 +286,26 @@ def test_docs_schemes_page_is_current():
         "docs/schemes.md is stale: python -c 'from translitnorm.romanise import schemes_markdown as m; "
         "print(m(), end=\"\")' > docs/schemes.md"
     )
+
+
+UKRAINIAN_WORD = st.builds(
+    lambda first, rest: first + rest,
+    st.sampled_from("абвгґдеєжзиіїйклмнопрстуфхцчшщюя"),  # a word never starts with ь
+    st.text(alphabet="абвгґдеєжзиіїйклмнопрстуфхцчшщьюя'", min_size=1, max_size=8),
+).filter(lambda word: not word.endswith("'") and all(
+    # Ukrainian writes the apostrophe only after б п в м ф р (and к in a few names), before a vowel.
+    word[i - 1] in "бпвмфрк" and word[i + 1] in "єїюя" for i, char in enumerate(word) if char == "'"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(UKRAINIAN_WORD)
+def test_dstu_9112_tables_agree_with_uklatn(word):
+    """uklatn, an independent implementation of DSTU 9112:2021, spells any Ukrainian word,
+    in lower, Title or UPPER case, as the uk-dstu9112a and uk-dstu9112b tables do.
+    (Words of two letters or more: a lone capital is an initial, which the engine writes
+    in title case, Ju., where uklatn writes JU.)"""
+    import uklatn
+
+    for scheme_id, table in (("uk-dstu9112a", uklatn.DSTU_9112_A), ("uk-dstu9112b", uklatn.DSTU_9112_B)):
+        for variant in (word, word.capitalize(), word.upper()):
+            assert romanise(variant, scheme_id) == uklatn.encode(variant, table), (scheme_id, variant)

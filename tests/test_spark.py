@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -96,3 +97,29 @@ def test_mistakes_are_reported_with_the_fix(people, spark, shipped):
         resolve_column(taken, "name", normaliser=shipped)
     with pytest.raises(ValueError, match="either normaliser or lexicons"):
         resolve_column(people, "name", normaliser=shipped, lexicons=[ROOT / "lexicons"])
+
+
+def test_executors_without_translitnorm_are_refused_with_what_to_set(tmp_path):
+    """A fresh application whose executors run a Python without translitnorm (the interpreter this
+    virtual environment was made from): the message names that Python and PYSPARK_PYTHON."""
+    bare = Path(sys.base_prefix) / "bin" / f"python{sys.version_info.major}.{sys.version_info.minor}"
+    if not bare.exists() or subprocess.run([str(bare), "-c", "import translitnorm"], capture_output=True).returncode == 0:
+        pytest.skip("no Python without translitnorm at hand")
+    script = tmp_path / "job.py"
+    script.write_text(
+        "from pyspark.sql import SparkSession\n"
+        "from translitnorm.spark import SparkEnvironmentError, resolve_column\n"
+        "spark = SparkSession.builder.master('local[1]').config('spark.ui.enabled', 'false').getOrCreate()\n"
+        "spark.sparkContext.setLogLevel('OFF')\n"
+        "df = spark.createDataFrame([('Bakiev',)], 'name string')\n"
+        "try:\n"
+        "    resolve_column(df, 'name')\n"
+        "except SparkEnvironmentError as exc:\n"
+        "    print(exc)\n"
+        "spark.stop()\n", encoding="utf-8")
+    env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "PYSPARK_DRIVER_PYTHON")}
+    env["PYSPARK_PYTHON"] = str(bare)
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=600)
+    assert f"the Spark executors run {bare} " in run.stdout, run.stdout + run.stderr[-3000:]
+    assert f"cannot import translitnorm (PYSPARK_PYTHON is {bare}); install 'translitnorm[spark]'" in run.stdout
+    assert "set PYSPARK_PYTHON (spark.pyspark.python) to a Python that has it" in run.stdout

@@ -31,8 +31,7 @@ from typing import TYPE_CHECKING, Any, Callable, Literal, Sequence
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from translitnorm.collector import collector_paused, index_out_of_gc
-from translitnorm.cores import available_cores
+from translitnorm.runtime import available_cores, collector_paused, index_out_of_gc
 from translitnorm.decision import EMPTY, RESULT_FIELDS, Resolution
 from translitnorm.files import temp_file
 

@@ -32,7 +32,7 @@ from typing import Iterator, Sequence
 import pyarrow as pa
 
 from translitnorm.batch import WorkerPool, available_cores
-from translitnorm.collector import index_out_of_gc
+from translitnorm.runtime import index_out_of_gc
 from translitnorm.cluster import Cluster, cluster_names
 from translitnorm.files import sigterm_as_interrupt
 from translitnorm.io import (
@@ -83,12 +83,12 @@ class CleanSummary:
     def lines(self) -> list[str]:
         """The summary as short lines for a person."""
         values = self.rows * len(self.columns)
-        share = (lambda n: f"{100 * n / values:.0f}%") if values else (lambda n: "-")
+        share = (lambda n: f"{100 * n / values:.0f}%") if values else (lambda n: "")
         by_method = ", ".join(f"{method} {n:,}" for method, n in sorted(self.methods.items(), key=lambda kv: (-kv[1], kv[0]))
                               if method not in (CLUSTER, NONE, EMPTY))
         lines = [
             f"rows            {self.rows:,} ({', '.join(self.columns)}), {self.distinct:,} distinct names",
-            f"with an ID      {self.matched:,} {share(self.matched)}" + (f"  ({by_method})" if by_method else ""),
+            (f"with an ID      {self.matched:,} {share(self.matched)}" + (f"  ({by_method})" if by_method else "")).rstrip(),
         ]
         if self.methods[CLUSTER]:
             lines.append(f"clustered       {self.methods[CLUSTER]:,} {share(self.methods[CLUSTER])}  "
@@ -101,7 +101,8 @@ class CleanSummary:
             lines.append(f"to review       {self.review_lines:,} names → {self.review}")
         if self.skipped_count:
             lines.append(f"skipped         {self.skipped_line()}")
-        rate = f", {self.rows / self.seconds:,.0f} rows/s" if self.seconds > 0 else ""
+        # no rate for a run too short or too small to have one worth reading ("0 rows/s")
+        rate = f", {self.rows / self.seconds:,.0f} rows/s" if self.seconds > 0 and self.rows >= self.seconds else ""
         lines.append(f"time            {self.seconds:.1f} s{rate} → {self.output}")
         return lines
 

@@ -401,6 +401,21 @@ def _alphabets() -> list[tuple[str, frozenset[str], tuple[re.Pattern, ...]]]:
     return found
 
 
+def plausible_langs(text: str) -> tuple[str, ...]:
+    """Every Cyrillic language that can spell ``text`` (its alphabet has every letter, none of
+    its "never" patterns occur), in the order of the correspondence data.
+
+    >>> plausible_langs("Магілёў"), "be" in plausible_langs("Бабруйск"), "uk" in plausible_langs("Бабруйск")
+    (('be',), True, False)
+    """
+    lowered = _normalise(text).lower()
+    letters = {letter for letter in lowered if letter.isalpha() or letter == "'"}
+    if not letters:
+        return ()
+    return tuple(lang for lang, alphabet, never in _alphabets()
+                 if letters <= alphabet and not any(pattern.search(lowered) for pattern in never))
+
+
 def detect_lang(text: str) -> str | None:
     """The Cyrillic language whose spelling ``text`` follows, or None when its letters do not tell.
 
@@ -412,12 +427,9 @@ def detect_lang(text: str) -> str | None:
     >>> detect_lang("Магілёў"), detect_lang("Львів"), detect_lang("Қарағанды"), detect_lang("Минск")
     ('be', 'uk', 'kk', None)
     """
-    lowered = _normalise(text).lower()
-    letters = {letter for letter in lowered if letter.isalpha() or letter == "'"}
-    if not letters:
+    remaining = list(plausible_langs(text))
+    if not remaining:
         return None
-    remaining = [lang for lang, alphabet, never in _alphabets()
-                 if letters <= alphabet and not any(pattern.search(lowered) for pattern in never)]
     if len(remaining) == 2:
         defers = {lang: _languages()[lang].get("defers_to") for lang in remaining}
         remaining = [lang for lang in remaining if defers[lang] not in remaining]

@@ -14,8 +14,11 @@ from typing import Callable, NamedTuple, Sequence
 # The methods of a resolution (Resolution.method, the method column of every output), one place
 # for batch tables, clean's files, Spark columns and the review file.
 EXACT, FOLDED, KEY, CROSS, FUZZY = "exact", "folded", "key", "cross", "fuzzy"
+# A host-language ending taken off (Čehovs, Tolstojus), a place's case form or adjective read
+# as the place (Новосибирске, Krasnodarskiy), a given name translated (Leo for Лев).
+ENDING, PLACE_FORM, TRANSLATED = "ending", "place-form", "translated"
 #: The evidence tiers, strongest first: the method of a resolution with an ID is its weakest.
-TIERS = (EXACT, FOLDED, KEY, CROSS, FUZZY)
+TIERS = (EXACT, FOLDED, KEY, CROSS, ENDING, PLACE_FORM, TRANSLATED, FUZZY)
 #: No ID (``reason`` says why), and nothing to resolve (None, blank, only a title).
 NONE, EMPTY = "none", "empty"
 METHODS = TIERS + (NONE, EMPTY)
@@ -184,8 +187,10 @@ class DecisionRule:
         return self.min_score_single if single else self.min_score
 
 
-def reason_against(candidates: Sequence[Candidate], rule: DecisionRule, single: bool) -> str | None:
-    """Why the best candidate may not be given as the answer, or None when it may.
+def reason_against(candidates: Sequence[Candidate], rule: DecisionRule, single: bool, slip: str | None = None) -> str | None:
+    """Why the best candidate may not be given as the answer, or None when it may. ``slip``: the
+    best of a one-word name is one slip of typing from it and no other entity is near (see
+    ``PartLookup.accepted_slip``), which stands in for the single-word threshold.
 
     >>> best, close = Candidate("a", "A", 0.9, "key", None, "", ""), Candidate("b", "B", 0.88, "key", None, "", "")
     >>> reason_against([best, close], DecisionRule(), single=False), reason_against([best], DecisionRule(), single=False)
@@ -195,16 +200,17 @@ def reason_against(candidates: Sequence[Candidate], rule: DecisionRule, single: 
         return "no-candidates"
     best = candidates[0]
     runner_up = candidates[1].score if len(candidates) > 1 else 0.0
-    if best.score < rule.threshold(single):
+    if best.score < rule.threshold(single) and not (single and slip):
         return "below-threshold"
     if best.score - runner_up < rule.margin:
         return "ambiguous"
     return None
 
 
-def decided(query: str, candidates: Sequence[Candidate], rule: DecisionRule, single: bool) -> Resolution:
+def decided(query: str, candidates: Sequence[Candidate], rule: DecisionRule, single: bool,
+            slip: str | None = None) -> Resolution:
     """The resolution of ``query`` given its candidates, best first."""
-    reason = reason_against(candidates, rule, single)
+    reason = reason_against(candidates, rule, single, slip)
     shown = tuple(candidates[: rule.max_candidates])
     if not candidates:
         return Resolution(query, None, None, 0.0, NONE, reason=reason)
@@ -240,9 +246,12 @@ def describe_candidate(candidate: Candidate) -> str:
     return f"{candidate.score:.3f}  {candidate.matched_name} as {candidate.matched_form!r}{via}  [{parts}]"
 
 
-def describe_decision(resolution: Resolution, rule: DecisionRule, single: bool) -> str:
+def describe_decision(resolution: Resolution, rule: DecisionRule, single: bool, slip: str | None = None) -> str:
     """The decision as a line of an explanation: the ID and why, or why no ID."""
     threshold = rule.threshold(single)
+    if resolution.id and slip and resolution.score < threshold:
+        return (f"{resolution.id} ({resolution.canonical}), score {resolution.score:.3f}: one word found fuzzily, "
+                f"one slip ({slip}) from it, and no other surname or place near it in the lexicon")
     if resolution.id:
         return f"{resolution.id} ({resolution.canonical}), score {resolution.score:.3f} ≥ {threshold} and leads by ≥ {rule.margin}"
     reasons = {

@@ -11,7 +11,6 @@ the cache is kept small, is :mod:`translitnorm.cache`'s concern.
 
 from __future__ import annotations
 
-import bisect
 import functools
 import hashlib
 import itertools
@@ -26,13 +25,14 @@ from typing import Iterable, Literal, NamedTuple, Sequence
 
 from translitnorm import cache
 from translitnorm.cache import default_cache_dir  # noqa: F401  (where callers have found it)
-from translitnorm.collector import collector_paused
-from translitnorm.renderings import (  # noqa: F401  (scheme_languages: where callers have found it)
-    CYRILLIC_SCHEME, LEXICON_SCHEME, PartRenderings, rendered_parts, romanised_languages, scheme_languages,
-)
 from translitnorm.crosslang import variants
 from translitnorm.keys import exact_form, folded_form, matching_key
-from translitnorm.lexicon import Entity, Lexicon, LexiconError, Problem, lexicon_files, load_lexicons, script_of_lang
+from translitnorm.neighbours import KeyNeighbours
+from translitnorm.rendering import CYRILLIC_SCHEME, LEXICON_SCHEME, PartRenderings, rendered_parts, scheme_langs
+from translitnorm.runtime import collector_paused
+from translitnorm.lexicon import (
+    Entity, Lexicon, LexiconError, Problem, lexicon_files, load_lexicons, no_files_problem, script_of_lang,
+)
 from translitnorm.romanise import romanise, romanisations, schemes
 from translitnorm.script import is_cyrillic
 from translitnorm.text import without_generic_words
@@ -147,8 +147,7 @@ class CompiledIndex:
     scheme_sets: list[int] = field(default_factory=list)
     digest: str = ""
     _set_numbers: dict[int, int] = field(default_factory=dict, repr=False)
-    _buckets: dict | None = field(default=None, repr=False)
-    _slices: dict = field(default_factory=dict, repr=False)
+    _neighbours: KeyNeighbours | None = field(default=None, repr=False, compare=False)
     _entity_tables: "_EntityTables | None" = field(default=None, repr=False, compare=False)
     # The cache file this index was read from or saved to (same content), if any: local worker
     # processes read it rather than receive a pickled copy. Never pickled: it names a local file.
@@ -281,7 +280,7 @@ class CompiledIndex:
         lang = self.part_langs[part]
         for variant in variants(self.parts[part], lang, same_spelling=True) if lang else ():
             renderings = [variant.text]
-            if variant.lang in romanised_languages():
+            if variant.lang in scheme_langs():
                 renderings += romanisations(variant.text, lang=variant.lang).values()
             if any(form in (exact_form(r), folded_form(r)) for r in renderings):
                 return f"{variant.lang} form {variant.text}: " + "; ".join(variant.rules)
@@ -361,11 +360,11 @@ class CompiledIndex:
     # -- persistence ------------------------------------------------------------------
 
     def __getstate__(self) -> dict:
-        # The fuzzy buckets, slices and entity tables are derived on first use: not worth shipping to workers.
+        # The key neighbours and entity tables are derived on first use: not worth shipping to workers.
         return {name: value for name, value in self.__dict__.items() if name not in _DERIVED}
 
     def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state, _buckets=None, _slices={}, _entity_tables=None, cache_file=None)
+        self.__dict__.update(state, _neighbours=None, _entity_tables=None, cache_file=None)
 
     def _state(self) -> tuple:
         return (FORMAT_VERSION, self.digest, self.entity_ids, self.entity_types, self.canonicals,
@@ -411,26 +410,12 @@ class CompiledIndex:
 
     # -- fuzzy neighbourhood ----------------------------------------------------------
 
-    def key_neighbourhood(self, first: str, shortest: int, longest: int) -> Sequence[str]:
-        """Matching keys that start with ``first`` and whose length lies in [shortest, longest]:
-        where a fuzzy search looks (built on first use; keys sorted by length, then text)."""
-        if self._buckets is None:
-            by_letter: dict[str, list[str]] = {}
-            for key in self.keys:
-                by_letter.setdefault(key[0], []).append(key)
-            buckets = {}
-            for letter, keys in by_letter.items():
-                keys.sort(key=lambda k: (len(k), k))
-                buckets[letter] = (keys, [len(k) for k in keys])
-            self._buckets = buckets
-        # Few distinct (letter, length range) requests exist, and copying a slice of a long
-        # bucket costs as much as the fuzzy search over it: keep each slice once made.
-        request = (first, shortest, longest)
-        found = self._slices.get(request)
-        if found is None:
-            keys, lengths = self._buckets.get(first, ((), ()))
-            found = self._slices[request] = keys[bisect.bisect_left(lengths, shortest):bisect.bisect_right(lengths, longest)]
-        return found
+    def key_neighbours(self) -> KeyNeighbours:
+        """The matching keys, indexed for the fuzzy search (built on first use, shared by every
+        matcher of this index; see :mod:`translitnorm.neighbours`)."""
+        if self._neighbours is None:
+            self._neighbours = KeyNeighbours(self.keys)
+        return self._neighbours
 
 
 class _ReusedForms:
@@ -488,7 +473,7 @@ class _EntityTables(NamedTuple):
 
 
 # Fields of CompiledIndex derived on first use (or naming a local file): never pickled.
-_DERIVED = ("_buckets", "_slices", "_entity_tables", "cache_file")
+_DERIVED = ("_neighbours", "_entity_tables", "cache_file")
 
 
 def display_name(entity: Entity) -> str:
@@ -582,7 +567,10 @@ def build_index(paths: Iterable[str | os.PathLike], cache_dir: str | os.PathLike
 
     >>> index = build_index(["lexicons/"])  # doctest: +SKIP
     """
+    paths = list(paths)
     files = lexicon_files(paths)
+    if not files:
+        raise LexiconError([no_files_problem(paths)])
     digest, cache_path = _cache_path(files, cache_dir, use_cache)
     # A cache file exists only for lexicon bytes that once loaded without errors, so a
     # current cache needs no second validation.

@@ -213,6 +213,14 @@ def lexicon_files(paths: Iterable[str | os.PathLike]) -> list[Path]:
     return files
 
 
+def no_files_problem(paths: Sequence[str | os.PathLike]) -> Problem:
+    """The problem of lexicon paths that hold no file: named, so that a wrong directory is seen."""
+    if not paths:
+        return Problem(".", 0, "no lexicon files given")
+    shown = ", ".join(str(p) for p in paths)
+    return Problem(shown, 0, "no lexicon files here: a directory is searched for *.tsv files")
+
+
 def _decode_lines(path: Path, problems: list[Problem]) -> Iterator[tuple[int, str]]:
     """Yield (line number, text without line ending), streaming; report byte-level problems."""
     display = str(path)
@@ -391,9 +399,10 @@ def validate(paths: Iterable[str | os.PathLike]) -> list[Problem]:
     []
     """
     problems: list[Problem] = []
+    paths = list(paths)
     files = lexicon_files(paths)
     if not files:
-        problems.append(Problem(".", 0, "no lexicon files given (a directory is searched for *.tsv)"))
+        problems.append(no_files_problem(paths))
     lines: list[LexiconLine] = []
     for path in files:
         lines.extend(read_lexicon(path, problems))
@@ -410,10 +419,11 @@ def load_lexicons(paths: Iterable[str | os.PathLike]) -> Lexicon:
     >>> lex["kg.bakiev.kurmanbek"].canonical  # doctest: +SKIP
     'Kurmanbek Bakiyev'
     """
+    paths = list(paths)
     files = lexicon_files(paths)
     problems: list[Problem] = []
     if not files:
-        raise LexiconError([Problem(".", 0, "no lexicon files given (a directory is searched for *.tsv)")])
+        raise LexiconError([no_files_problem(paths)])
     lines: list[LexiconLine] = []
     for path in files:
         lines.extend(read_lexicon(path, problems))

@@ -9,6 +9,10 @@ exact  1.00  a romanisation of a lexicon name, as written (or the Cyrillic name 
 folded 0.95  the same with diacritics folded (Chéjov → Chejov)
 key    0.88  the matching key (Bakijew ~ Bakiyev ~ Bakiev)
 cross  0.86  a form of the name in another Cyrillic language (Харків ~ Харьков)
+ending 0.86  the word without an ending its language added (Čehovs, Tolstojus);
+             ``place-form`` the same for a place's case form or adjective
+             (Новосибирске, Krasnodarskiy), for whole place names only
+transl 0.80  a given name translated, not transliterated (Leo for Лев), given names only
 fuzzy  ≤0.82 rapidfuzz over matching keys, only for parts no tier above found
 ====== ===== ===================================================================
 
@@ -17,22 +21,43 @@ The result of a look-up is a dict part → :class:`PartMatch`, cached per text.
 
 from __future__ import annotations
 
-import math
 from typing import NamedTuple, Sequence
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
-from translitnorm.crosslang import detect_lang, variants
-from translitnorm.decision import CROSS, EXACT, FOLDED, FUZZY, KEY, TIERS
-from translitnorm.index import CompiledIndex, FormTable
+from translitnorm.crosslang import detect_lang, plausible_langs, variants
+from translitnorm.decision import CROSS, ENDING, EXACT, FOLDED, FUZZY, KEY, PLACE_FORM, TIERS, TRANSLATED
+from translitnorm.index import GIVEN, PATRONYMIC, WHOLE, CompiledIndex, FormTable
 from translitnorm.keys import as_latin, exact_form, folded_form, matching_key, surname_genders_differ
+from translitnorm.neighbours import length_span
+from translitnorm.morphology import bare_forms, translated_given_names
+from translitnorm.slips import slip_kind
 from translitnorm.script import is_cyrillic
 from translitnorm.text import Token
 
-TIER_SCORES = {EXACT: 1.0, FOLDED: 0.95, KEY: 0.88, CROSS: 0.86}
+# "ending" and "place-form" (a host-language ending or a Russian case form taken off) are as
+# strong as a cross-language form: below the key tier, so that a name found as written
+# wins, and at min_score_single, so that one word with only its ending changed still
+# resolves. "translated" (Leo for Лев) sits below the fuzzy ceiling: a misspelt
+# transliteration says more than a translation, and with an exact surname it still
+# reaches min_score (0.6·1 + 0.3·0.8)/0.9 = 0.93, while alone it cannot carry a name.
+TIER_SCORES = {EXACT: 1.0, FOLDED: 0.95, KEY: 0.88, CROSS: 0.86, ENDING: 0.86, PLACE_FORM: 0.86, TRANSLATED: 0.80}
 FUZZY_CEILING = 0.82
 FUZZY_MIN_RATIO = 85.0
 TIER_ORDER = TIERS
+# A one-word name found only fuzzily gets an ID when its key differs from the entity's by one
+# slip of the kinds in slips.py, the key has at least SLIP_MIN_KEY_LENGTH letters (one edit
+# in a shorter word makes another name: Lennon/Lenin, Tomar/Tomsk), and no other entity has
+# a surname or whole name within SLIP_RIVAL_DISTANCE edits of it. Both chosen on the
+# one-word dev set (benchmarks/recall_curves.py prints precision and recall for each value).
+SLIP_MIN_KEY_LENGTH = 6
+SLIP_RIVAL_DISTANCE = 2
+# A Cyrillic word whose letters do not tell its language is read as each language that can
+# spell it only from this length on: shorter words collide with other real names too often
+# (Вятка read as Belarusian is Ветка, a town in Belarus; measured on the cross-language
+# must-not-match set and the cyrillic recall dev set, see benchmarks/recall_curves.py).
+UNSURE_LANGUAGE_MIN_LETTERS = 6
 # Bound on the per-part cache, so a long-running process does not grow without end.
 _PART_CACHE_ENTRIES = 200_000
 
@@ -79,7 +104,8 @@ class PartLookup:
             self._part_cache[cache_key] = cached
         return cached
 
-    def _lookup(self, text: str, fuzzy: bool) -> dict[int, PartMatch]:
+    def _lookup(self, text: str, fuzzy: bool, plain: bool = False) -> dict[int, PartMatch]:
+        """``plain``: no host forms and no fuzzy search (for the bare forms of a word)."""
         index = self.index
         found: dict[int, PartMatch] = {}
 
@@ -105,9 +131,38 @@ class PartLookup:
         if not found:
             self._cross_language(text, exact, cyrillic, found)
         file("keys", key, KEY, TIER_SCORES[KEY])
+        if plain:
+            return found
+        if not found:
+            self._host_forms(text, found)
         if fuzzy and not found and len(key) >= 5:  # one edit in a short word is another name
             self._fuzzy(key, found)
         return found
+
+    def _host_forms(self, text: str, found: dict[int, PartMatch]) -> None:
+        """A word found nowhere as written: the bare name without the ending another language
+        added (or a Russian case form), then the given names it translates."""
+        index = self.index
+        for bare in bare_forms(text):
+            tier = PLACE_FORM if bare.places_only else ENDING
+            # A bare form is a guess: it is not cut again nor searched fuzzily (a guess of a guess).
+            for part, match in self._lookup(bare.text, fuzzy=False, plain=True).items():
+                if part in found:
+                    continue
+                if bare.places_only and not any(posting.slot == WHOLE for posting in index.postings_of(part)):
+                    continue  # a female surname in -a, an adjective in -sky: another person's name
+                if bare.people_only and all(posting.slot == WHOLE for posting in index.postings_of(part)):
+                    continue  # Latvian -s is added to men's names, not to places: Taras is not Tara
+                found[part] = PartMatch(tier, TIER_SCORES[tier], match.schemes, match.form,
+                                        f"{bare.rule}: read as {bare.text}")
+        if found:
+            return
+        for given in translated_given_names(text):
+            form = exact_form(given)
+            for part, schemes in index.entries("exact", form):
+                if part not in found:
+                    found[part] = PartMatch(TRANSLATED, TIER_SCORES[TRANSLATED], schemes, form,
+                                            f"given name translated: {text} = {given}")
 
     def _cross_language(self, text: str, exact: str, cyrillic: bool, found: dict[int, PartMatch]) -> None:
         """Look a part up among the lexicon names' forms in the other Cyrillic languages,
@@ -119,6 +174,12 @@ class PartLookup:
             lang = detect_lang(text)
             if lang and lang != "ru":
                 forms += [(exact_form(variant.text), variant) for variant in variants(text, lang)]
+            elif lang is None and len(exact) >= UNSURE_LANGUAGE_MIN_LETTERS:
+                # No letter tells the language (Бабруйск, Одеса, Цвер): read it as each
+                # language that can spell it; the decision rule's margin keeps a name that
+                # two readings give to different entities without an ID.
+                forms += [(exact_form(variant.text), variant) for other in plausible_langs(text) if other != "ru"
+                          for variant in variants(text, other)]
         for form, variant in forms:
             for table in ("cross", "exact"):
                 if table == "exact" and variant is None:
@@ -138,11 +199,10 @@ class PartLookup:
         # key tier, and the whole name must still pass the decision's threshold and margin; the
         # clusterer links unknown spellings to each other, transitively, with nothing to check
         # them against, so one loose link there merges two names for good.
-        # Only lengths that can reach the cutoff: 2·min(a, b) / (a + b) ≥ c bounds b.
-        cutoff = FUZZY_MIN_RATIO / 100.0
-        shortest = math.ceil(len(key) * cutoff / (2 - cutoff))
-        longest = math.floor(len(key) * (2 - cutoff) / cutoff)
-        choices = self.index.key_neighbourhood(key[0], shortest, longest)
+        shortest, longest = length_span(key, FUZZY_MIN_RATIO)
+        # The keys that can reach the cutoff, in the order of a scan of the whole bucket (first
+        # letter, lengths that can reach it), so that ties fall as they did in that scan.
+        choices = self.index.key_neighbours().by_ratio(key, shortest, longest, FUZZY_MIN_RATIO)
         found_keys = process.extract(key, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_RATIO, limit=40)
         neighbours = [(choice, score) for choice, score, _ in found_keys]
         for neighbour, ratio in sorted(neighbours, key=lambda item: (-item[1], item[0]))[:20]:
@@ -153,11 +213,51 @@ class PartLookup:
                 if part not in found or found[part].score < score:
                     found[part] = PartMatch(FUZZY, score, schemes, neighbour)
 
+    def accepted_slip(self, text: str, best_id: str, best_form: str) -> str | None:
+        """For a one-word name ``text`` found only fuzzily as ``best_form`` (a key of the entity
+        ``best_id``): the slip that explains it (see slips.py), when its key is long enough and no
+        other entity of the whole lexicon has a surname or whole name near it; otherwise None.
+        The wider search looks at every key, whatever its first letter or length, so that a
+        near name the fuzzy search left out still counts as a rival."""
+        typed = matching_key(as_latin(text)) if is_cyrillic(text) else matching_key(text)
+        if len(typed) < SLIP_MIN_KEY_LENGTH:
+            return None
+        kind = slip_kind(typed, best_form)
+        if kind is None:
+            return None
+        index = self.index
+        near = index.key_neighbours().by_edits(typed, SLIP_RIVAL_DISTANCE)
+        for key, _, _ in process.extract(typed, near, scorer=OSA.distance, score_cutoff=SLIP_RIVAL_DISTANCE, limit=None):
+            for entry in index.entries("keys", key):
+                for posting in index.postings_of(entry.part):
+                    # Only what a one-word name can be counts as a rival: a surname or a whole
+                    # name (Gagrin is near the given name Garri, but one word is no given name).
+                    if posting.slot not in (GIVEN, PATRONYMIC) and index.entity_ids[posting.entity] != best_id:
+                        return None
+        return kind
+
+    def _split_joined(self, tokens: Sequence[Token]) -> Sequence[Token]:
+        """Split a hyphenated word that is two name parts joined (Anna-Akhmatova): only when
+        the word as written is unknown and every piece is known (Rimsky-Korsakov, Ivano-Frankivsk
+        stay whole)."""
+        if not any("-" in token.text for token in tokens):
+            return tokens
+        split: list[Token] = []
+        for token in tokens:
+            pieces = token.text.split("-")
+            if (len(pieces) > 1 and all(pieces) and not strong(self.lookup(token.text, fuzzy=False))
+                    and all(strong(self.lookup(piece, fuzzy=False)) for piece in pieces)):
+                split += [Token(piece, surname_hint=token.surname_hint) for piece in pieces]
+            else:
+                split.append(token)
+        return split
+
     def joined_parts(self, tokens: Sequence[Token]) -> tuple[Token, ...]:
         """Join two words that are one hyphenated name part written with a space ("Kassym Jomart").
 
         Only when one of the words alone is unknown and the joined word is known.
         """
+        tokens = self._split_joined(tokens)
         merged: list[Token] = []
         position = 0
         while position < len(tokens):

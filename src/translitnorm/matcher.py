@@ -2,7 +2,8 @@
 
 1. **lookup** (:mod:`translitnorm.lookup`): each name part of the query to the name parts
    of the index it may be, by tier: exact (1.00) > folded (0.95) > key (0.88) > cross
-   (0.86) > fuzzy (≤ 0.82, only for parts no other tier found);
+   (0.86) = a host-language ending or Russian case form taken off (0.86) > fuzzy (≤ 0.82,
+   only for parts no other tier found) > a translated given name (0.80);
 2. **scoring** (:mod:`translitnorm.scoring`): whole entities, persons part by part
    (surname required, given names may be initials, patronymics optional, order free),
    other entities on their whole name;
@@ -19,8 +20,8 @@ from translitnorm.decision import (
 from translitnorm.index import CompiledIndex
 from translitnorm.keys import as_latin, exact_form, folded_form, matching_key
 from translitnorm.lookup import FUZZY_CEILING, FUZZY_MIN_RATIO, TIER_ORDER, TIER_SCORES, PartLookup, PartMatch
-from translitnorm.scoring import CandidatePool, Scorer, language_hints
-from translitnorm.text import parse_name
+from translitnorm.scoring import MAX_INITIALS_MATCHED, MAX_PARTS_MATCHED, CandidatePool, Scorer, language_hints
+from translitnorm.text import ParsedName, parse_name
 
 __all__ = [
     "FUZZY_CEILING", "FUZZY_MIN_RATIO", "TIER_ORDER", "TIER_SCORES", "Candidate", "DecisionRule", "Explanation",
@@ -43,6 +44,22 @@ class Matcher:
         """Name parts of the index that ``text`` (one name part, or a whole place name) may be."""
         return self.parts.lookup(text, fuzzy)
 
+    def _slip(self, parsed: ParsedName, candidates: list[Candidate], single: bool) -> str | None:
+        """The slip that lets a one-word name found only fuzzily have its best candidate (see
+        ``PartLookup.accepted_slip``), or None."""
+        if not (single and candidates and candidates[0].method == "fuzzy"
+                and candidates[0].score < self.rule.threshold(single)):
+            return None
+        best = candidates[0]
+        text = parsed.full_tokens[0].text
+        # The near spelling must be one an English or international scheme gives, or one of a
+        # language the query's letters show: Timchenko is one letter from the French rendering
+        # of Тимошенко (Timochenko), but nothing in it is French.
+        target = self.scorer.scheme_target(best.scheme) if best.scheme else None
+        if target is not None and target not in ("en", "intl") and target not in language_hints(text):
+            return None
+        return self.parts.accepted_slip(text, best.id, best.matched_form)
+
     def resolve(self, raw: str, explanation: Explanation | None = None) -> Resolution:
         """Resolve one raw name (see :meth:`translitnorm.Normaliser.resolve`)."""
         parsed = parse_name(raw if isinstance(raw, str) else "")
@@ -60,14 +77,23 @@ class Matcher:
         # The decision needs the best two; more are worked out only when they will be shown.
         limit = max(rule.max_candidates, 2) if explanation is not None else 2
         pool = CandidatePool(self.scorer, parsed, self.has_whole_names)
+        if explanation is not None:
+            if parsed.normalised:
+                explanation.steps.insert(1, ("normalised", "; ".join(parsed.normalised)))
+            cut_initials = max(0, len(pool.initials) - MAX_INITIALS_MATCHED)
+            if pool.cut_parts or cut_initials:
+                explanation.add("bounded", f"only the first {MAX_PARTS_MATCHED} name parts and {MAX_INITIALS_MATCHED} initials are "
+                                           f"matched; {pool.cut_parts} parts and {cut_initials} initials more count as unmatched")
         candidates = pool.top(limit)
-        if limit < rule.max_candidates and len(candidates) == limit and reason_against(candidates, rule, single) is not None:
+        slip = self._slip(parsed, candidates, single)
+        if limit < rule.max_candidates and len(candidates) == limit and reason_against(candidates, rule, single, slip) is not None:
             candidates = pool.top(rule.max_candidates)
+            slip = self._slip(parsed, candidates, single)
         if explanation is not None:
             for candidate in candidates[: rule.max_candidates]:
                 explanation.add(f"candidate {candidate.id}", describe_candidate(candidate))
-        resolution = decided(raw, candidates, rule, single)
+        resolution = decided(raw, candidates, rule, single, slip)
         if explanation is not None:
-            explanation.add("decision", describe_decision(resolution, rule, single))
+            explanation.add("decision", describe_decision(resolution, rule, single, slip))
             explanation.resolution = resolution
         return resolution

@@ -2,7 +2,7 @@
 
 Reads a pickled list of ``(text, lang)`` parts on standard input and writes the pickled
 list of their renderings, as ``(own, other_languages)`` pairs, on standard output (see
-:func:`translitnorm.renderings.rendered_parts`). Not a command for users.
+:func:`translitnorm.rendering.rendered_parts`). Not a command for users.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import pickle
 import sys
 
-from translitnorm.renderings import render_part
+from translitnorm.rendering import render_part
 
 
 def main() -> None:

@@ -20,7 +20,7 @@ from translitnorm.batch import WorkerPool, resolve_each
 from translitnorm.cluster import Cluster
 from translitnorm.decision import EMPTY, NONE, Resolution
 from translitnorm.io import atomic_output
-from translitnorm.text import is_cyrillic
+from translitnorm.script import is_cyrillic
 
 if TYPE_CHECKING:  # pragma: no cover
     from translitnorm.normaliser import Normaliser

@@ -302,7 +302,7 @@ def schemes(lang: str | None = None) -> list[Scheme]:
     """All schemes sorted by id, or only those for source language ``lang``.
 
     >>> [s.id for s in schemes(lang="be")]
-    ['be-bgn', 'be-lacinka', 'be-national']
+    ['be-bgn', 'be-lacinka', 'be-national', 'be-passport']
     """
     registry = _registry()
     if lang is None:
@@ -828,6 +828,15 @@ def schemes_markdown() -> str:
         "",
         "The longest match wins; among equally long ones `[[rules]]` (in file order) come first,",
         "then `endings`, `start`, `after_sign`, `after_vowel`, `before_vowel`, `end`, `letters`.",
+        "`[words]` lists whole-word exceptions a standard names (bg-official: България = Bulgaria).",
+        "",
+        "Where a library departs from the standard, the scheme file corrects it as data: an `iuliia`",
+        "scheme may carry the same sections, read before iuliia's own rules (ru-gost779b: c before",
+        "ю я ё э); an `icu` scheme may carry `[words]`, `[pre]` (replacements in the lower-case",
+        "Cyrillic word before ICU sees it: ru-bgn keeps ы·у apart) and `[post]` (replacements in",
+        "ICU's output: uk-bgn writes the apostrophe as ”), and `word_chars` (the apostrophe is part",
+        "of a word). A renamed scheme lists its former ids under `aliases`, which keep working",
+        "everywhere a scheme id is accepted (`mk-bgn` is now `mk-bgn2013`).",
         "Case follows the source word (Title, UPPER, lower); non-Cyrillic text passes through.",
         "",
         "## Design notes",

@@ -15,7 +15,7 @@ from collections import Counter
 from functools import lru_cache
 from typing import Callable, Iterator, NamedTuple, Sequence
 
-from translitnorm.decision import Candidate, PartEvidence
+from translitnorm.decision import PLACE_FORM, TRANSLATED, Candidate, PartEvidence
 from translitnorm.index import (
     CYRILLIC_SCHEME, GIVEN, LEXICON_SCHEME, OTHER, PATRONYMIC, SLOT_NAMES, SURNAME, WHOLE, CompiledIndex,
 )
@@ -30,6 +30,11 @@ INITIAL_WEIGHT = 0.1
 # disagrees ("Maxim Bakiyev" is not Kurmanbek Bakiyev) must sink the score.
 UNMATCHED_PART_PENALTY = 0.3
 UNMATCHED_INITIAL_PENALTY = 0.3
+# The work per name is bounded (issue 13): a person has at most a handful of name parts, and
+# trying every slot for every part grows as 5^parts; beyond these, parts and initials are
+# counted as unmatched (said in explain()), which keeps any cell within milliseconds.
+MAX_PARTS_MATCHED = 6
+MAX_INITIALS_MATCHED = 4
 
 
 class SlotOption(NamedTuple):
@@ -88,6 +93,10 @@ class Scorer:
             ({"en": 0, "intl": 1}.get(target, 2), 0 if scheme_id.endswith("-bgn") else 1, scheme_id)
             for scheme_id, target in zip(index.scheme_ids, self._scheme_targets)]
 
+    def scheme_target(self, scheme_id: str) -> str:
+        """The language a scheme writes for ("en", "fr", "intl" …), "" when unknown."""
+        return dict(zip(self.index.scheme_ids, self._scheme_targets)).get(scheme_id, "")
+
     # -- persons ----------------------------------------------------------------------
 
     def options(self, entity: int, token_matches: list[dict[int, PartMatch]]) -> list[list[SlotOption]]:
@@ -98,7 +107,7 @@ class Scorer:
             best: dict[int, SlotOption] = {}
             for part, name, slot in parts:
                 match = matches.get(part)
-                if match is None or slot == WHOLE:
+                if match is None or slot == WHOLE or match.tier == PLACE_FORM or (match.tier == TRANSLATED and slot != GIVEN):
                     continue
                 current = best.get(slot)
                 if current is None or (match.score, match.romanised) > (current.match.score, current.match.romanised):
@@ -109,7 +118,8 @@ class Scorer:
     def score_person(self, entity: int, letters: list[tuple[str, str]], options: list[list[SlotOption]]) -> PersonScore | None:
         """The entity's score for the query (its initials' ``letters``, its parts' ``options``), or None
         when no assignment gives the entity's surname; described only if shown (:meth:`person_candidate`)."""
-        initial_options = self.initial_options(entity, letters) if letters else ()
+        initial_options = (self.initial_options(entity, letters[:MAX_INITIALS_MATCHED])
+                           + ((),) * max(0, len(letters) - MAX_INITIALS_MATCHED)) if letters else ()
         signature = tuple(tuple((option.slot, option.match.score) for option in token_options) for token_options in options)
         best = best_assignment(signature, initial_options)
         if best is None:
@@ -214,8 +224,14 @@ class CandidatePool:
         self.scorer = scorer
         self.query = parsed.cleaned
         lookup, index = scorer.lookup, scorer.index
-        self.full = full = lookup.joined_parts(parsed.full_tokens)
-        self.token_matches = token_matches = [lookup.lookup(token.text) for token in full]
+        tokens = parsed.full_tokens
+        self.full = full = lookup.joined_parts(tokens[:MAX_PARTS_MATCHED + 1]) + tokens[MAX_PARTS_MATCHED + 1:]
+        # Work per name is bounded whatever the cell holds: only the first MAX_PARTS_MATCHED
+        # parts are looked up and assigned; the rest count as unmatched parts, so a long text
+        # does not become a name by the few words of it that fit one.
+        self.cut_parts = max(0, len(full) - MAX_PARTS_MATCHED)
+        self.token_matches = token_matches = ([lookup.lookup(token.text) for token in full[:MAX_PARTS_MATCHED]]
+                                              + [{} for _ in range(self.cut_parts)])
         self.place_query = place_query = " ".join(parsed.place_words)
         # A name of several words is looked up whole for places too, but not fuzzily:
         # "Nazar Averchenko" run together would otherwise be a fuzzy search per person.
@@ -426,20 +442,32 @@ def best_assignment(options: tuple[tuple[tuple[int, float], ...], ...],
 def _initial_assignments(initial_options: tuple[tuple[int, ...], ...], used: set[int]):
     """Every way to give the initials slots, earlier initials matched first. Initials fill the
     given name, then the patronymic, in writing order ("В.В. Путин"): one initial next to a full
-    surname is the given name."""
-    for picks in itertools.product((True, False), repeat=len(initial_options)):
+    surname is the given name. At most two initials can be placed (given name, patronymic), so
+    the ways are the pairs and singles of initials — O(k²) for k initials, not 2^k."""
+    count = len(initial_options)
+
+    def assigned(chosen: tuple[int, ...]) -> tuple[int | None, ...] | None:
         taken = set(used)
         after = -1
-        slots: list[int | None] = []
-        for allowed, pick in zip(initial_options, picks):
-            if not pick:
-                slots.append(None)
-                continue
+        slots: list[int | None] = [None] * count
+        for position in chosen:
             slot = GIVEN if GIVEN not in taken else PATRONYMIC
-            if slot in taken or slot <= after or slot not in allowed:
-                break
+            if slot in taken or slot <= after or slot not in initial_options[position]:
+                return None
             taken.add(slot)
             after = slot
-            slots.append(slot)
-        else:
-            yield tuple(slots)
+            slots[position] = slot
+        return tuple(slots)
+
+    # The order of the former enumeration over picks (True before False), so ties resolve alike;
+    # an initial that can stand for no slot is never picked.
+    pickable = [position for position, allowed in enumerate(initial_options) if allowed]
+    for number, first in enumerate(pickable):
+        for second in pickable[number + 1:]:
+            found = assigned((first, second))
+            if found is not None:
+                yield found
+        found = assigned((first,))
+        if found is not None:
+            yield found
+    yield (None,) * count

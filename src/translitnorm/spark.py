@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import sys
 import threading
 import uuid
 from collections import OrderedDict
@@ -31,7 +32,7 @@ except ImportError as exc:  # pragma: no cover - depends on the installation
     raise ImportError("translitnorm.spark needs pyspark and pandas: pip install 'translitnorm[spark]'") from exc
 
 from translitnorm.batch import RESULT_SCHEMA, resolve_many
-from translitnorm.collector import collector_paused
+from translitnorm.runtime import collector_paused
 from translitnorm.decision import ADDED_FIELDS
 from translitnorm.errors import TranslitnormError
 from translitnorm.normaliser import Normaliser
@@ -50,6 +51,10 @@ _RESULT_TYPE = T.StructType([T.StructField(name, _SPARK_TYPES[RESULT_SCHEMA.fiel
 
 class SparkColumnError(TranslitnormError, ValueError):
     """A column that cannot be resolved as asked: the message says which and what to do."""
+
+
+class SparkEnvironmentError(TranslitnormError, RuntimeError):
+    """The executors cannot run translitnorm: the message says which Python they run and what to set."""
 
 
 def resolve_column(df: "DataFrame", column: str, normaliser: Normaliser | None = None,
@@ -78,6 +83,7 @@ def resolve_column(df: "DataFrame", column: str, normaliser: Normaliser | None =
                                f"pass another prefix (prefix='{prefix}_resolved') or drop {'them' if len(taken) > 1 else 'it'}")
     if normaliser is None:
         normaliser = Normaliser.from_lexicons(lexicons) if lexicons is not None else Normaliser.default()
+    _check_executors(df.sparkSession.sparkContext)
     shipped = _broadcast(df.sparkSession.sparkContext, normaliser)
     resolve = _resolving_udf(shipped)
     result = _unused_name(df.columns)
@@ -86,6 +92,43 @@ def resolve_column(df: "DataFrame", column: str, normaliser: Normaliser | None =
         *[F.col(_quoted(name)) for name in df.columns],
         *[F.col(result).getField(field).alias(name) for field, name in zip(ADDED_COLUMNS, added)],
     )
+
+
+def _executor_python(_):
+    """Run on an executor: its Python, whether that Python can import translitnorm, and the host."""
+    import importlib.util
+    import socket
+    import sys
+
+    return sys.executable, importlib.util.find_spec("translitnorm") is not None, socket.gethostname()
+
+
+# Spark pickles a function of an importable module by reference, so an executor without translitnorm
+# would fail to load this very probe with the bare ModuleNotFoundError it is there to explain; a
+# function of __main__ travels by value.
+_executor_python.__module__ = "__main__"
+
+#: Spark applications whose executors were found to import translitnorm (checked once per application).
+_CHECKED_APPLICATIONS: set[str] = set()
+
+
+def _check_executors(spark_context) -> None:
+    """Refuse, with what to set, to run on executors whose Python has no translitnorm: without this
+    check the job fails later, on the first action, with a bare ``ModuleNotFoundError`` in a worker's
+    traceback."""
+    if spark_context.applicationId in _CHECKED_APPLICATIONS:
+        return
+    python, found, host = spark_context.parallelize([0], 1).map(_executor_python).first()
+    if not found:
+        configured = os.environ.get("PYSPARK_PYTHON") or spark_context.getConf().get("spark.pyspark.python")
+        why = (f"PYSPARK_PYTHON is {configured}" if configured
+               else "PYSPARK_PYTHON is not set, so they run the first python3 on their PATH")
+        raise SparkEnvironmentError(
+            f"the Spark executors run {python} (on {host}), which cannot import translitnorm ({why}); "
+            f"install 'translitnorm[spark]' for that Python, or set PYSPARK_PYTHON (spark.pyspark.python) "
+            f"to a Python that has it, e.g. export PYSPARK_PYTHON={sys.executable} for local mode; "
+            f"see docs/etl.md")
+    _CHECKED_APPLICATIONS.add(spark_context.applicationId)
 
 
 def _broadcast(spark_context, normaliser: Normaliser) -> "Broadcast":

@@ -14,7 +14,7 @@ from importlib import resources
 
 from typing import Callable
 
-from translitnorm.script import is_cyrillic  # noqa: F401  (where callers have found it)
+from translitnorm.script import is_cyrillic
 
 _LETTER = re.compile(r"[^\W\d_]")
 # Apostrophe-like marks that writers use interchangeably (soft signs, Ukrainian apostrophe, typographic quotes).
@@ -26,6 +26,23 @@ _SPACES = re.compile(r"\s+")
 _PLAIN = re.compile(r"[^\W\d_]+(?:[ -][^\W\d_]+)*")
 _DIGRAPH_INITIAL = re.compile(r"^[^\W\d_][^\W\d_]$")
 _DASHES = re.compile(r"\s*[\u2010\u2011\u2012\u2013\u2014\u2015\u2212]\s*")
+
+# Token noise of data entry and screening lists (each fix is named in ParsedName.normalised).
+# A digit between two letters stands for a letter (Akhmat0va, Mende1eev, Ахмат0ва); a digit
+# next to a separator or another digit is kept, as it belongs to the name (Tomsk-7).
+_DIGIT_IN_WORD = re.compile(r"(?<=[^\W\d_])[01345](?=[^\W\d_])|(?<=[^\W\d_]{3})0\b")
+_LATIN_DIGITS = {"0": "o", "3": "e", "4": "a", "5": "s"}  # 1 is i after a consonant, l elsewhere
+_CYRILLIC_DIGITS = {"0": "о", "3": "з", "4": "ч"}
+# Two capitalised words run together (AnnaAkhmatova): a small letter, then a capital that
+# starts a word of two or more small letters. Prefixes that are written this way in real
+# names (McDonald, MacArthur, DiCaprio, LaGuardia, VanDyke, DeLorean, O'Neil) are left alone.
+_CAMEL_JOIN = re.compile(r"(?<=[^\W\d_A-ZА-ЯЁ])(?=[A-ZА-ЯЁ][^\W\d_A-ZА-ЯЁ]{2})")
+_CAMEL_PREFIXES = frozenset({"mc", "mac", "di", "de", "da", "du", "la", "le", "van", "von", "del", "della", "o"})
+# A dot between two words of two or more letters joins them (anna.akhmatova); after one
+# letter it closes an initial, which then stands apart (V.V.Putin → V.V. Putin).
+_DOT_JOIN = re.compile(r"(?<=[^\W\d_]{2})\.(?=[^\W\d_]{2})")
+_NOISE_HINT = re.compile(r"[\d.]")
+_INITIAL_DOT_JOIN = re.compile(r"(?<=\b[^\W\d_])\.(?=[^\W\d_]{2})")
 
 
 def _word_list(name: str) -> frozenset[str]:
@@ -69,6 +86,7 @@ class ParsedName:
     cleaned: str
     tokens: tuple[Token, ...]
     dropped: tuple[str, ...] = ()
+    normalised: tuple[str, ...] = ()  # the token noise that was repaired, for explain()
 
     @property
     def full_tokens(self) -> tuple[Token, ...]:
@@ -110,9 +128,65 @@ def until_stable(step: Callable[[str], str], text: str, limit: int = 8) -> str:
     return text
 
 
+def _letter_for_digit(found: re.Match) -> str:
+    digit, text = found.group(), found.string
+    before = text[found.start() - 1]
+    if is_cyrillic(before):
+        letter = _CYRILLIC_DIGITS.get(digit, digit)
+    elif digit == "1":  # Vlad1mir, Ber1a: i; Mende1eev, Na1vany: l
+        letter = "l" if before.casefold() in "aeiouy" else "i"
+    else:
+        letter = _LATIN_DIGITS.get(digit, digit)
+    return letter.upper() if before.isupper() else letter  # AKHMAT0VA
+
+
+def _split_camel(word: str) -> str:
+    pieces = _CAMEL_JOIN.split(word)
+    if len(pieces) == 1:
+        return word
+    kept = [pieces[0]]
+    for piece in pieces[1:]:
+        if kept[-1].casefold().lstrip("'") in _CAMEL_PREFIXES or kept[-1].endswith("'"):
+            kept[-1] += piece
+        else:
+            kept.append(piece)
+    return " ".join(kept)
+
+
+def repair_token_noise(text: str) -> tuple[str, tuple[str, ...]]:
+    """Undo the token noise of data entry: digits for letters, words run together in camel
+    case or joined by dots. Returns the repaired text and what was repaired.
+
+    >>> repair_token_noise("AnnaAkhmat0va")
+    ('Anna Akhmatova', ('digit for a letter: Akhmat0va', 'words run together: AnnaAkhmat0va'))
+    >>> repair_token_noise("Tomsk-7")
+    ('Tomsk-7', ())
+    """
+    if not _NOISE_HINT.search(text) and not _CAMEL_JOIN.search(text):
+        return text, ()  # most names: no digit, no dot, no words run together
+    notes = []
+    repaired = text
+    for word in text.split():
+        if _DIGIT_IN_WORD.search(word):
+            notes.append(f"digit for a letter: {word}")
+    repaired = _DIGIT_IN_WORD.sub(_letter_for_digit, repaired)
+    camel = " ".join(_split_camel(word) for word in repaired.split(" "))
+    if camel != repaired:
+        notes += [f"words run together: {word}" for word in text.split() if len(_split_camel(word)) != len(word) or
+                  len(_split_camel(_DIGIT_IN_WORD.sub(_letter_for_digit, word))) != len(word)]
+        repaired = camel
+    dotted = _INITIAL_DOT_JOIN.sub(". ", _DOT_JOIN.sub(" ", repaired))
+    if dotted != repaired:
+        notes += [f"words joined by a dot: {word}" for word in repaired.split() if _DOT_JOIN.search(word) or _INITIAL_DOT_JOIN.search(word)]
+        repaired = dotted
+    return repaired, tuple(dict.fromkeys(notes))
+
+
 def _clean_once(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _APOSTROPHES.sub("'", text)
+    if not _BRACKETS.sub(" ", text).strip(" ,.-'\"«»„“”"):
+        text = re.sub(r"[()\[\]{}]", " ", text)  # the whole name is in brackets: keep it
     text = _BRACKETS.sub(" ", text)
     text = _DASHES.sub("-", text)
     text = _POSSESSIVE.sub("", text)
@@ -136,6 +210,11 @@ def _split_initials(word: str) -> list[Token] | None:
     return None
 
 
+# No name is this long: the rest of a longer cell is not looked at (said in explain()),
+# so that any cell is parsed in bounded time whatever it holds.
+MAX_NAME_CHARS = 1_000
+
+
 @lru_cache(maxsize=65536)
 def parse_name(raw: str) -> ParsedName:
     """Clean a raw name and split it into tokens, dropping titles, possessives and short codes.
@@ -145,7 +224,10 @@ def parse_name(raw: str) -> ParsedName:
     >>> parse_name("BAKIYEV, Kurmanbek").tokens[0].surname_hint
     True
     """
-    cleaned = clean_text(raw)
+    repaired, normalised = repair_token_noise(raw[:MAX_NAME_CHARS])
+    if len(raw) > MAX_NAME_CHARS:
+        normalised += (f"cut after {MAX_NAME_CHARS:,} of {len(raw):,} characters",)
+    cleaned = clean_text(repaired)
     dropped: list[str] = []
     lowered = cleaned.casefold()
     for title, pattern in _MULTIWORD_TITLES:
@@ -177,4 +259,14 @@ def parse_name(raw: str) -> ParsedName:
                 tokens.extend(initials)
                 continue
             tokens.append(Token(bare.strip("'-"), surname_hint=hint))
-    return ParsedName(raw, cleaned, tuple(t for t in tokens if t.text), tuple(dropped))
+    kept: list[Token] = []
+    seen: set[str] = set()
+    for token in tokens:
+        if not token.text:
+            continue
+        if not token.initial and token.text.casefold() in seen:
+            normalised += (f"repeated part dropped: {token.text}",)  # "Anna Anna Akhmatova"
+            continue
+        seen.add(token.text.casefold()) if not token.initial else None
+        kept.append(token)
+    return ParsedName(raw, cleaned, tuple(kept), tuple(dropped), normalised)

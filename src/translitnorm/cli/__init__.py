@@ -44,6 +44,11 @@ def _root(
     """
 
 
+#: What a shell reports for a process that SIGPIPE ended (128 + 13), as for `cat big | head`;
+#: the signal itself is not left to end the process, so that temporary files are removed first.
+EXIT_BROKEN_PIPE = 141
+
+
 def fail(message: str, code: int = 2) -> "typer.Exit":
     """Print an error for the user on stderr and return the Exit to raise."""
     typer.echo(f"error: {message}", err=True)
@@ -59,6 +64,8 @@ def user_errors(command: F) -> F:
             return command(*args, **kwargs)
         except TranslitnormError as exc:
             raise fail(str(exc)) from None
+        except BrokenPipeError:  # the reader (`| head`) has all it wanted: not the user's error
+            raise typer.Exit(EXIT_BROKEN_PIPE) from None
         except OSError as exc:
             where = f" '{exc.filename}'" if exc.filename else ""
             raise fail(f"cannot access{where}: {exc.strerror or exc}") from None
@@ -76,8 +83,8 @@ def main() -> None:
     except TranslitnormError as exc:
         typer.echo(f"error: {exc}", err=True)
         _exit(2)
-    except BrokenPipeError:  # `translitnorm … | head` is normal use
-        _exit(0)
+    except BrokenPipeError:  # `translitnorm … | head` is normal use: end quietly, as cat or grep do
+        _exit(EXIT_BROKEN_PIPE)
     except SystemExit as exc:  # how typer ends every command
         _exit(exc.code)
     _exit(0)
@@ -93,6 +100,8 @@ def _exit(code: int | str | None) -> NoReturn:
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
-        except (BrokenPipeError, ValueError):  # a closed pipe or stream: nothing more to deliver
+        except BrokenPipeError:  # the reader left: nothing more to deliver
+            code = code or EXIT_BROKEN_PIPE
+        except ValueError:  # a closed stream
             pass
     os._exit(code or 0)

@@ -3,41 +3,18 @@
 from __future__ import annotations
 
 import signal
-import sys
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, List, Optional
+from typing import List, Optional
 
 import typer
 
 from translitnorm.clean import clean_file
 from translitnorm.files import Terminated
+from translitnorm.io import detect_format
 
 from . import app, fail, user_errors
-from .common import LexiconOption, MarginOption, MinScoreOption, OnError, OnErrorOption, make_normaliser, in_range
-
-_STAGES = {"reading": "reading", "resolving": "resolving names", "clustering": "clustering", "writing": "writing"}
-
-
-@contextmanager
-def stderr_progress(enabled: bool) -> Iterator:
-    """A progress callback ``(stage, done, total)`` drawing rich bars on stderr, or ``None`` when disabled."""
-    if not enabled:
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(TextColumn("{task.description:<16}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=Console(stderr=True), transient=True) as bars:
-        tasks: dict[str, int] = {}
-
-        def update(stage: str, done: int, total: int | None) -> None:
-            if stage not in tasks:
-                tasks[stage] = bars.add_task(_STAGES.get(stage, stage), total=total)
-            bars.update(tasks[stage], completed=done, total=total)
-
-        yield update
+from .common import LexiconOption, MarginOption, MinScoreOption, OnError, OnErrorOption, in_range, make_normaliser
+from .progress import PLAIN_EVERY, stderr_progress
 
 
 @app.command("clean")
@@ -63,7 +40,12 @@ def clean_command(
     min_score: MinScoreOption = None,
     margin: MarginOption = None,
     batch_rows: int = typer.Option(50_000, "--batch-rows", callback=in_range(1), help="Rows read at a time (memory vs. speed).", hidden=True),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary."),
+    progress: Optional[bool] = typer.Option(
+        None, "--progress/--no-progress",
+        help="Show progress on stderr: bars on a terminal, a line every 10 s elsewhere (default: on unless --quiet)."),
+    progress_every: float = typer.Option(PLAIN_EVERY, "--progress-every", hidden=True, callback=in_range(0),
+                                         help="Seconds between two progress lines when stderr is not a terminal."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress and no summary."),
 ) -> None:
     """Add <column>_id, _canonical, _score and _method for name columns of a dataset; keep every row and column.
 
@@ -73,13 +55,15 @@ def clean_command(
     Example: translitnorm clean seeds/example-names.csv --column name --review review.csv -o out/example-clean.csv
     """
     normaliser = make_normaliser(lexicon, min_score=min_score, margin=margin)
+    reading = "rows" if detect_format(input, format) == "parquet" else "bytes"
+    show = not quiet if progress is None else progress
     try:
-        with stderr_progress(not quiet and sys.stderr.isatty()) as progress:
+        with stderr_progress(show, units={"reading": reading}, every=progress_every) as report:
             summary = clean_file(
                 str(input), str(output), column, normaliser, input_format=format, output_format=output_format,
                 encoding=encoding, on_error=on_error.value, cluster=not no_cluster,
                 review=None if review is None else str(review), jobs=jobs, batch_rows=batch_rows,
-                review_min_rows=review_min_rows, progress=progress,
+                review_min_rows=review_min_rows, progress=report,
                 rejects=None if rejects is None else str(rejects), max_errors=max_errors,
                 max_field_lines=max_field_lines)
     except Terminated:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Optional
 
@@ -12,7 +13,7 @@ from translitnorm.cluster import cluster_names
 from translitnorm.io import count_values
 
 from . import app, user_errors
-from .common import print_table, in_range
+from .common import in_range, print_table
 
 
 @app.command("cluster")
@@ -40,4 +41,5 @@ def cluster_command(
     rows = [(found.id, found.representative, str(found.count),
              ", ".join(f"{name} ×{count}" for name, count in found.members)) for found in clusters]
     print_table(("cluster", "representative", "rows", "members"), rows, right=("rows",))
+    sys.stdout.flush()  # the table before the summary, also where both streams go to one log
     typer.echo(f"{len(clusters)} clusters of {sum(len(c.members) for c in clusters)} spellings", err=True)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import codecs
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import List, Optional, Sequence
+from typing import Iterator, List, Optional, Sequence
 
 import typer
 from typing_extensions import Annotated
 
+from translitnorm.io import InputError
 from translitnorm.matcher import DecisionRule
 from translitnorm.normaliser import Normaliser, default_lexicon_paths
 
@@ -68,6 +70,7 @@ def make_normaliser(lexicons: Optional[List[Path]], *, min_score: float | None =
 def print_table(titles: Sequence[str], rows: Sequence[Sequence[str]], *, right: Sequence[str] = ()) -> None:
     """Aligned columns on a terminal; tab-separated lines with a header when stdout is a pipe or a
     file, so that ``| cut -f2`` or ``| head`` get whole rows, never rows wrapped at 80 columns."""
+    sys.stdout.flush()  # after what was echoed before
     if not sys.stdout.isatty():
         for row in [titles, *rows]:
             sys.stdout.write("\t".join(cell.replace("\t", " ").replace("\n", " ") for cell in row) + "\n")
@@ -81,3 +84,30 @@ def print_table(titles: Sequence[str], rows: Sequence[Sequence[str]], *, right: 
     for row in rows:
         table.add_row(*row)
     Console(soft_wrap=False).print(table)
+
+
+def is_text(value: str) -> bool:
+    """False for a string holding the lone surrogates Python makes of undecodable bytes (argv, environment)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def stdin_lines(encoding: str) -> Iterator[str]:
+    """The lines of stdin decoded with ``encoding``, without their line ends (``\\n`` or ``\\r\\n``),
+    one by one so that a command can answer each line as it comes; an undecodable line is a
+    :class:`~translitnorm.io.InputError` naming the line and the bytes."""
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise InputError(f"unknown encoding '{encoding}'; e.g. utf-8, latin-1, cp1251") from None
+    for number, raw in enumerate(sys.stdin.buffer, 1):
+        try:
+            line = raw.decode(encoding)
+        except UnicodeDecodeError as exc:
+            bad = raw[exc.start:exc.end].hex(" ")
+            raise InputError(f"<stdin>: line {number}: bytes {bad} are not valid {encoding}; "
+                             f"pass --encoding with the input's encoding (e.g. latin-1, cp1251)") from None
+        yield line.rstrip("\n").removesuffix("\r")

@@ -19,7 +19,7 @@ from translitnorm import lexicon as lex
 from translitnorm import maintain
 
 from . import app, fail, user_errors
-from .common import LexiconOption, make_normaliser, in_range
+from .common import LexiconOption, in_range, make_normaliser, print_table
 
 lexicon_app = typer.Typer(
     help="Check and maintain lexicon files (see docs/lexicon-format.md and docs/lexicon-maintenance.md).\n\n"
@@ -247,25 +247,16 @@ def stats_command(
     if as_json:
         typer.echo(json.dumps(stats, ensure_ascii=False, indent=2))
         return
-    from rich.console import Console
-    from rich.table import Table
-
-    console = Console()
-    console.print(f"{len(stats['files'])} file(s), {stats['entities']} entities, {stats['names']} names")
+    typer.echo(f"{len(stats['files'])} file(s), {stats['entities']} entities, {stats['names']} names")
     for title, counts in (("type (entities)", stats["by_type"]), ("lang (names)", stats["by_lang"]),
                           ("role (names)", stats["by_role"])):
-        table = Table(title=f"by {title}", title_justify="left")
-        table.add_column(title.split()[0])
-        table.add_column("count", justify="right")
-        for value, count in counts.items():
-            table.add_row(value, str(count))
-        console.print(table)
-    table = Table(title="most ambiguous matching keys", title_justify="left")
-    for column in ("key", "entities", "ids"):
-        table.add_column(column, justify="right" if column == "entities" else "left")
-    for row in stats["ambiguous_keys"]:
-        table.add_row(row["key"], str(row["entities"]), ", ".join(row["ids"]))
-    console.print(table)
+        typer.echo(f"\nby {title}")
+        print_table((title.split()[0], "count"), [(value, str(count)) for value, count in counts.items()],
+                    right=("count",))
+    typer.echo("\nmost ambiguous matching keys")
+    print_table(("key", "entities", "ids"),
+                [(row["key"], str(row["entities"]), ", ".join(row["ids"])) for row in stats["ambiguous_keys"]],
+                right=("entities",))
 
 
 @lexicon_app.command("suggest")

@@ -9,7 +9,7 @@ from typing import List, Optional
 import typer
 
 from . import app, fail, user_errors
-from .common import LexiconOption, MarginOption, MinScoreOption, make_normaliser
+from .common import LexiconOption, MarginOption, MinScoreOption, is_text, make_normaliser, stdin_lines
 
 
 @app.command("resolve")
@@ -21,15 +21,24 @@ def resolve_command(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object per name (JSON Lines)."),
     min_score: MinScoreOption = None,
     margin: MarginOption = None,
+    encoding: str = typer.Option("utf-8", "--encoding", help="Encoding of names piped in on stdin, e.g. latin-1, cp1251."),
 ) -> None:
     """Resolve names to entity IDs; print ID, canonical name, score and method.
 
-    Example: translitnorm resolve "Kourmanbek Bakiev" "Tschechow" --explain
+    Names piped in are read one per line, and each line gives one line of output (an empty
+    line an empty result), so the output lines up with the input.
+
+    Example: translitnorm resolve "Kourmanbek Bakiev" "President K. Bakijew" --explain
     """
     if not names:
         if sys.stdin is None or sys.stdin.isatty():
             raise fail("give names as arguments, or pipe them in one per line")
-        names = [line.rstrip("\n") for line in sys.stdin if line.strip()]
+        names = stdin_lines(encoding)
+    else:
+        for name in names:
+            if not is_text(name):
+                raise fail(f"argument {name.encode('utf-8', 'surrogateescape')!r} is not valid text in this "
+                           f"terminal's encoding; pipe the names in with --encoding instead")
     normaliser = make_normaliser(lexicon, min_score=min_score, margin=margin)
     for name in names:
         if explain and not as_json:

@@ -52,6 +52,11 @@ class ArrowCsvReading:
                 if progress:
                     progress(raw.tell())
 
+    def _nul_in_names(self, record_batch: pa.RecordBatch) -> bool:
+        """Whether a name column (one asked for with ``require``) of the batch holds a NUL byte."""
+        return any(pc.any(pc.match_substring(record_batch.column(self.columns.index(column)), "\x00")).as_py()
+                   for column in self.name_columns)
+
     def _arrow_csv_prefix(self, stream: IO[bytes], raw: IO[bytes], progress):
         """Yield pyarrow's batches of ``stream`` while it reads it as csv does; return (rows yielded, whole file read)."""
         plain = _PlainCsvStream(stream, DELIMITERS[self.format], self.max_field_lines, quoted=self.format in QUOTED)
@@ -63,6 +68,8 @@ class ArrowCsvReading:
                     record_batch = reader.read_next_batch()
                 except StopIteration:
                     return done, plain.stopped_at is None
+                if self._nul_in_names(record_batch):
+                    return done, False  # the csv module reports the line
                 for start in range(0, record_batch.num_rows, self.batch_rows):
                     part = record_batch.slice(start, self.batch_rows)
                     self.stats.rows += part.num_rows

@@ -67,12 +67,45 @@ def missing_column_message(column: str, columns: Sequence[str]) -> str:
     "column 'name' not found; columns are: id, full_name — pass --column full_name"
     """
     shown = ", ".join(columns) if columns else "(none)"
+    separator = looks_separated_by(columns)
+    if separator:
+        return (f"column '{column}' not found; the header is one column, '{columns[0]}': the file looks "
+                f"{separator}-separated — save it comma-separated (or tab-separated, with --format tsv)")
     close = difflib.get_close_matches(column, list(columns), n=1, cutoff=0.5)
     if not close:
         folded = {c.casefold(): c for c in columns}
         close = [folded[column.casefold()]] if column.casefold() in folded else []
     hint = f" — pass --column {close[0]}" if close else (" — pass one of them with --column" if columns else "")
     return f"column '{column}' not found; columns are: {shown}{hint}"
+
+
+def looks_separated_by(header: Sequence[str]) -> str | None:
+    """The separator a one-column header seems to be split by (``'id;name;city'`` → ``';'``), else None.
+
+    >>> looks_separated_by(["id;name;city"]), looks_separated_by(["id", "name"])
+    (';', None)
+    """
+    if len(header) != 1:
+        return None
+    for separator in (";", "\t", "|", ","):
+        if header[0].count(separator) >= 1:
+            return "tab" if separator == "\t" else separator
+    return None
+
+
+def duplicate_columns_message(header: Sequence[str]) -> str | None:
+    """The error text for a header that names a column twice, else None.
+
+    >>> duplicate_columns_message(["name", "city", "name"])
+    "column 'name' appears twice in the header (columns 1 and 3); rename one, so that --column says which"
+    """
+    seen: dict[str, int] = {}
+    for position, name in enumerate(header, 1):
+        if name in seen:
+            return (f"column '{name}' appears twice in the header (columns {seen[name]} and {position}); "
+                    f"rename one, so that --column says which")
+        seen[name] = position
+    return None
 
 
 @dataclass

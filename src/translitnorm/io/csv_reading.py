@@ -82,7 +82,7 @@ class CsvReading:
                 rows = list(itertools.islice(reader, self.batch_rows))
                 if not rows:
                     return
-                if set(map(len, rows)) != {width}:
+                if set(map(len, rows)) != {width} or self._nul_name(rows) is not None:
                     break
                 if reader.line_num - lines_before > len(rows) and self._field_too_long(rows):
                     break
@@ -123,20 +123,33 @@ class CsvReading:
             except (csv.Error, _FieldTooLong) as exc:
                 problem = self._csv_problem(exc, start, lines.line)
             else:
-                if len(row) == width:
+                nul = self._nul_name([row]) if len(row) == width else None
+                if len(row) == width and nul is None:
                     yield row
                     continue
-                if not row:  # a blank line: an empty value of a one-column file, else nothing
+                if nul is not None:
+                    problem = f"a NUL byte in the field of column '{nul}' (binary data?)"
+                elif not row:  # a blank line: an empty value of a one-column file, else nothing
                     if width == 1:
                         yield [""]
                     continue
-                problem = f"{len(row)} fields, expected {width} ({', '.join(self.columns)})"
-                if lines.line > start:
-                    problem += f"; a quoted field runs over lines {start}–{lines.line}"
+                else:
+                    problem = f"{len(row)} fields, expected {width} ({', '.join(self.columns)})"
+                    if lines.line > start:
+                        problem += f"; a quoted field runs over lines {start}–{lines.line}"
             if self.on_error != "skip":
                 raise InputError(f"{self.name}: line {start}: {problem}; fix the line or pass --on-error skip")
             lines.resume_after_first_line()
             self._skip(start, problem, lines.record[0] if lines.record else "")
+
+    def _nul_name(self, rows: list[list[str]]) -> str | None:
+        """The first name column (one asked for with ``require``) holding a NUL byte in ``rows``, else None:
+        the csv module accepts NUL since Python 3.11, but no name has one, and other columns pass as they are."""
+        for column in self.name_columns:
+            position = self.columns.index(column)
+            if any("\0" in row[position] for row in rows if len(row) > position):
+                return column
+        return None
 
     def _csv_problem(self, error: Exception, start: int, end: int) -> str:
         message = str(error)

@@ -28,7 +28,7 @@ from translitnorm.files import temp_file
 from translitnorm.io.arrow_csv import ArrowCsvReading
 from translitnorm.io.common import (
     DEFAULT_BATCH_ROWS, DELIMITERS, QUOTED, STDIO, Batch, InputError, JsonNumber, ReadStats, Rejected, _chunked,
-    _short, detect_format, missing_column_message,
+    _short, detect_format, duplicate_columns_message, missing_column_message,
 )
 from translitnorm.io.csv_reading import MAX_FIELD_LINES, CsvReading
 
@@ -51,6 +51,7 @@ class TableReader(CsvReading, ArrowCsvReading):
             raise InputError(f"unknown encoding '{encoding}'; e.g. utf-8, latin-1, cp1251") from None
         self.path, self.format, self.encoding, self.on_error = path, fmt, encoding, on_error
         self.batch_rows = batch_rows
+        self.name_columns: list[str] = []  # the columns asked for with require(): names, checked for NUL bytes
         if max_errors is not None and max_errors < 0:
             raise InputError(f"--max-errors must be 0 or more, not {max_errors}")
         self.max_errors, self.max_field_lines = max_errors, max_field_lines
@@ -110,6 +111,8 @@ class TableReader(CsvReading, ArrowCsvReading):
         """Raise the column-not-found error (with the columns present) unless ``column`` is there."""
         if column not in self.columns:
             raise InputError(f"{self.name}: {missing_column_message(column, self.columns)}")
+        if column not in self.name_columns:
+            self.name_columns.append(column)
 
     # -- opening --------------------------------------------------------------------
 
@@ -203,7 +206,7 @@ class TableReader(CsvReading, ArrowCsvReading):
                 for number, line in enumerate(text, 1):
                     if line.strip():
                         return list(self._json_object(line, number, strict=True).keys())
-                return []
+                raise InputError(f"{self.name}: the file is empty; one JSON object per line is needed")
             reader = csv.reader(text, **self._dialect())
             try:
                 header = next(reader)
@@ -213,6 +216,9 @@ class TableReader(CsvReading, ArrowCsvReading):
                 raise InputError(f"{self.name}: line 1: the header is malformed ({exc})") from None
             if not any(header):
                 raise InputError(f"{self.name}: line 1: the header is empty; the first line must name the columns")
+            duplicate = duplicate_columns_message(header)
+            if duplicate:
+                raise InputError(f"{self.name}: line 1: {duplicate}")
             return header
 
     def _dialect(self) -> dict:

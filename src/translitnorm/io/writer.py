@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import gzip
 import io
 import itertools
@@ -21,6 +22,28 @@ from translitnorm.io.common import (
     DELIMITERS, FORMATS, QUOTED, STDIO, AddedColumn, Batch, InputError, Lookup, _cell_text, _none_as_empty, _score_text,
 )
 
+class _WholeWrites:
+    """A binary stream whose ``write`` writes all it is given or raises: when the reader of a pipe
+    leaves (``| head``) in the middle of a large write, a ``BufferedWriter`` returns a short count
+    instead of raising, and a caller that does not check it would end as if all was delivered."""
+
+    def __init__(self, stream: IO[bytes]):
+        self._stream = stream
+
+    def write(self, data) -> int:
+        view = memoryview(data).cast("B")
+        total = len(view)
+        while view:
+            written = self._stream.write(view)
+            if not written:
+                raise BrokenPipeError(errno.EPIPE, "the reader of the output has gone")
+            view = view[written:]
+        return total
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
 @contextlib.contextmanager
 def atomic_output(path: str | os.PathLike) -> Iterator[IO[bytes]]:
     """A binary stream that replaces ``path`` only when the block ends without error.
@@ -35,7 +58,7 @@ def atomic_output(path: str | os.PathLike) -> Iterator[IO[bytes]]:
     """
     name = str(path)
     if name == STDIO:
-        yield sys.stdout.buffer
+        yield _WholeWrites(sys.stdout.buffer)
         sys.stdout.buffer.flush()
         return
     with atomic_writer(name) as raw:

@@ -1,9 +1,8 @@
-"""Every rendering of a lexicon's distinct name parts: what the index files for each part.
+"""What the index files for one distinct name part: its renderings under every scheme.
 
-Rendering (every scheme of the part's language, and the part's forms in the other Cyrillic
-languages under theirs) is nearly all the work of compiling an index, and depends on the
-part alone, so it is done here, in helper processes when there are many parts
-(:func:`rendered_parts`), and filed by :class:`translitnorm.index.CompiledIndex` in order.
+Rendering is nearly all the work of compiling an index (:mod:`translitnorm.index`), and each
+part's renderings depend on the part alone, so many parts are shared with helper processes
+(``python -m translitnorm.render_worker``).
 """
 
 from __future__ import annotations
@@ -14,9 +13,9 @@ import os
 from pathlib import Path
 from typing import Iterator, NamedTuple
 
-from translitnorm.cores import available_cores
 from translitnorm.crosslang import variants
 from translitnorm.romanise import romanisations, schemes
+from translitnorm.runtime import available_cores  # the one definition of "how many cores"
 
 log = logging.getLogger("translitnorm.cache")
 
@@ -53,7 +52,7 @@ def render_part(text: str, lang: str) -> PartRenderings:
 
     >>> rendered = render_part("Харьков", "ru")
     >>> rendered.own["ru-bgn"], any(forms["cyrillic"] == "Харків" for forms in rendered.other_languages)
-    ('Kharʹkov', True)
+    ('Khar’kov', True)
     """
     if not lang:
         return PartRenderings({LEXICON_SCHEME: text}, ())
@@ -66,15 +65,15 @@ def render_part(text: str, lang: str) -> PartRenderings:
     # language's schemes too (Гомель → Belarusian Homiel, Homel).
     for variant in variants(text, lang, same_spelling=True):
         renderings = {CYRILLIC_SCHEME: variant.text}
-        if variant.lang in romanised_languages():
+        if variant.lang in scheme_langs():
             renderings.update(romanisations(variant.text, lang=variant.lang))
         other_languages.append(renderings)
     return PartRenderings(own, tuple(other_languages))
 
 
 @functools.cache
-def romanised_languages() -> frozenset[str]:
-    """The languages that have schemes of their own (others are read through Russian ones)."""
+def scheme_langs() -> frozenset[str]:
+    """The languages that have schemes of their own."""
     return frozenset(scheme.lang for scheme in schemes())
 
 

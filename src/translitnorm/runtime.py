@@ -1,14 +1,24 @@
-"""Keeping the cyclic garbage collector away from the index: a loaded index is millions of
-small acyclic objects (strings, ints, tuples) that the collector would otherwise walk again
-and again for nothing. Reference counting still frees everything as usual.
+"""The process the package runs in: the cores it may use, and the cyclic garbage collector
+kept away from the index (a loaded index is millions of small acyclic objects that the
+collector would otherwise walk again and again for nothing; reference counting still frees
+everything as usual).
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
+import os
 import threading
 from typing import Iterator
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity, not the machine's core count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1
 
 
 @contextlib.contextmanager

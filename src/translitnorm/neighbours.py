@@ -1,0 +1,146 @@
+"""Matching keys near a key, found without comparing it with every key of the lexicon.
+
+The fuzzy tier compares a query's key with the lexicon's keys of the same first letter and a
+length that can reach the cutoff. A realistic lexicon of 100,000 people holds some 400,000
+distinct keys, so that bucket alone is tens of thousands of keys, and the fuzzy search grew
+with the lexicon until it was most of the time of a misspelt name.
+
+Letter pairs (bigrams) prune it without changing what is found. An edit changes few of a
+word's letter pairs: deleting a letter breaks the two pairs it is in, inserting one breaks
+one, substituting one breaks two, swapping two neighbours breaks three. So a key within
+``d`` insertions and deletions of the query keeps all but ``2·d`` of the query's distinct
+pairs (and of its own), and a key within ``k`` edits of the optimal-string-alignment kind
+keeps all but ``3·k``. Every key that can reach the cutoff therefore shares at least that
+many pairs with the query; counting shared pairs over per-pair posting arrays (numpy) finds
+those keys, and the exact scorer then runs over them alone. Where the bound says nothing
+(short keys), the whole bucket is scanned as before. The result is the same set of keys in
+the same order as the full scan, only found faster (tests/test_neighbours.py checks both
+against the plain scan).
+
+Why not a library: rapidfuzz scores a list quickly but has no index, and SymSpell-style
+deletion indexes would hold every one- and two-letter deletion of 400,000 keys (tens of
+millions of entries) where the pair postings hold about three million integers.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from typing import Iterable, Sequence
+
+import numpy as np
+
+
+def _pairs(key: str) -> set[str]:
+    return {key[i:i + 2] for i in range(len(key) - 1)}
+
+
+class _Bucket:
+    """The keys of one first letter, sorted by (length, key), with their pair postings."""
+
+    __slots__ = ("keys", "lengths", "pair_counts", "postings")
+
+    def __init__(self, keys: list[str]):
+        keys.sort(key=lambda k: (len(k), k))
+        self.keys = keys
+        self.lengths = [len(k) for k in keys]
+        postings: dict[str, list[int]] = {}
+        counts = []
+        for position, key in enumerate(keys):
+            pairs = _pairs(key)
+            counts.append(len(pairs))
+            for pair in pairs:
+                postings.setdefault(pair, []).append(position)
+        self.pair_counts = np.array(counts, dtype=np.int32)
+        self.postings = {pair: np.array(positions, dtype=np.int32) for pair, positions in postings.items()}
+
+    def span(self, shortest: int, longest: int) -> tuple[int, int]:
+        return bisect.bisect_left(self.lengths, shortest), bisect.bisect_right(self.lengths, longest)
+
+    def shared_pairs(self, pairs: set[str], start: int, stop: int) -> np.ndarray:
+        """How many of ``pairs`` each key in positions [start, stop) has."""
+        found = [self.postings[pair] for pair in pairs if pair in self.postings]
+        if not found:
+            return np.zeros(stop - start, dtype=np.int64)
+        return np.bincount(np.concatenate(found), minlength=len(self.keys))[start:stop]
+
+
+class KeyNeighbours:
+    """Keys that may lie within a fuzzy cutoff of a key; a superset of those that do, in scan order.
+
+    ``keys`` are distinct (the keys of an index's key table).
+
+    >>> near = KeyNeighbours(["bakiev", "bakieva", "bakirov", "baraev", "otunbaeva"])
+    >>> near.by_ratio("bakiyev", 6, 8, 85.0)
+    ['bakiev', 'bakieva', 'bakirov']
+    >>> near.by_edits("bakiev", 2)
+    ['bakiev', 'baraev', 'bakieva', 'bakirov']
+    """
+
+    def __init__(self, keys: Iterable[str]):
+        by_letter: dict[str, list[str]] = {}
+        for key in keys:
+            if key:
+                by_letter.setdefault(key[0], []).append(key)
+        self._buckets = {letter: _Bucket(letter_keys) for letter, letter_keys in by_letter.items()}
+
+    def bucket(self, first: str, shortest: int, longest: int) -> Sequence[str]:
+        """Every key that starts with ``first`` and whose length lies in [shortest, longest], by (length, key)."""
+        bucket = self._buckets.get(first)
+        if bucket is None:
+            return []
+        start, stop = bucket.span(shortest, longest)
+        return bucket.keys[start:stop]
+
+    def by_ratio(self, key: str, shortest: int, longest: int, cutoff: float) -> list[str]:
+        """Keys of :meth:`bucket` (``key``'s first letter) that may reach ``rapidfuzz.fuzz.ratio``
+        ≥ ``cutoff`` with ``key``, in the bucket's order.
+
+        ratio = 100·(1 − d / (a + b)) for the insertion/deletion distance d of lengths a and b,
+        so reaching the cutoff means d ≤ (1 − cutoff/100)·(a + b).
+        """
+        bucket = self._buckets.get(key[0]) if key else None
+        if bucket is None:
+            return []
+        start, stop = bucket.span(shortest, longest)
+        if start >= stop:
+            return []
+        pairs = _pairs(key)
+        lengths = np.array(bucket.lengths[start:stop], dtype=np.int64)
+        # + 1e-9: never round a distance the scorer allows down to one it does not
+        most_edits = np.floor((100.0 - cutoff) / 100.0 * (len(key) + lengths) + 1e-9)
+        needed = np.maximum(len(pairs), bucket.pair_counts[start:stop]) - 2 * most_edits
+        if needed.max() <= 0:
+            return list(bucket.keys[start:stop])
+        keep = np.nonzero(bucket.shared_pairs(pairs, start, stop) >= needed)[0]
+        return [bucket.keys[start + position] for position in keep.tolist()]
+
+    def by_edits(self, key: str, most_edits: int) -> list[str]:
+        """Keys of any first letter that may lie within ``most_edits`` optimal-string-alignment
+        edits (insert, delete, substitute, swap two neighbours) of ``key``; by first letter,
+        then (length, key)."""
+        pairs = _pairs(key)
+        found: list[str] = []
+        shortest, longest = max(len(key) - most_edits, 1), len(key) + most_edits
+        for letter in sorted(self._buckets):
+            bucket = self._buckets[letter]
+            start, stop = bucket.span(shortest, longest)
+            if start >= stop:
+                continue
+            needed = np.maximum(len(pairs), bucket.pair_counts[start:stop]) - 3 * most_edits
+            if needed.max() <= 0:
+                found.extend(bucket.keys[start:stop])
+                continue
+            keep = np.nonzero(bucket.shared_pairs(pairs, start, stop) >= needed)[0]
+            found.extend(bucket.keys[start + position] for position in keep.tolist())
+        return found
+
+
+def length_span(key: str, cutoff: float) -> tuple[int, int]:
+    """The key lengths that can reach ``fuzz.ratio`` ≥ ``cutoff`` with ``key``: 2·min(a, b) / (a + b) ≥ c bounds b.
+
+    >>> length_span("bakiev", 85.0)
+    (5, 8)
+    """
+    c = cutoff / 100.0
+    return math.ceil(len(key) * c / (2 - c)), math.floor(len(key) * (2 - c) / c)

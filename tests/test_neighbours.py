@@ -1,0 +1,58 @@
+"""The key-neighbour index finds exactly what a scan of every key finds (it only skips keys that cannot qualify)."""
+
+from __future__ import annotations
+
+import random
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
+from translitnorm.neighbours import KeyNeighbours, length_span
+
+# Keys over a small alphabet, so that random keys share letter pairs as real name keys do.
+keys = st.text(alphabet="abeikostv", min_size=1, max_size=14)
+
+
+def _scan_by_ratio(all_keys, key, cutoff):
+    shortest, longest = length_span(key, cutoff)
+    bucket = sorted({k for k in all_keys if k[0] == key[0] and shortest <= len(k) <= longest}, key=lambda k: (len(k), k))
+    return bucket, [k for k in bucket if fuzz.ratio(key, k) >= cutoff]
+
+
+@settings(max_examples=300, deadline=None)
+@given(lexicon=st.lists(keys, min_size=1, max_size=300, unique=True), key=keys, cutoff=st.sampled_from([75.0, 85.0, 90.0]))
+def test_by_ratio_keeps_every_key_that_reaches_the_cutoff_in_scan_order(lexicon, key, cutoff):
+    near = KeyNeighbours(lexicon)
+    shortest, longest = length_span(key, cutoff)
+    found = near.by_ratio(key, shortest, longest, cutoff)
+    bucket, qualifying = _scan_by_ratio(lexicon, key, cutoff)
+    assert set(qualifying) <= set(found) <= set(bucket)
+    assert found == [k for k in bucket if k in set(found)]  # the scan's order, so ties fall alike
+    # and what the fuzzy tier takes from it is what it took from the whole bucket
+    assert (process.extract(key, found, scorer=fuzz.ratio, score_cutoff=cutoff, limit=40)
+            == process.extract(key, bucket, scorer=fuzz.ratio, score_cutoff=cutoff, limit=40))
+
+
+@settings(max_examples=300, deadline=None)
+@given(lexicon=st.lists(keys, min_size=1, max_size=300, unique=True), key=keys, edits=st.integers(1, 3))
+def test_by_edits_keeps_every_key_within_the_edits(lexicon, key, edits):
+    found = set(KeyNeighbours(lexicon).by_edits(key, edits))
+    assert {k for k in lexicon if OSA.distance(key, k) <= edits} <= found
+
+
+def test_the_index_prunes_a_realistic_bucket():
+    # 20,000 name-like keys: a misspelt key is compared with a small share of its bucket.
+    rng = random.Random(7)
+    stems = ["bak", "iv", "pet", "sok", "kuz", "nov", "or", "vas", "tok", "kar", "sat", "bek"]
+    endings = ["ov", "ev", "in", "enko", "ski", "uly", "bekov", "aev"]
+    lexicon = {rng.choice("bkpsvt") + "".join(rng.choice(stems) for _ in range(rng.randint(1, 3))) + rng.choice(endings)
+               for _ in range(20_000)}
+    near = KeyNeighbours(lexicon)
+    key = "bakivtokov"
+    shortest, longest = length_span(key, 85.0)
+    found = near.by_ratio(key, shortest, longest, 85.0)
+    bucket = near.bucket("b", shortest, longest)
+    assert {k for k in bucket if fuzz.ratio(key, k) >= 85.0} <= set(found)
+    assert len(found) < len(bucket) / 5

@@ -1,0 +1,116 @@
+"""Each recall rule with the case it fixes and the case it must not break (see docs/quality.md).
+
+Resolved against tests/data/recall/lexicon.tsv: Cyrillic Russian names only.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from conftest import DATA
+from translitnorm import Normaliser
+from translitnorm.morphology import bare_forms, translated_given_names
+from translitnorm.slips import slip_kind
+from translitnorm.text import MAX_NAME_CHARS, parse_name
+
+
+@pytest.fixture(scope="module")
+def recall(cache_dir) -> Normaliser:
+    return Normaliser.from_lexicons([DATA / "recall" / "lexicon.tsv"], cache_dir=cache_dir)
+
+
+@pytest.mark.parametrize("query, expected", [
+    # one-word names with a slip (one slip, no rival anywhere in the lexicon)
+    ("Novosibrisk", "ru.novosibirsk"), ("Krasnojarks", "ru.krasnoyarsk"), ("Mendeleyv", "ru.mendeleev.dmitri"),
+    ("Krasnoyrsk", "ru.krasnoyarsk"), ("Dmitri Mendeleyv", "ru.mendeleev.dmitri"),
+    # token noise
+    ("Anna-Akhmatova", "ru.akhmatova.anna"), ("AnnaAkhmatova", "ru.akhmatova.anna"),
+    ("AKHMATOVA_ANNA", "ru.akhmatova.anna"), ("Anna Anna Akhmatova", "ru.akhmatova.anna"),
+    ("Akhmatova Akhmatova Anna", "ru.akhmatova.anna"), ("Akhmat0va", "ru.akhmatova.anna"),
+    ("Mende1eev", "ru.mendeleev.dmitri"), ('"Anna Akhmatova"', "ru.akhmatova.anna"),
+    ("[Anna Akhmatova]", "ru.akhmatova.anna"), ("Anna  Akhmatova (poet).", "ru.akhmatova.anna"),
+    ("anna.akhmatova", "ru.akhmatova.anna"),
+    # host-language endings and Russian grammar
+    ("Mihails Ļermontovs", "ru.lermontov.mikhail"), ("Dmitrijs Mendeļejevs", "ru.mendeleev.dmitri"),
+    ("Michailas Lermontovas", "ru.lermontov.mikhail"), ("Šostakovičius", "ru.shostakovich.dmitri"),
+    ("Novosibirska", "ru.novosibirsk"), ("Krasnodarskiy", "ru.krasnodar"), ("Novosibirskaya", "ru.novosibirsk"),
+    ("Tverskoye", "ru.tver"), ("Новосибирске", "ru.novosibirsk"), ("Екатеринбурга", "ru.yekaterinburg"),
+    # translated given names
+    ("Leo Tolstoy", "ru.tolstoy.lev"), ("Pierre Tchaïkovski", "ru.tchaikovsky.pyotr"),
+    ("Michele Gorbaciov", "ru.gorbachev.mikhail"), ("Nikolaus Gogol", "ru.gogol.nikolai"),
+    ("Giovanni Turgenev", "ru.turgenev.ivan"), ("Микола Гоголь", "ru.gogol.nikolai"),
+    # Cyrillic forms without a marker letter
+    ("Бабруйск", "by.bobruisk"), ("Одеса", "ua.odesa"),
+])
+def test_rule_finds(recall, query, expected):
+    assert recall.resolve(query).id == expected
+
+
+@pytest.mark.parametrize("query, why", [
+    ("Leskov", "a different first letter is not a slip (Peskov is in the lexicon)"),
+    ("Akunin", "a letter before the name is not a slip (Bakunin)"),
+    ("Slutsk", "Slutsk is a town, Lutsk another"),
+    ("Lennon", "too short for one edit to be a slip (Lenin)"),
+    ("Timchenko", "one letter from the French rendering of Тимошенко, but nothing in it is French"),
+    ("Гагарина", "a female form is another name"), ("Пушкино", "a town, not Pushkin"),
+    ("Medvedeva", "female form: the -a rule is for places only"), ("Zhukovsky", "adjective rule is for places only"),
+    ("Taras", "Latvian -s is for men's names, not places (Tara)"), ("Dubna", "Dubna is not Dubno"),
+    ("Leo", "a translated given name alone is no name"), ("Leo Messi", "the surname decides"),
+    ("Waldemar Putin", "Waldemar is not a form of Владимир"), ("Alexei Tolstoy", "another Tolstoy"),
+    ("Wladimir Klitschko", "Vitali's brother"), ("Вятка", "short Cyrillic words are not read as every language"),
+])
+def test_rule_does_not_give(recall, query, why):
+    assert recall.resolve(query).id is None, why
+
+
+def test_explain_says_what_was_normalised_and_which_rule_applied(recall):
+    text = str(recall.explain("AKHMAT0VA_ANNA"))
+    assert "digit for a letter: AKHMAT0VA_ANNA" in text
+    assert "lv -s: read as Čehov" in str(recall.explain("Antons Čehovs"))
+    assert "given name translated: Leo = Лев" in str(recall.explain("Leo Tolstoy"))
+    assert "one slip (letters swapped)" in str(recall.explain("Krasnojarks"))
+
+
+def test_bare_forms_and_translations_come_from_the_data_tables():
+    assert bare_forms("Tolstojus")[0].text == "Tolstoj"
+    assert all(form.places_only for form in bare_forms("Tverskaya"))
+    assert translated_given_names("Michał") == ("Михаил", "Михайло", "Міхаіл", "Міхал")
+    assert slip_kind("tolsoi", "tolstoi") == "letter dropped"
+    assert slip_kind("timчenko", "timoшenko") is None
+
+
+def test_tomsk_7_keeps_its_digit():
+    assert [token.text for token in parse_name("Tomsk-7").tokens] == ["Tomsk-7"]
+
+
+# -- the work per name is bounded (issue 13, item 7) ----------------------------------------
+
+@pytest.mark.parametrize("cell", [
+    " ".join(["Kurmanbek Bakiev"] * 11),
+    " ".join(["Kurmanbek Bakiev"] * 12),
+    " ".join(f"Name{n} Surname{n}ov" for n in range(15)),
+    " ".join(["A."] * 20) + " Bakiev",
+    "Bakiev " * 2_000_000,
+])
+def test_any_cell_resolves_within_a_second(shipped, cell):
+    started = time.perf_counter()
+    shipped.resolve(cell)
+    assert time.perf_counter() - started < 1.0
+
+
+def test_explain_says_what_was_cut(shipped):
+    text = str(shipped.explain("x" * (MAX_NAME_CHARS + 10)))
+    assert f"cut after {MAX_NAME_CHARS:,}" in text
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(["Kurmanbek", "Bakiev", "Bakiyev", "K.", "S.", "Otunbayeva", "Roza", "Almazbek",
+                                 "Atambayev", "Sooronbay", "Jeenbekov", "Salievich", "Tolstoy", "Lev", "x1"]),
+                min_size=1, max_size=40))
+def test_hypothesis_any_cell_of_name_parts_resolves_within_a_second(shipped, parts):
+    started = time.perf_counter()
+    shipped.resolve(" ".join(parts))
+    assert time.perf_counter() - started < 1.0
