@@ -2,7 +2,8 @@
 letter model (character n-grams) is counted from.
 
 Sources, and nothing else:
-- every Cyrillic name in the shipped lexicons (``lexicons/*.tsv``), split into words;
+- every Cyrillic name in the curated shipped lexicons (``lexicons/*.tsv`` but not the generated
+  ``places-*.tsv``), split into words;
 - the training part of the name lists in ``benchmarks/data`` (mimesis 22.2.0 and the
   project's Kyrgyz list, see that folder's README), with the female surname forms
   ``benchmarks/synthetic.py`` derives.
@@ -35,7 +36,11 @@ _WORD = re.compile(r"[\u0400-\u052f]+(?:['’-][\u0400-\u052f]+)*")
 
 def lexicon_words() -> set[str]:
     words = set()
+    # The curated lexicons only: the generated places-*.tsv (100,000 lines of gazetteer names)
+    # would swamp a model of how names of people and well-known places are spelled.
     for path in sorted((ROOT / "lexicons").glob("*.tsv")):
+        if path.name.startswith("places-"):
+            continue
         with path.open(encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle, delimiter="\t"):
                 words.update(word.lower() for word in _WORD.findall(row["name"]))
