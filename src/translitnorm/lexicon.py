@@ -383,7 +383,7 @@ def _cross_file_checks(lines: Sequence[LexiconLine]) -> list[Problem]:
         if earlier.type != entry.type:
             problems.append(Problem(entry.path, entry.line, f"{entry.id} has type '{entry.type}' here but '{earlier.type}' at {earlier.path}:{earlier.line}; an ID has one type"))
         if entry.role == "source" and (script_of_lang(entry.lang) == "Cyrl"
-                                       or (script_of_lang(entry.lang) is None and _CYRILLIC.search(entry.name))):
+                                       or (script_of_lang(entry.lang) is None and is_cyrillic(entry.name))):
             cyrillic_source.add(entry.id)  # an `und` Cyrillic name is a source too (romanised the Russian way)
         if entry.role == "canonical":
             other = canonical.setdefault(entry.id, entry)
