@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from translitnorm import Normaliser  # noqa: E402
-from translitnorm.importers import REGION_COUNTRIES  # noqa: E402
+from translitnorm.places import REGION_COUNTRIES  # noqa: E402
 from translitnorm.normaliser import default_lexicon_paths  # noqa: E402
 
 HELDOUT = ROOT / "tests" / "data" / "places" / "heldout-places.tsv"

@@ -129,8 +129,10 @@ VARYING = [
 ]
 
 
-#: Progress lines, which a slow run prints and a quick one does not.
-PROGRESS = re.compile(r"^(reading|resolving names|clustering|writing) {2,}\S")
+#: Progress lines, which a slow run prints and a quick one does not (and the one-time compile
+#: of the index, which only the first command of a fresh cache prints).
+PROGRESS = re.compile(r"^((reading|resolving names|clustering|writing) {2,}\S"
+                      r"|compiling the index of [\d,]+ lexicon lines|… [\d,]+ of [\d,]+ name parts$|compiled in \S+ s$)")
 
 
 def normalised(lines: list[str]) -> list[str]:

@@ -482,8 +482,8 @@ def test_apply_takes_ids_from_other_lexicons_and_creates_entities_from_cyrillic(
     blank = dict.fromkeys(maintain.REVIEW_HEADER, "")
     decisions = write_review(tmp_path / "d.csv", [
         blank | {"name": "Bischkeck", "decision": "alias", "target_id": "kg.bishkek", "lang": "de"},
-        blank | {"name": "Токмок", "decision": "new", "target_id": "kg.tokmok-old", "type": "place", "lang": "ky"},
-        blank | {"name": "Токмок", "decision": "new", "target_id": "kg.tokmok2", "type": "place"},
+        blank | {"name": "Арсланбоб", "decision": "new", "target_id": "kg.arslanbob", "type": "place", "lang": "ky"},
+        blank | {"name": "Арсланбоб", "decision": "new", "target_id": "kg.arslanbob2", "type": "place"},
     ])
     result = run("apply", decisions, "--lexicon", ours, "--also", ROOT / "lexicons")
     assert result.exit_code == 2
@@ -495,8 +495,8 @@ def test_apply_takes_ids_from_other_lexicons_and_creates_entities_from_cyrillic(
     result = run("apply", decisions, "--lexicon", ours, "--also", ROOT / "lexicons")
     assert result.exit_code == 0, result.stderr
     assert ours.read_text(encoding="utf-8") == tsv(
-        "kg.bishkek | place | de | Bischkeck | alias | ",
-        "kg.tokmok-old | place | ky | Токмок | source | ")
+        "kg.arslanbob | place | ky | Арсланбоб | source | ",
+        "kg.bishkek | place | de | Bischkeck | alias | ")
 
 
 def test_suggest_proposes_a_cyrillic_source_that_apply_writes(kg, tmp_path):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from translitnorm import lexicon as lex
-from translitnorm.importers import REGION_COUNTRIES
+from translitnorm.places import REGION_COUNTRIES
 
 ROOT = Path(__file__).resolve().parent.parent
 LEXICONS = ROOT / "lexicons"

@@ -158,7 +158,7 @@ def repair_token_noise(text: str) -> tuple[str, tuple[str, ...]]:
     case or joined by dots. Returns the repaired text and what was repaired.
 
     >>> repair_token_noise("AnnaAkhmat0va")
-    ('Anna Akhmatova', ('digit for a letter: Akhmat0va', 'words run together: AnnaAkhmat0va'))
+    ('Anna Akhmatova', ('digit for a letter: AnnaAkhmat0va', 'words run together: AnnaAkhmat0va'))
     >>> repair_token_noise("Tomsk-7")
     ('Tomsk-7', ())
     """

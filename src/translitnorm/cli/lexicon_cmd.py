@@ -14,7 +14,7 @@ from typing import List, Optional
 
 import typer
 
-from translitnorm import importers
+from translitnorm import importers, places
 from translitnorm import lexicon as lex
 from translitnorm import maintain
 
@@ -412,6 +412,6 @@ def import_places_command(
 
     Example: translitnorm lexicon import places lexicons/
     """
-    build = importers.write_place_lexicons(directory, min_population=min_population, localedir=localedir,
+    build = places.write_place_lexicons(directory, min_population=min_population, localedir=localedir,
                                            progress=lambda message: typer.echo(message, err=True))
     typer.echo(f"{build.summary()} ({', '.join(f'{k} {v}' for k, v in build.sources.items())})", err=True)
