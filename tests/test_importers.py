@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from translitnorm import Normaliser, importers, places
+from translitnorm import Normaliser, importers
+from translitnorm import places as place_lexicons
 from translitnorm import lexicon as lex
 from translitnorm.cli import app
 
@@ -160,9 +161,9 @@ def test_wikidata_rejects_a_file_that_is_not_a_dump(tmp_path):
     assert bad.exit_code == 2 and "must be CLASS=TYPE" in bad.stderr
 
 
-# -- the shipped places lexicons (places.assemble_place_lexicons) ------------------------------
+# -- the shipped places lexicons (place_lexicons.assemble_place_lexicons) ------------------------------
 
-Place = places.GazetteerPlace
+Place = place_lexicons.GazetteerPlace
 
 
 def ids_of(build, file):
@@ -181,14 +182,14 @@ def ids_of(build, file):
     ("Oktyabrsky", "RU", "und"),  # not Cyrillic at all
 ])
 def test_lang_from_letters_tags_only_what_a_letter_tells(name, country, lang):
-    assert places.lang_from_letters(name, country) == lang
+    assert place_lexicons.lang_from_letters(name, country) == lang
 
 
 def test_namesakes_are_separate_entities_suffixed_with_their_geonames_id():
     places = [Place("515854", "Oktyabr'skiy", "RU", "08", 3000, ("Октябрьский",)),
               Place("515867", "Oktyabr'skiy", "RU", "08", 2500, ("Октябрьский",)),
               Place("515879", "Oktyabrsky", "RU", "08", 110000, ("Октябрьский",))]
-    build = places.assemble_place_lexicons(places, {}, [], countries=["RU"])
+    build = place_lexicons.assemble_place_lexicons(places, {}, [], countries=["RU"])
     # the town has 10× the people of each village: it keeps the bare ID; the villages are suffixed
     assert ids_of(build, "places-ru") == ["ru.oktyabrskiy.515854", "ru.oktyabrskiy.515867", "ru.oktyabrsky"]
     notes = {line.id: line.note for line in build.files["places-ru"]}
@@ -197,16 +198,16 @@ def test_namesakes_are_separate_entities_suffixed_with_their_geonames_id():
 
 def test_close_namesakes_all_get_a_suffix():
     places = [Place("1", "Oktyabr'skiy", "RU", "08", 3000, ()), Place("2", "Oktyabr'skiy", "RU", "09", 2000, ())]
-    build = places.assemble_place_lexicons(places, {}, [], countries=["RU"])
+    build = place_lexicons.assemble_place_lexicons(places, {}, [], countries=["RU"])
     assert ids_of(build, "places-ru") == ["ru.oktyabrskiy.1", "ru.oktyabrskiy.2"]
 
 
 def test_an_id_once_given_is_kept_when_the_source_changes():
-    first = places.assemble_place_lexicons([Place("7", "Kirov", "RU", "33", 500000, ("Киров",))], {}, [], countries=["RU"])
+    first = place_lexicons.assemble_place_lexicons([Place("7", "Kirov", "RU", "33", 500000, ("Киров",))], {}, [], countries=["RU"])
     assert ids_of(first, "places-ru") == ["ru.kirov"]
     # a later release adds a namesake as large: without the earlier build both would be suffixed
     later = [Place("7", "Kirov", "RU", "33", 500000, ("Киров",)), Place("8", "Kirov", "RU", "40", 400000, ("Киров",))]
-    second = places.assemble_place_lexicons(later, {}, [], countries=["RU"], previous=first.files["places-ru"])
+    second = place_lexicons.assemble_place_lexicons(later, {}, [], countries=["RU"], previous=first.files["places-ru"])
     assert ids_of(second, "places-ru") == ["ru.kirov", "ru.kirov.8"]
 
 
@@ -215,7 +216,7 @@ def test_a_curated_place_keeps_its_id_and_gets_only_the_names_it_lacks():
                lex.LexiconLine("ru.moscow", "place", "ru", "Москва", "source")]
     places = [Place("524901", "Moscow", "RU", "48", 10_000_000, ("Москва", "Moskva", "Масква")),
               Place("9", "Moskva", "RU", "10", 800, ("Москва",))]
-    build = places.assemble_place_lexicons(places, {"ru": {"524901": "Москва"}}, [], countries=["RU"], curated=curated)
+    build = place_lexicons.assemble_place_lexicons(places, {"ru": {"524901": "Москва"}}, [], countries=["RU"], curated=curated)
     lines = [line for line in build.files["places-ru"] if line.id == "ru.moscow"]
     assert {(line.lang, line.name, line.role) for line in lines} == {("und", "Moskva", "alias"), ("und", "Масква", "source")}
     assert "ru.moskva" in ids_of(build, "places-ru")  # the village is a separate place
@@ -224,7 +225,7 @@ def test_a_curated_place_keeps_its_id_and_gets_only_the_names_it_lacks():
 def test_a_village_does_not_keep_an_alternate_name_of_a_far_larger_place():
     village = Place("1495561", "Parizh", "RU", "13", 1600, ("Париж", "Paris", "Parizhskiy"))
     paris = Place("2988507", "Paris", "FR", "11", 2_100_000, ("Paris", "Париж"))
-    build = places.assemble_place_lexicons([village, paris], {"ru": {"2988507": "Париж"}}, [], countries=["RU"],
+    build = place_lexicons.assemble_place_lexicons([village, paris], {"ru": {"2988507": "Париж"}}, [], countries=["RU"],
                                               capitals={"FR": "2988507"})
     village_names = {line.name for line in build.files["places-ru"]}
     # Париж and Paris mean the French capital; the village is still found as Parizh
@@ -235,16 +236,16 @@ def test_a_village_does_not_keep_an_alternate_name_of_a_far_larger_place():
 def test_a_foreign_namesake_of_comparable_size_is_not_shipped():
     odesa = Place("698740", "Odesa", "UA", "17", 1_000_000, ("Odessa", "Одесса"))
     texas = Place("5527554", "Odessa", "US", "TX", 110_000, ("Odessa",))
-    build = places.assemble_place_lexicons([odesa, texas], {}, [], countries=["UA"], capitals={"US": "0"})
+    build = place_lexicons.assemble_place_lexicons([odesa, texas], {}, [], countries=["UA"], capitals={"US": "0"})
     assert "places-foreign" not in build.files
     assert "Odessa" in {line.name for line in build.files["places-ua"]}
 
 
 def test_a_city_subdivision_joins_its_city_and_a_region_named_like_a_town_shows_its_code():
     almaty = Place("1526384", "Almaty", "KZ", "02", 2_000_000, ("Алматы",))
-    subdivisions = [places.Subdivision("KZ-75", "Almaty", "City", {"ru": "Алма-Ата"}),
-                    places.Subdivision("KZ-19", "Almaty oblysy", "Region", {"ru": "Алматинская область"})]
-    build = places.assemble_place_lexicons([almaty], {}, subdivisions, countries=["KZ"])
+    subdivisions = [place_lexicons.Subdivision("KZ-75", "Almaty", "City", {"ru": "Алма-Ата"}),
+                    place_lexicons.Subdivision("KZ-19", "Almaty oblysy", "Region", {"ru": "Алматинская область"})]
+    build = place_lexicons.assemble_place_lexicons([almaty], {}, subdivisions, countries=["KZ"])
     lines = build.files["places-kz"]
     assert ids_of(build, "places-kz") == ["kz.almaty", "kz.almaty-oblysy"]
     assert ("ru", "Алма-Ата", "iso3166-2:KZ-75") in {(l.lang, l.name, l.note) for l in lines if l.id == "kz.almaty"}
@@ -254,7 +255,7 @@ def test_a_city_subdivision_joins_its_city_and_a_region_named_like_a_town_shows_
 
 def test_the_places_build_is_valid_lexicon_text(tmp_path):
     places = [Place("1528675", "Bishkek", "KG", "01", 900_000, ("Бишкек", "Frunze", "Фрунзе", "BIS", "pi shi kai ke", "пост № 3"))]
-    build = places.assemble_place_lexicons(places, {"ky": {"1528675": "Бишкек"}, "de": {"1528675": "Bischkek"}}, [],
+    build = place_lexicons.assemble_place_lexicons(places, {"ky": {"1528675": "Бишкек"}, "de": {"1528675": "Bischkek"}}, [],
                                               countries=["KG"])
     path = tmp_path / "places-kg.tsv"
     path.write_text(lex.format_lines(build.files["places-kg"]), encoding="utf-8")
@@ -282,6 +283,6 @@ def test_a_place_does_not_take_a_name_the_maintainers_gave_another_entity():
     curated = [lex.LexiconLine("kz.country", "place", "en", "Kazakhstan", "canonical"),
                lex.LexiconLine("kz.country", "place", "ru", "Казахстан", "source")]
     village = Place("1522751", "Kazakhstan", "KZ", "10", 900, ("Казахстан", "Qazaqstan"))
-    build = places.assemble_place_lexicons([village], {}, [], countries=["KZ"], curated=curated)
+    build = place_lexicons.assemble_place_lexicons([village], {}, [], countries=["KZ"], curated=curated)
     names = {(line.name, line.role) for line in build.files["places-kz"]}
     assert names == {("Kazakhstan (geonames 1522751)", "canonical"), ("Qazaqstan", "alias")}
