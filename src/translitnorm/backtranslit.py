@@ -277,7 +277,6 @@ def _decode(latin: str, lang: str) -> list[tuple[str, float]]:
     channel = _channel(lang)
     extend = _letter_model().extend
     length = len(latin)
-    total = channel.total
     # Accented letters may stand for the plain ones (French é for е: Lénine; Polish ń: Murmańsk):
     # the word is also read with them folded, each folded letter at FOLDED_LETTER's cost.
     folded = "".join(_plain(char) for char in latin)
