@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.resources
+import io
 import os
 import random
 import re
@@ -56,6 +57,7 @@ import pyarrow.parquet as pq  # noqa: E402
 
 import speed  # noqa: E402
 import synthetic  # noqa: E402
+from translitnorm.files import atomic_writer  # noqa: E402
 from translitnorm.lexicon import HEADER, LexiconLine  # noqa: E402
 
 DEFAULT_SIZES = (10_000, 100_000)
@@ -152,21 +154,18 @@ def write_lexicon(path: str | os.PathLike, n_entities: int, seed: int = 0) -> Pa
     names = registry()
     width = synthetic.id_width(n_entities)
     seen: set[str] = set()
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write("\t".join(HEADER) + "\n")
-            for number in range(n_entities):
+    with atomic_writer(target, sync=False) as stream:
+        handle = io.TextIOWrapper(stream, encoding="utf-8", newline="\n")
+        handle.write("\t".join(HEADER) + "\n")
+        for number in range(n_entities):
+            person = names.person(rng)
+            while person.full_name in seen:
                 person = names.person(rng)
-                while person.full_name in seen:
-                    person = names.person(rng)
-                seen.add(person.full_name)
-                line = LexiconLine(f"rl.{number:0{width}d}", "person", "ru", person.full_name, "source")
-                handle.write("\t".join(line.as_row()) + "\n")
-        os.replace(tmp_name, target)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+            seen.add(person.full_name)
+            line = LexiconLine(f"rl.{number:0{width}d}", "person", "ru", person.full_name, "source")
+            handle.write("\t".join(line.as_row()) + "\n")
+        handle.flush()
+        handle.detach()  # the writer closes the stream itself when it renames
     return target
 
 
