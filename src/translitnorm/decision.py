@@ -3,13 +3,17 @@
 The last stage of the matcher (lookup → scoring → decision): :class:`DecisionRule`
 holds every threshold; :func:`reason_against` says why the best :class:`Candidate`
 may not be given as the ID; a :class:`Resolution` is the answer for one name and an
-:class:`Explanation` the steps that led to it.
+:class:`Explanation` the steps that led to it: each a :class:`Step` (stage, input, output,
+evidence) that a program or a test reads as data and that renders to one line of text.
 """
 
 from __future__ import annotations
 
-from dataclasses import FrozenInstanceError, dataclass, field
-from typing import Callable, NamedTuple, Sequence
+from dataclasses import FrozenInstanceError, dataclass, field, fields, is_dataclass
+from typing import TYPE_CHECKING, Callable, NamedTuple, Sequence
+
+if TYPE_CHECKING:
+    from translitnorm.text import ParsedName
 
 # The methods of a resolution (Resolution.method, the method column of every output), one place
 # for batch tables, clean's files, Spark columns and the review file.
@@ -223,43 +227,207 @@ def decided(query: str, candidates: Sequence[Candidate], rule: DecisionRule, sin
                       best.matched_name, best.matched_form, shown, None)
 
 
-@dataclass
-class Explanation:
-    """The steps of one resolution, readable by a person and checkable by a test."""
-
-    query: str
-    steps: list[tuple[str, str]] = field(default_factory=list)
-    resolution: Resolution | None = None
-
-    def add(self, title: str, detail: str) -> None:
-        self.steps.append((title, detail))
-
-    def __str__(self) -> str:
-        width = max((len(title) for title, _ in self.steps), default=0)
-        lines = [f"{title.ljust(width)}  {detail}" for title, detail in self.steps]
-        return "\n".join(lines)
+# The stages of an explanation, in the order their steps come: what cleaning kept and set aside,
+# the token noise it repaired, the name parts, each full part's matching forms, the bound on
+# parts matched, each candidate shown, and the decision.
+CLEANING, NORMALISING, PARTS, FORMS, BOUNDING, CANDIDATE, DECISION = (
+    "cleaning", "normalising", "parts", "forms", "bounding", "candidate", "decision")
+STAGES = (CLEANING, NORMALISING, PARTS, FORMS, BOUNDING, CANDIDATE, DECISION)
 
 
-def describe_candidate(candidate: Candidate) -> str:
-    """One candidate as a line of an explanation: score, matched name and form, scheme, parts."""
+class QueryForms(NamedTuple):
+    """The forms one query part is looked up by (see :mod:`translitnorm.keys`), strictest first."""
+
+    exact: str
+    folded: str
+    key: str
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of an explanation: the ``stage``, what it was given (``input``), what it gave
+    (``output``) and the ``evidence`` for it, as fields a program or a test reads; :attr:`title`
+    and :attr:`detail` render it as a line of ``translitnorm resolve --explain``.
+
+    ============  ====================  ===============================  =====================================
+    stage         input                 output                           evidence
+    ============  ====================  ===============================  =====================================
+    cleaning      the name as given     the cleaned text                 set_aside: titles, acronyms…
+    normalising   the name as given     the cleaned text                 repairs: the token noise undone
+    parts         the cleaned text      the parts (:class:`~translitnorm.text.Token`)
+    forms         one full name part    its :class:`QueryForms`          latin: the part read in Latin letters
+    bounding      the full name parts   those matched                    max_parts, max_initials, parts_cut,
+                                                                         initials_cut
+    candidate     the cleaned text      the entity ID                    canonical, score, method, scheme,
+                                                                         matched_name, matched_form, parts
+                                                                         (:class:`PartEvidence` each)
+    decision      the candidates' IDs   the ID given, or None            canonical, score, method, reason,
+                  shown, best first                                      threshold, margin, single, slip
+    ============  ====================  ===============================  =====================================
+
+    >>> step = Step(FORMS, "Bakijew", QueryForms("bakijew", "bakijew", "bakiev"), {"latin": "Bakijew"})
+    >>> step.output.key, step.title, step.detail
+    ('bakiev', '  Bakijew', "exact 'bakijew', folded 'bakijew', key 'bakiev'")
+    """
+
+    stage: str
+    input: object
+    output: object
+    evidence: dict = field(default_factory=dict)
+
+    @property
+    def title(self) -> str:
+        """The step's name in the text of an explanation."""
+        if self.stage == FORMS:
+            return f"  {self.input}"
+        if self.stage == CANDIDATE:
+            return f"candidate {self.output}"
+        return _TITLES[self.stage]
+
+    @property
+    def detail(self) -> str:
+        """What the step found, as the text of an explanation says it."""
+        return _DETAILS[self.stage](self)
+
+    def as_dict(self) -> dict:
+        """A JSON-ready dict: the fields (named tuples and dataclasses as objects) and the text's ``step`` and ``detail``.
+
+        >>> Step(CLEANING, "Mr. Bakiev", "Bakiev", {"set_aside": ("Mr",)}).as_dict()["evidence"]
+        {'set_aside': ['Mr']}
+        """
+        return {"stage": self.stage, "input": _plain(self.input), "output": _plain(self.output),
+                "evidence": _plain(self.evidence), "step": self.title, "detail": self.detail}
+
+
+def _plain(value):
+    """``value`` as JSON holds it: named tuples and dataclasses as objects, tuples as lists."""
+    if hasattr(value, "_asdict"):
+        value = value._asdict()
+    elif is_dataclass(value) and not isinstance(value, type):
+        value = {item.name: getattr(value, item.name) for item in fields(value)}
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (tuple, list)):
+        return [_plain(item) for item in value]
+    return value
+
+
+def cleaning_steps(parsed: ParsedName, forms: Callable[[str], tuple[str, QueryForms]]) -> list[Step]:
+    """The steps of cleaning ``parsed`` and reading its full parts; ``forms(part)`` gives the part
+    in Latin letters and the forms it is looked up by. A name with no part left ends here, and its
+    repairs are not shown (nothing was looked up)."""
+    steps = [Step(CLEANING, parsed.original, parsed.cleaned, {"set_aside": parsed.dropped})]
+    if parsed.normalised and parsed.full_tokens:
+        steps.append(Step(NORMALISING, parsed.original, parsed.cleaned, {"repairs": parsed.normalised}))
+    steps.append(Step(PARTS, parsed.cleaned, parsed.tokens))
+    for token in parsed.full_tokens:
+        latin, query_forms = forms(token.text)
+        steps.append(Step(FORMS, token.text, query_forms, {"latin": latin}))
+    return steps
+
+
+def bounding_step(parts: Sequence[str], matched: int, initials: int, max_initials: int) -> Step:
+    """The step saying that only the first ``matched`` of the full ``parts`` and ``max_initials``
+    of the ``initials`` were matched."""
+    return Step(BOUNDING, tuple(parts), tuple(parts[:matched]),
+                {"max_parts": matched, "max_initials": max_initials, "parts_cut": max(0, len(parts) - matched),
+                 "initials_cut": max(0, initials - max_initials)})
+
+
+def candidate_step(candidate: Candidate, query: str) -> Step:
+    """The step showing one candidate for the cleaned ``query``: its score and evidence."""
+    return Step(CANDIDATE, query, candidate.id, {
+        "canonical": candidate.canonical, "score": candidate.score, "method": candidate.method,
+        "scheme": candidate.scheme, "matched_name": candidate.matched_name, "matched_form": candidate.matched_form,
+        "parts": candidate.parts})
+
+
+def decision_step(resolution: Resolution, rule: DecisionRule, single: bool, slip: str | None = None) -> Step:
+    """The step of the decision: the ID given and why, or why none was."""
+    return Step(DECISION, tuple(c.id for c in resolution.candidates), resolution.id, {
+        "canonical": resolution.canonical, "score": resolution.score, "method": resolution.method,
+        "reason": resolution.reason, "threshold": rule.threshold(single), "margin": rule.margin, "single": single,
+        "slip": slip})
+
+
+def _parts_detail(step: Step) -> str:
+    return ", ".join(f"{t.text}{'.' if t.initial else ''}{' (initial)' if t.initial else ''}"
+                     f"{' (before comma)' if t.surname_hint else ''}" for t in step.output) or "-"
+
+
+def _candidate_detail(step: Step) -> str:
+    found = step.evidence
     parts = "; ".join(f"{q} → {slot} ({tier} {score:.2f}{', ' + note if note else ''})"
-                      for q, slot, tier, score, note in candidate.parts)
-    via = f" via {candidate.scheme}" if candidate.scheme else ""
-    return f"{candidate.score:.3f}  {candidate.matched_name} as {candidate.matched_form!r}{via}  [{parts}]"
+                      for q, slot, tier, score, note in found["parts"])
+    via = f" via {found['scheme']}" if found["scheme"] else ""
+    return f"{found['score']:.3f}  {found['matched_name']} as {found['matched_form']!r}{via}  [{parts}]"
 
 
-def describe_decision(resolution: Resolution, rule: DecisionRule, single: bool, slip: str | None = None) -> str:
-    """The decision as a line of an explanation: the ID and why, or why no ID."""
-    threshold = rule.threshold(single)
-    if resolution.id and slip and resolution.score < threshold:
-        return (f"{resolution.id} ({resolution.canonical}), score {resolution.score:.3f}: one word found fuzzily, "
-                f"one slip ({slip}) from it, and no other surname or place near it in the lexicon")
-    if resolution.id:
-        return f"{resolution.id} ({resolution.canonical}), score {resolution.score:.3f} ≥ {threshold} and leads by ≥ {rule.margin}"
+def _decision_detail(step: Step) -> str:
+    found, given = step.evidence, step.output
+    threshold, margin, score = found["threshold"], found["margin"], found["score"]
+    if given and found["slip"] and score < threshold:
+        return (f"{given} ({found['canonical']}), score {score:.3f}: one word found fuzzily, "
+                f"one slip ({found['slip']}) from it, and no other surname or place near it in the lexicon")
+    if given:
+        return f"{given} ({found['canonical']}), score {score:.3f} ≥ {threshold} and leads by ≥ {margin}"
     reasons = {
         "empty": "no name left after cleaning",
         "no-candidates": "no entity fits",
-        "below-threshold": f"best score {resolution.score:.3f} is below {threshold}" + (" (one-word names need key-level evidence)" if single else ""),
-        "ambiguous": f"the best two are within {rule.margin} of each other: " + ", ".join(c.id for c in resolution.candidates[:3]),
+        "below-threshold": f"best score {score:.3f} is below {threshold}" + (" (one-word names need key-level evidence)" if found["single"] else ""),
+        "ambiguous": f"the best two are within {margin} of each other: " + ", ".join(step.input[:3]),
     }
-    return "no ID: " + reasons[resolution.reason or "no-candidates"]
+    return "no ID: " + reasons[found["reason"] or "no-candidates"]
+
+
+_TITLES = {CLEANING: "cleaned", NORMALISING: "normalised", PARTS: "parts", BOUNDING: "bounded", DECISION: "decision"}
+_DETAILS: dict[str, Callable[[Step], str]] = {
+    CLEANING: lambda step: repr(step.output) + (f"  (set aside: {', '.join(step.evidence['set_aside'])})"
+                                                 if step.evidence["set_aside"] else ""),
+    NORMALISING: lambda step: "; ".join(step.evidence["repairs"]),
+    PARTS: _parts_detail,
+    FORMS: lambda step: f"exact {step.output.exact!r}, folded {step.output.folded!r}, key {step.output.key!r}",
+    BOUNDING: lambda step: (f"only the first {step.evidence['max_parts']} name parts and {step.evidence['max_initials']} "
+                            f"initials are matched; {step.evidence['parts_cut']} parts and "
+                            f"{step.evidence['initials_cut']} initials more count as unmatched"),
+    CANDIDATE: _candidate_detail,
+    DECISION: _decision_detail,
+}
+
+
+@dataclass
+class Explanation:
+    """The steps of one resolution (:class:`Step`: stage, input, output, evidence), its
+    :class:`Resolution`, and their text: one line per step, as ``translitnorm resolve --explain``
+    prints it (``str(explanation)``).
+
+    >>> explanation = Explanation("Mr. Bakiev", [Step(CLEANING, "Mr. Bakiev", "Bakiev", {"set_aside": ("Mr",)})])
+    >>> [step.output for step in explanation.of_stage(CLEANING)]
+    ['Bakiev']
+    >>> print(explanation)
+    cleaned  'Bakiev'  (set aside: Mr)
+    """
+
+    query: str
+    steps: list[Step] = field(default_factory=list)
+    resolution: Resolution | None = None
+
+    def add(self, *steps: Step) -> None:
+        """Append steps, in the order they were taken."""
+        self.steps.extend(steps)
+
+    def of_stage(self, stage: str) -> list[Step]:
+        """The steps of one stage (one of :data:`STAGES`), in order."""
+        if stage not in STAGES:
+            raise ValueError(f"unknown stage {stage!r}; stages are: {', '.join(STAGES)}")
+        return [step for step in self.steps if step.stage == stage]
+
+    def as_dict(self) -> dict:
+        """A JSON-ready dict: the query, every step (see :meth:`Step.as_dict`) and the resolution."""
+        return {"query": self.query, "steps": [step.as_dict() for step in self.steps],
+                "resolution": self.resolution.as_dict() if self.resolution is not None else None}
+
+    def __str__(self) -> str:
+        lines = [(step.title, step.detail) for step in self.steps]
+        width = max((len(title) for title, _ in lines), default=0)
+        return "\n".join(f"{title.ljust(width)}  {detail}" for title, detail in lines)

@@ -30,16 +30,12 @@ HEADER = ("id", "type", "lang", "name", "role", "note")
 REQUIRED_COLUMNS = HEADER[:5]
 
 ENTITY_TYPES = ("person", "place", "org", "other")
-# Sort order of roles inside an entity: the display form first, then the
-# native names, then the rest.
+# Sort order of roles inside an entity: the display form first, then the native names, then the
+# rest. canonical: the Latin display name (at most one per entity); source: a native name in a
+# Cyrillic-script language (what romanisation starts from); former: a former official name
+# (Фрунзе for Bishkek); exonym: a name in another language that is not a transliteration
+# (Moscow); alias: any other spelling in use (press spellings, nicknames, short forms).
 ROLES = ("canonical", "source", "former", "exonym", "alias")
-ROLE_HELP = {
-    "canonical": "the Latin display name of the entity (at most one per entity)",
-    "source": "a native name in a Cyrillic-script language (what romanisation starts from)",
-    "former": "a former official name (Фрунзе for Bishkek)",
-    "exonym": "a name used in another language that is not a transliteration (Moscow)",
-    "alias": "any other spelling in use (press spellings, nicknames, short forms)",
-}
 
 # Default script of each language code (CYRILLIC_LANGS: see translitnorm.script); a `-Latn` /
 # `-Cyrl` subtag overrides it (uz-Latn for Toshkent, kk-Latn for the 2021 Kazakh alphabet).

@@ -14,8 +14,8 @@
 from __future__ import annotations
 
 from translitnorm.decision import (
-    Candidate, DecisionRule, Explanation, PartEvidence, Resolution, decided, describe_candidate, describe_decision,
-    reason_against,
+    Candidate, DecisionRule, Explanation, PartEvidence, QueryForms, Resolution, bounding_step, candidate_step,
+    cleaning_steps, decided, decision_step, reason_against,
 )
 from translitnorm.index import CompiledIndex
 from translitnorm.keys import as_latin, exact_form, folded_form, matching_key
@@ -61,39 +61,38 @@ class Matcher:
         return self.parts.accepted_slip(text, best.id, best.matched_form)
 
     def resolve(self, raw: str, explanation: Explanation | None = None) -> Resolution:
-        """Resolve one raw name (see :meth:`translitnorm.Normaliser.resolve`)."""
+        """Resolve one raw name (see :meth:`translitnorm.Normaliser.resolve`); the steps are added to
+        ``explanation`` when one is given (and worked out only then)."""
         parsed = parse_name(raw if isinstance(raw, str) else "")
         if explanation is not None:
-            explanation.add("cleaned", repr(parsed.cleaned) + (f"  (set aside: {', '.join(parsed.dropped)})" if parsed.dropped else ""))
-            explanation.add("parts", ", ".join(f"{t.text}{'.' if t.initial else ''}{' (initial)' if t.initial else ''}{' (before comma)' if t.surname_hint else ''}" for t in parsed.tokens) or "-")
-            for token in parsed.full_tokens:
-                text = token.text
-                latin = as_latin(text)
-                explanation.add(f"  {text}", f"exact {exact_form(text)!r}, folded {folded_form(latin)!r}, key {matching_key(latin)!r}")
+            explanation.add(*cleaning_steps(parsed, _query_forms))
         if not parsed.full_tokens:
-            return Resolution.empty(raw)
+            resolution = Resolution.empty(raw)
+            if explanation is not None:
+                explanation.resolution = resolution
+            return resolution
         rule = self.rule
         single = len(parsed.full_tokens) == 1
         # The decision needs the best two; more are worked out only when they will be shown.
         limit = max(rule.max_candidates, 2) if explanation is not None else 2
         pool = CandidatePool(self.scorer, parsed, self.has_whole_names)
-        if explanation is not None:
-            if parsed.normalised:
-                explanation.steps.insert(1, ("normalised", "; ".join(parsed.normalised)))
-            cut_initials = max(0, len(pool.initials) - MAX_INITIALS_MATCHED)
-            if pool.cut_parts or cut_initials:
-                explanation.add("bounded", f"only the first {MAX_PARTS_MATCHED} name parts and {MAX_INITIALS_MATCHED} initials are "
-                                           f"matched; {pool.cut_parts} parts and {cut_initials} initials more count as unmatched")
+        if explanation is not None and (pool.cut_parts or len(pool.initials) > MAX_INITIALS_MATCHED):
+            explanation.add(bounding_step([token.text for token in pool.full], MAX_PARTS_MATCHED, len(pool.initials),
+                                          MAX_INITIALS_MATCHED))
         candidates = pool.top(limit)
         slip = self._slip(parsed, candidates, single)
         if limit < rule.max_candidates and len(candidates) == limit and reason_against(candidates, rule, single, slip) is not None:
             candidates = pool.top(rule.max_candidates)
             slip = self._slip(parsed, candidates, single)
-        if explanation is not None:
-            for candidate in candidates[: rule.max_candidates]:
-                explanation.add(f"candidate {candidate.id}", describe_candidate(candidate))
         resolution = decided(raw, candidates, rule, single, slip)
         if explanation is not None:
-            explanation.add("decision", describe_decision(resolution, rule, single, slip))
+            explanation.add(*(candidate_step(candidate, parsed.cleaned) for candidate in candidates[: rule.max_candidates]))
+            explanation.add(decision_step(resolution, rule, single, slip))
             explanation.resolution = resolution
         return resolution
+
+
+def _query_forms(text: str) -> tuple[str, QueryForms]:
+    """A query part in Latin letters and the forms it is looked up by, for an explanation."""
+    latin = as_latin(text)
+    return latin, QueryForms(exact_form(text), folded_form(latin), matching_key(latin))
