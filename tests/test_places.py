@@ -70,6 +70,13 @@ def test_large_places_and_village_spellings_still_resolve(norm, query, expected)
     assert norm.resolve(query).id == expected
 
 
+@pytest.mark.parametrize("query, expected", [("Russia", "ru.country"), ("Ukraine", "ua.country")])
+def test_a_common_word_naming_an_entity_without_population_is_not_concerned(norm, query, expected):
+    # the curated countries state no population: they are never weighed
+    assert is_common_word(query)
+    assert norm.resolve(query).id == expected
+
+
 def test_common_word_rule_is_one_figure(norm):
     # the village Сноў has 2,600 people: with no minimum it is given again
     anything = Normaliser(norm.index, dataclasses.replace(norm.rule, common_word_min_population=0))

@@ -185,14 +185,16 @@ class DecisionRule:
     - ``prominence_ratio``: of places within the margin of the best (namesakes: Donetsk in
       Ukraine and in Rostov oblast), one with this many times the people of each other one
       is the answer; comparable towns stay ambiguous. Populations come from the lexicon's
-      notes (``population:N``); an entity without one is never outweighed nor outweighs.
-    - ``common_word_min_population``: a one-word query that is a common English word (Snow,
-      Oil, Police; :mod:`translitnorm.common_words`) is a place's name only for a place of at
-      least this many people (Paris, Moscow), not for a namesake village.
-    - ``uncounted_place_population``: what a place whose notes give no population counts as
-      in both rules, as an upper bound: it can be outweighed, never outweigh. GeoNames gives a
-      figure for 14,570 of the 15,550 places of the shipped lexicons; those without one are
-      villages and small seats, well below a town of 15,000.
+      notes (``population:N``); an entity whose notes state none (a person, a country, a
+      region, a curated place) is never weighed: it is never outweighed nor outweighs.
+    - ``common_word_min_population``: a one-word query that is a common English, German or
+      French word (Snow, Oil, Police; :mod:`translitnorm.common_words`) is the name of a place
+      with a stated population only on exact evidence of its own name and for a place of at
+      least this many people (Paris, Moskau), not for a namesake village.
+    - ``uncounted_place_population``: what a gazetteer's place without a figure
+      (``population:0``) counts as in both rules, as an upper bound: it can be outweighed,
+      never outweigh. GeoNames gives a figure for 14,570 of the 15,550 places of the shipped
+      lexicons; those without one are villages and small seats, well below a town of 15,000.
 
     The figures and how they were chosen: lexicons/README.md (Prominence and common words).
     """

@@ -144,8 +144,8 @@ class CompiledIndex:
     cross: dict[str, Sequence[int]] = field(default_factory=dict)
     part_langs: list[str] = field(default_factory=list)  # part id -> language of a Cyrillic part, '' for Latin
     scheme_sets: list[int] = field(default_factory=list)
-    # entity -> its population as the lexicon's notes state it, 0 when unknown (Entity.population):
-    # the prominence rule of the decision reads it.
+    # entity -> its population as the lexicon's notes state it (Entity.population), -1 when they state
+    # none: the prominence and common-word rules of the decision read it.
     populations: list[int] = field(default_factory=list)
     digest: str = ""
     _set_numbers: dict[int, int] = field(default_factory=dict, repr=False)
@@ -191,7 +191,7 @@ class CompiledIndex:
         for entity_number, entity in enumerate(lexicon):
             index.entity_ids.append(entity.id)
             index.entity_types.append(entity.type)
-            index.populations.append(entity.population)
+            index.populations.append(-1 if entity.population is None else entity.population)
             index.canonicals.append(reused.display_name(entity) if reused is not None else display_name(entity))
             names = []
             for name_number, name in enumerate(entity.names):

@@ -132,13 +132,14 @@ class Entity:
         return None
 
     @property
-    def population(self) -> int:
-        """The largest ``population:N`` any note of the entity states, 0 when none does.
+    def population(self) -> int | None:
+        """The largest ``population:N`` any note of the entity states, None when none does
+        (``population:0`` is a gazetteer's place without a figure, which is not the same).
 
         >>> Entity("ru.moscow", "place", (Name("ru", "Москва", "source", "geonames:524901 population:10381222"),)).population
         10381222
         """
-        return max((int(found) for name in self.names for found in POPULATION_NOTE.findall(name.note)), default=0)
+        return max((int(found) for name in self.names for found in POPULATION_NOTE.findall(name.note)), default=None)
 
 
 @dataclass

@@ -45,20 +45,22 @@ class Matcher:
         self._stated_population: dict[str, int] | None = None
 
     def population(self, entity_id: str) -> int:
-        """The people of a place as the lexicon's notes state it; for a place without a figure,
-        ``DecisionRule.uncounted_place_population``; 0 for a person or organisation (never weighed)."""
+        """The people of a place as the lexicon's notes state it; for a gazetteer's place without a
+        figure (``population:0``), ``DecisionRule.uncounted_place_population``; 0 for an entity whose
+        notes state none (a person, a country, a region, a curated place): never weighed."""
         stated = self.stated_population(entity_id)
         if stated is None:
             return 0
         return stated or self.rule.uncounted_place_population
 
     def stated_population(self, entity_id: str) -> int | None:
-        """The people of a place as the lexicon's notes state it (0: no figure); None for a person or organisation."""
+        """The people of a place as the lexicon's notes state it (0: the gazetteer has no figure);
+        None when they state none."""
         if self._stated_population is None:
             index = self.index
             self._stated_population = {entity_id: population for entity_id, entity_type, population
                                        in zip(index.entity_ids, index.entity_types, index.populations)
-                                       if entity_type == "place"}
+                                       if entity_type == "place" and population >= 0}
         return self._stated_population.get(entity_id)
 
     def _prominent(self, pool: CandidatePool, candidates: list[Candidate], single: bool) -> tuple[list[Candidate], str | None]:

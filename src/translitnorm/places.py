@@ -395,8 +395,9 @@ def assemble_place_lexicons(places: Sequence[GazetteerPlace], catalogues: dict[s
     for entity_id, (file, names) in sorted(entities.items()):
         lines = sorted((line for line in names.lines() if (line.id, line.lang, line.name) not in curated_lines),
                        key=LexiconLine.sort_key)
-        if lines and populations.get(entity_id):
-            # The entity's population, once (on its first line): the matcher's prominence rule reads it.
+        if lines and entity_id in populations:
+            # The entity's population, once (on its first line; 0: GeoNames has no figure): the
+            # matcher's prominence and common-word rules read it.
             lines[0] = dataclasses.replace(lines[0], note=f"{lines[0].note} population:{populations[entity_id]}".strip())
         build.files.setdefault(file, []).extend(lines)
         build.counts["names"] += len(lines)
