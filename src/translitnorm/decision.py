@@ -23,6 +23,11 @@ TIERS = (EXACT, FOLDED, KEY, CROSS, ENDING, PLACE_FORM, TRANSLATED, FUZZY)
 NONE, EMPTY = "none", "empty"
 METHODS = TIERS + (NONE, EMPTY)
 
+#: How many times the people of every namesake a place must have to be told apart from them by
+#: size alone: the matcher's prominence rule (DecisionRule.prominence_ratio) and the places build's
+#: bare IDs (ru.kirov, not ru.kirov.<geonameid>) use this one figure; lexicons/README.md says why 10.
+PROMINENCE_RATIO = 10
+
 #: What every output carries for a name, in order: a result table all of them; the columns that
 #: ``translitnorm clean`` and :mod:`translitnorm.spark` add for a name column (``<column>_id``…)
 #: all but the scheme.
@@ -122,7 +127,7 @@ class Resolution:
     case form or adjective), ``translated`` (a translated given name), ``fuzzy`` (the
     weakest evidence used), ``none``, or ``empty`` for a name with
     nothing left to match (None, blank, only a title); ``reason`` says why no ID was given
-    (``no-candidates``, ``below-threshold``, ``ambiguous``, ``empty``).
+    (``no-candidates``, ``below-threshold``, ``ambiguous``, ``common-word``, ``empty``).
     ``candidates`` ranks up to ``DecisionRule.max_candidates`` entities when no ID was
     given, and the winner with its runner-up when one was.
     """
@@ -177,22 +182,44 @@ class DecisionRule:
       lies above the fuzzy ceiling, so a single word needs key-level evidence or better;
     - ``margin``: the best must lead the runner-up (another entity) by at least this.
       Kept below the gap between evidence tiers, so an exact match beats a key match.
+    - ``prominence_ratio``: of places within the margin of the best (namesakes: Donetsk in
+      Ukraine and in Rostov oblast), one with this many times the people of each other one
+      is the answer; comparable towns stay ambiguous. Populations come from the lexicon's
+      notes (``population:N``); an entity whose notes state none (a person, a country, a
+      region, a curated place) is never weighed: it is never outweighed nor outweighs.
+    - ``common_word_min_population``: a one-word query that is a common English, German or
+      French word (Snow, Oil, Police; :mod:`translitnorm.common_words`) is the name of a place
+      with a stated population only on exact evidence of its own name and for a place of at
+      least this many people (Paris, Moskau), not for a namesake village.
+    - ``uncounted_place_population``: what a gazetteer's place without a figure
+      (``population:0``) counts as in both rules, as an upper bound: it can be outweighed,
+      never outweigh. GeoNames gives a figure for 14,570 of the 15,550 places of the shipped
+      lexicons; those without one are villages and small seats, well below a town of 15,000.
+
+    The figures and how they were chosen: lexicons/README.md (Prominence and common words).
     """
 
     min_score: float = 0.80
     min_score_single: float = 0.86
     margin: float = 0.04
     max_candidates: int = 5
+    prominence_ratio: float = PROMINENCE_RATIO
+    common_word_min_population: int = 100_000
+    uncounted_place_population: int = 15_000
 
     def threshold(self, single: bool) -> float:
         """The minimum score for a name of one full part (``single``) or of more."""
         return self.min_score_single if single else self.min_score
 
 
-def reason_against(candidates: Sequence[Candidate], rule: DecisionRule, single: bool, slip: str | None = None) -> str | None:
+def reason_against(candidates: Sequence[Candidate], rule: DecisionRule, single: bool, slip: str | None = None,
+                   prominent: str | None = None, common_word: str | None = None) -> str | None:
     """Why the best candidate may not be given as the answer, or None when it may. ``slip``: the
     best of a one-word name is one slip of typing from it and no other entity is near (see
-    ``PartLookup.accepted_slip``), which stands in for the single-word threshold.
+    ``PartLookup.accepted_slip``), which stands in for the single-word threshold. ``prominent``:
+    the best is a place far more populous than every namesake within the margin (why, in words),
+    which stands in for the margin. ``common_word``: the query is a common word and the best a
+    small place (why, in words): no ID, reason ``common-word``.
 
     >>> best, close = Candidate("a", "A", 0.9, "key", None, "", ""), Candidate("b", "B", 0.88, "key", None, "", "")
     >>> reason_against([best, close], DecisionRule(), single=False), reason_against([best], DecisionRule(), single=False)
@@ -204,15 +231,17 @@ def reason_against(candidates: Sequence[Candidate], rule: DecisionRule, single: 
     runner_up = candidates[1].score if len(candidates) > 1 else 0.0
     if best.score < rule.threshold(single) and not (single and slip):
         return "below-threshold"
-    if best.score - runner_up < rule.margin:
+    if best.score - runner_up < rule.margin and not prominent:
         return "ambiguous"
+    if common_word:
+        return "common-word"
     return None
 
 
 def decided(query: str, candidates: Sequence[Candidate], rule: DecisionRule, single: bool,
-            slip: str | None = None) -> Resolution:
-    """The resolution of ``query`` given its candidates, best first."""
-    reason = reason_against(candidates, rule, single, slip)
+            slip: str | None = None, prominent: str | None = None, common_word: str | None = None) -> Resolution:
+    """The resolution of ``query`` given its candidates, best first (see :func:`reason_against`)."""
+    reason = reason_against(candidates, rule, single, slip, prominent, common_word)
     shown = tuple(candidates[: rule.max_candidates])
     if not candidates:
         return Resolution(query, None, None, 0.0, NONE, reason=reason)
@@ -248,9 +277,12 @@ def describe_candidate(candidate: Candidate) -> str:
     return f"{candidate.score:.3f}  {candidate.matched_name} as {candidate.matched_form!r}{via}  [{parts}]"
 
 
-def describe_decision(resolution: Resolution, rule: DecisionRule, single: bool, slip: str | None = None) -> str:
+def describe_decision(resolution: Resolution, rule: DecisionRule, single: bool, slip: str | None = None,
+                      prominent: str | None = None, common_word: str | None = None) -> str:
     """The decision as a line of an explanation: the ID and why, or why no ID."""
     threshold = rule.threshold(single)
+    if resolution.id and prominent:
+        return f"{resolution.id} ({resolution.canonical}), score {resolution.score:.3f}: {prominent}"
     if resolution.id and slip and resolution.score < threshold:
         return (f"{resolution.id} ({resolution.canonical}), score {resolution.score:.3f}: one word found fuzzily, "
                 f"one slip ({slip}) from it, and no other surname or place near it in the lexicon")
@@ -261,5 +293,6 @@ def describe_decision(resolution: Resolution, rule: DecisionRule, single: bool, 
         "no-candidates": "no entity fits",
         "below-threshold": f"best score {resolution.score:.3f} is below {threshold}" + (" (one-word names need key-level evidence)" if single else ""),
         "ambiguous": f"the best two are within {rule.margin} of each other: " + ", ".join(c.id for c in resolution.candidates[:3]),
+        "common-word": common_word or "a common word, and the place a small one",
     }
     return "no ID: " + reasons[resolution.reason or "no-candidates"]
