@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import stat
@@ -17,7 +18,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from translitnorm.clean import clean_file
-from translitnorm.io import InputError
+from translitnorm.io import InputError, ReadOptions
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds" / "example-names.csv"
@@ -154,10 +155,12 @@ def test_killing_clean_ends_its_workers_and_resource_tracker(tmp_path, cache_dir
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
+
+FIXTURE_SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 from typer.testing import CliRunner  # noqa: E402
 
 from translitnorm.cli import app  # noqa: E402
-from translitnorm.io import open_table  # noqa: E402
+from translitnorm.io import AddedColumn, TableReader, TableWriter, open_table  # noqa: E402
 
 NAMES = ["Bakiev", "Omarov", "Akaev", "Otunbayeva"]
 
@@ -279,6 +282,46 @@ def test_a_parquet_name_column_that_is_not_text_is_refused(tmp_path, shipped, ar
     assert not (tmp_path / "out.parquet").exists()
 
 
+def test_a_binary_name_column_is_refused_with_the_option_that_reads_it(tmp_path):
+    data = tmp_path / "data.parquet"
+    pq.write_table(pa.table({"name": pa.array([b"Bakiev"])}), data)
+    for command in (["clean", str(data), "-c", "name", "-o", str(tmp_path / "out.csv")], ["cluster", str(data), "-c", "name"]):
+        result = CliRunner().invoke(app, command)
+        assert result.exit_code == 2 and "pass --binary-encoding utf-8" in result.output
+
+
+@pytest.mark.parametrize("encoding, data_type", [("utf-8", pa.binary()), ("utf-8", pa.large_binary()),
+                                                 ("cp1251", pa.binary())])
+def test_a_binary_name_column_is_decoded_when_asked_and_keeps_its_type_in_parquet(tmp_path, shipped, encoding, data_type):
+    data = tmp_path / "data.parquet"
+    names = ["Bakiev", "Бакиев", None]
+    pq.write_table(pa.table({"id": [1, 2, 3], "name": pa.array([None if n is None else n.encode(encoding) for n in names],
+                                                                type=data_type)}), data)
+    options = ReadOptions(binary_encoding=encoding)
+    summary = clean_file(data, tmp_path / "out.parquet", ["name"], shipped, read_options=options)
+    assert summary.matched == 2
+    table = pq.read_table(tmp_path / "out.parquet")
+    assert table.schema.field("name").type == data_type  # the input column as it was
+    assert table.column("name_id").to_pylist() == ["kg.bakiev.kurmanbek", "kg.bakiev.kurmanbek", None]
+    clean_file(data, tmp_path / "out.csv", ["name"], shipped, read_options=options)
+    assert [line.split(",")[:3] for line in (tmp_path / "out.csv").read_text(encoding="utf-8").splitlines()[1:]] == [
+        ["1", "Bakiev", "kg.bakiev.kurmanbek"], ["2", "Бакиев", "kg.bakiev.kurmanbek"], ["3", "", ""]]
+
+
+def test_a_binary_value_that_does_not_decode_is_named_by_row_group_and_row(tmp_path, shipped):
+    data = tmp_path / "data.parquet"
+    names = [b"Bakiev"] * 5 + [b"Omarov", b"M\xfcller"]
+    pq.write_table(pa.table({"name": pa.array(names)}), data, row_group_size=5)
+    with pytest.raises(InputError) as error:
+        clean_file(data, tmp_path / "out.parquet", ["name"], shipped, read_options=ReadOptions(binary_encoding="utf-8"))
+    assert str(error.value) == (
+        f"{data}: row 7 (row group 1, its row 1, counting from 0): column 'name': bytes fc at offset 1 are not "
+        f"valid utf-8; pass the encoding of the column's text with --binary-encoding (e.g. cp1251, latin-1)")
+    assert not (tmp_path / "out.parquet").exists()
+    assert clean_file(data, tmp_path / "out.parquet", ["name"], shipped,
+                      read_options=ReadOptions(binary_encoding="latin-1")).rows == 7
+
+
 def test_a_dictionary_encoded_text_column_is_text(tmp_path, shipped):
     data = tmp_path / "data.parquet"
     pq.write_table(pa.table({"name": pa.array(["Bakiev", "Bakiev"]).dictionary_encode()}), data)
@@ -356,3 +399,56 @@ def test_json_numbers_keep_their_text_in_csv(tmp_path, shipped):
     rows = (tmp_path / "out.csv").read_text(encoding="utf-8").splitlines()
     assert rows[1].startswith("1,Bakiev,1.10,1e400,,")
     assert rows[2].startswith("2,Omarov,1e5,,,")
+
+
+# -- a quoted empty field is not an empty field ------------------------------------------------------
+
+# "" (text that is empty) and nothing between the delimiters (no value) in every position, beside
+# doubled quotes, a multi-line field and a carriage return
+QUOTED_EMPTY_CSV = (b'id,name,note,city\n'
+                    b'1,"",,Osh\n'
+                    b'2,Bakiev,"",\n'
+                    b'3,"",""," ""Bishkek"" "\n'
+                    b'4,Omarov,"two\nlines",""\n'
+                    b'5,,"a\rb",""\n')
+
+
+@pytest.mark.parametrize("arrow", [True, False], ids=["pyarrow", "csv-module"])
+def test_a_quoted_empty_field_and_an_empty_field_keep_apart_through_clean(tmp_path, shipped, arrow, monkeypatch):
+    if not arrow:
+        monkeypatch.setattr(TableReader, "_arrow_may_read", lambda self: False)
+    data, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    data.write_bytes(QUOTED_EMPTY_CSV)
+    clean_file(data, out, ["name"], shipped, cluster=False)
+    assert out.read_bytes() == (b'id,name,note,city,name_id,name_canonical,name_score,name_method\n'
+                                b'1,"",,Osh,,,,empty\n'
+                                b'2,Bakiev,"",,kg.bakiev.kurmanbek,Kurmanbek Bakiyev,1.0000,exact\n'
+                                b'3,"",""," ""Bishkek"" ",,,,empty\n'
+                                b'4,Omarov,"two\nlines","",kz.omarov.ilyas,Ilyas Omarov,1.0000,exact\n'
+                                b'5,,"a\rb","",,,,empty\n')
+
+
+def test_a_quoted_empty_field_after_a_malformed_line_is_kept_by_the_careful_reading(tmp_path, shipped):
+    data, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    data.write_bytes(b'id,name,note\n1,Bakiev,""\n2,"Om"x,\n3,"",\n4,,""\n')
+    summary = clean_file(data, out, ["name"], shipped, cluster=False, on_error="skip")
+    assert summary.skipped_count == 1
+    assert out.read_bytes().split(b"\n")[1:4] == [
+        b'1,Bakiev,"",kg.bakiev.kurmanbek,Kurmanbek Bakiyev,1.0000,exact', b'3,"",,,,,empty', b'4,,"",,,,empty']
+
+
+@pytest.mark.parametrize("arrow", [True, False], ids=["pyarrow", "csv-module"])
+@FIXTURE_SETTINGS
+@given(rows=st.lists(st.lists(st.sampled_from(['', '""', 'a', '"a,b"', '"x""y"', '"two\nlines"']),
+                              min_size=3, max_size=3), min_size=1, max_size=30))
+def test_any_mix_of_empty_and_quoted_empty_fields_is_written_back_byte_for_byte(tmp_path, rows, arrow):
+    data = tmp_path / "in.csv"
+    text = b"a,b,c\n" + b"".join(",".join(row).encode() + b"\n" for row in rows)
+    data.write_bytes(text)
+    out = io.BytesIO()
+    with open_table(data, batch_rows=7) as table:
+        writer = TableWriter(out, "csv", table.columns, [AddedColumn("x")])
+        for batch in table.batches(arrow=arrow):
+            writer.write(batch, [[""] * len(batch)])
+        writer.close()
+    assert out.getvalue() == b"a,b,c,x\n" + b"".join(",".join(row).encode() + b",\n" for row in rows)

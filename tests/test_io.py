@@ -200,21 +200,40 @@ def test_writer_appends_columns_in_every_format(tmp_path, fmt):
         assert rows == [["1", "Bakiev", "kg.bakiev", 0.95], ["2", "", None, None]]
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.binary(max_size=300), fmt=st.sampled_from(["csv", "tsv", "jsonl", "parquet", "txt"]),
-       gzipped=st.booleans())
-def test_random_bytes_end_in_a_clear_error_never_a_traceback(tmp_path, data, fmt, gzipped):
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(max_size=300), fmt=st.sampled_from(["csv", "tsv", "quoted-tsv", "jsonl", "parquet", "txt"]),
+       gzipped=st.booleans(), arrow=st.booleans(),
+       encoding=st.sampled_from(["utf-8", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "cp1251", "latin-1"]))
+def test_random_bytes_end_in_a_clear_error_never_a_traceback(tmp_path, data, fmt, gzipped, arrow, encoding):
     path = tmp_path / f"random.{fmt}"
     if gzipped:
         data = gzip.compress(data)[: max(10, len(data))]  # sometimes truncated
     path.write_bytes(data)
     try:
-        with open_table(path, fmt) as table:
-            for batch in table.batches():
+        with open_table(path, fmt, encoding=encoding) as table:
+            for batch in table.batches(arrow=arrow):
                 for column in table.columns:
                     batch.values(column)
-    except TranslitnormError:
-        pass
+    except TranslitnormError as error:
+        assert str(path) in str(error)  # the file is named
+
+
+@pytest.mark.parametrize("encoding, content, message", [
+    ("utf-16", "id,name\n1,Bakiev\n".encode("utf-16-le"),
+     "byte offset 0: the text does not start with a byte order mark, which utf-16 needs to tell the byte order; "
+     "pass --encoding utf-16-le (or utf-16-be)"),
+    ("utf-16", "id,name\n1,Bakiev\n".encode("utf-16-be"), "pass --encoding utf-16-be (or utf-16-le)"),
+    ("utf-32", "id,name\n1,Bakiev\n".encode("utf-32-le"), "pass --encoding utf-32-le (or utf-32-be)"),
+])
+def test_utf16_or_utf32_without_a_byte_order_mark_is_a_clear_error_with_the_fix(tmp_path, encoding, content, message):
+    path = tmp_path / "names.csv"
+    path.write_bytes(content)
+    with pytest.raises(InputError) as error:
+        with open_table(path, encoding=encoding) as table:
+            list(table.batches())
+    assert str(error.value).startswith(f"{path}: ") and message in str(error.value)
+    with open_table(path, encoding=message.split("--encoding ")[1].split()[0]) as table:  # the fix works
+        assert [row for batch in table.batches() for row in batch.records()] == [["1", "Bakiev"]]
 
 
 def test_stdin_is_read_once_and_can_be_read_twice(monkeypatch):

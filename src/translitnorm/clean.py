@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Sequence
 
-import pyarrow as pa
 
 from translitnorm.batch import WorkerPool, available_cores
 from translitnorm.runtime import index_out_of_gc
@@ -68,6 +67,8 @@ class CleanSummary:
     skipped: list[tuple[int, str]] = field(default_factory=list)
     skipped_count: int = 0
     seconds: float = 0.0
+    sampled_from: int | None = None  # with a sample: the rows it was drawn from, and its seed
+    seed: int | None = None
 
     @property
     def matched(self) -> int:
@@ -91,6 +92,7 @@ class CleanSummary:
             "skipped_lines": self.skipped_count, "skipped": [{"line": line, "problem": problem}
                                                              for line, problem in self.skipped],
             "seconds": round(self.seconds, 3),
+            "sample": None if self.sampled_from is None else {"of_rows": self.sampled_from, "seed": self.seed},
         }
 
     def lines(self) -> list[str]:
@@ -101,6 +103,8 @@ class CleanSummary:
                               if method not in (CLUSTER, NONE, EMPTY))
         lines = [
             f"rows            {self.rows:,} ({', '.join(self.columns)}), {self.distinct:,} distinct names",
+            *([f"sample          {self.rows:,} of {self.sampled_from:,} rows, drawn at random (--seed {self.seed} draws "
+               f"them again)"] if self.sampled_from is not None else []),
             (f"with an ID      {self.matched:,} {share(self.matched)}" + (f"  ({by_method})" if by_method else "")).rstrip(),
         ]
         if self.methods[CLUSTER]:
@@ -204,7 +208,6 @@ def _clean_file(input, output, columns, normaliser, *, input_format, output_form
         for column in columns:
             table.require(column)
         _refuse_added_columns(table, columns, added_prefix)
-        _refuse_unreadable_columns(table, columns)
         out_format = _output_format(output, output_format, table.format)
         size = table.size() if table.format != "parquet" else table.total_rows()
 
@@ -218,6 +221,7 @@ def _clean_file(input, output, columns, normaliser, *, input_format, output_form
                         counts[column].update(batch.value_counts(column))
             summary.rows = table.stats.rows
             summary.skipped, summary.skipped_count = table.stats.skipped, table.stats.skipped_count
+            summary.sampled_from, summary.seed = table.stats.sampled_from, table.stats.seed
             _refuse_added_columns(table, columns, added_prefix)  # JSON Lines: keys first seen after the first line
 
             # 2. resolve each distinct name once
@@ -310,23 +314,6 @@ def _refuse_added_columns(table, columns: Sequence[str], prefixes: dict[str, str
     if clashes:
         raise InputError(f"{table.name}: the input already has column(s) {', '.join(clashes)}; "
                          f"rename them, or clean the original file")
-
-
-def _refuse_unreadable_columns(table, columns: Sequence[str]) -> None:
-    """Refuse a Parquet name column that does not hold text: its values would be resolved from
-    their Python form (``b'Bakiev'``, ``12``)."""
-    schema = table.arrow_schema()
-    if schema is None:
-        return
-    for column in columns:
-        type_ = schema.field(column).type
-        if pa.types.is_dictionary(type_):
-            type_ = type_.value_type
-        if not (pa.types.is_string(type_) or pa.types.is_large_string(type_) or pa.types.is_null(type_)):
-            hint = (" (bytes: decode them to UTF-8 text first, e.g. pyarrow.compute.cast(column, pyarrow.string()))"
-                    if pa.types.is_binary(type_) or pa.types.is_large_binary(type_) else "")
-            raise InputError(f"{table.name}: column '{column}' holds {type_}, not text{hint}; "
-                             f"names must be a string column")
 
 
 def _output_format(output: str, explicit: str | None, input_format: str) -> str:

@@ -16,7 +16,8 @@ from translitnorm.io import detect_format
 from . import app, fail, user_errors
 from .common import (
     ClusterBy, ClusterByOption, DelimiterOption, LexiconOption, LimitOption, MarginOption, MinScoreOption, NoHeaderOption,
-    OnError, OnErrorOption, QuotecharOption, SkipLinesOption, in_range, make_normaliser, read_options,
+    OnError, OnErrorOption, QuotecharOption, SampleOption, SeedOption, SkipLinesOption, in_range, make_normaliser,
+    read_options,
 )
 from .progress import PLAIN_EVERY, stderr_progress
 
@@ -55,6 +56,12 @@ def clean_command(
     no_header: NoHeaderOption = False,
     skip_lines: SkipLinesOption = 0,
     limit: LimitOption = None,
+    sample: SampleOption = None,
+    seed: SeedOption = None,
+    binary_encoding: Optional[str] = typer.Option(
+        None, "--binary-encoding",
+        help="Read a Parquet name column of bytes as text in this encoding, e.g. utf-8 (default: refuse it); "
+             "a value that does not decode is an error naming its row."),
     prefix: Optional[str] = typer.Option(None, "--prefix", help="Name the added columns PREFIX_id, PREFIX_canonical… (default: the column's name)."),
     cluster_by: ClusterByOption = ClusterBy.FUZZY,
     summary_json: Optional[Path] = typer.Option(None, "--summary-json", help="Also write the summary as JSON to this file: rows, with ID, by method, clusters, review, skipped lines, time."),
@@ -78,7 +85,8 @@ def clean_command(
                 review_min_rows=review_min_rows, progress=report,
                 rejects=None if rejects is None else str(rejects), max_errors=max_errors,
                 max_field_lines=max_field_lines,
-                read_options=read_options(delimiter, quotechar, no_header, skip_lines, limit), prefix=prefix,
+                read_options=read_options(delimiter, quotechar, no_header, skip_lines, limit, sample=sample, seed=seed,
+                                          binary_encoding=binary_encoding), prefix=prefix,
                 fuzzy_clusters=cluster_by == ClusterBy.FUZZY)
     except Terminated:
         raise fail("terminated by SIGTERM; a file not finished was left as it was", 128 + signal.SIGTERM) from None

@@ -15,7 +15,7 @@ from translitnorm.io import count_values
 from . import app, user_errors
 from .common import (
     ClusterBy, ClusterByOption, DelimiterOption, LimitOption, NoHeaderOption, OnError, OnErrorOption, QuotecharOption,
-    SkipLinesOption, in_range, print_table, read_options,
+    SampleOption, SeedOption, SkipLinesOption, in_range, print_table, read_options,
 )
 
 
@@ -36,13 +36,15 @@ def cluster_command(
     no_header: NoHeaderOption = False,
     skip_lines: SkipLinesOption = 0,
     limit: LimitOption = None,
+    sample: SampleOption = None,
+    seed: SeedOption = None,
 ) -> None:
     """Group variant spellings of names (no lexicon needed): cluster ID, representative, rows, members.
 
     Example: translitnorm cluster names.txt   or   translitnorm cluster data.csv --column name --json
     """
     counts = count_values(str(file), column, format, encoding=encoding, on_error=on_error.value,
-                          options=read_options(delimiter, quotechar, no_header, skip_lines, limit))
+                          options=read_options(delimiter, quotechar, no_header, skip_lines, limit, sample=sample, seed=seed))
     clusters = [c for c in cluster_names(((name, n) for name, n in counts.items() if name),
                                          fuzzy=cluster_by == ClusterBy.FUZZY)
                 if len(c.members) >= min_members]

@@ -64,6 +64,13 @@ SkipLinesOption = Annotated[int, typer.Option(
     "--skip-lines", callback=in_range(0), help="Lines to pass over before the header (a title, notes).")]
 LimitOption = Annotated[Optional[int], typer.Option(
     "--limit", callback=in_range(1), help="Read only the first N rows: a trial run on part of a big file.")]
+SampleOption = Annotated[Optional[int], typer.Option(
+    "--sample", callback=in_range(1),
+    help="Read a random sample of N rows of the whole file (one pass): unlike --limit, whose first rows may all "
+         "come from one source or period, it shows the variety of the file. Add --seed S to draw the same rows again.")]
+SeedOption = Annotated[Optional[int], typer.Option(
+    "--seed", help="Seed of --sample's random choice: the same seed draws the same rows (default: a new sample "
+                   "each run; the summary shows its seed).")]
 
 
 class ClusterBy(str, Enum):
@@ -79,12 +86,15 @@ ClusterByOption = Annotated[ClusterBy, typer.Option(
 
 
 def read_options(delimiter: str | None, quotechar: str, no_header: bool, skip_lines: int,
-                 limit: int | None) -> ReadOptions:
+                 limit: int | None, *, sample: int | None = None, seed: int | None = None,
+                 binary_encoding: str | None = None) -> ReadOptions:
     """The reading options of the command line; 'tab' or '\\t' for a tab delimiter."""
     if delimiter in ("tab", "\\t"):
         delimiter = "\t"
+    if seed is not None and sample is None:
+        raise InputError("--seed chooses the rows of --sample; give --sample N as well")
     return ReadOptions(delimiter=delimiter, quotechar=quotechar, header=not no_header, skip_lines=skip_lines,
-                       limit=limit)
+                       limit=limit, sample=sample, seed=seed, binary_encoding=binary_encoding)
 
 
 def make_normaliser(lexicons: Optional[List[Path]], *, min_score: float | None = None,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import codecs
 import io
-import itertools
 import re
 import struct
 import threading
@@ -16,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
-from translitnorm.io.common import DELIMITERS, QUOTED, Batch, Lookup, _chunked, _none_as_empty, _score_text
+from translitnorm.io.common import DELIMITERS, QUOTED, Batch, Lookup, _none_as_empty, _score_text
 
 # pyarrow parses CSV in blocks of this many bytes: large enough to be fast, small enough that
 # memory does not grow with the file (a row longer than a block sends the file to the csv module)
@@ -48,10 +47,11 @@ class ArrowCsvReading:
             return
         self._arrow_refused = True  # a second pass goes straight to the csv module
         with self._text() as (text, raw):
-            rows = itertools.islice(self._csv_rows(text), done, None)
-            for chunk in _chunked(rows, self.batch_rows):
+            # in bulk, as a file read by the csv module from the start: a quote inside an unquoted
+            # field, or a NUL byte in a column that is not a name, does not make the rest slow
+            for chunk, quoted_empty in self._csv_chunks(text, skip_rows=done):
                 self.stats.rows += len(chunk)
-                yield Batch(self.columns, chunk)
+                yield Batch(self.columns, chunk, quoted_empty=quoted_empty)
                 if progress:
                     progress(raw.tell())
 
@@ -71,13 +71,18 @@ class ArrowCsvReading:
                     record_batch = reader.read_next_batch()
                 except StopIteration:
                     return done, plain.stopped_at is None
-                if self._nul_in_names(record_batch):
-                    return done, False  # the csv module reports the line
+                # a NUL byte in a name is a malformed line, which the csv module reports; the name columns
+                # are searched only once the bytes had one (a search of each batch cost 0.15 s per million rows)
+                if plain.nul_bytes and self._nul_in_names(record_batch):
+                    return done, False
+                record_batch, cells = self._empty_fields(record_batch, plain.doubled_quotes)
                 for start in range(0, record_batch.num_rows, self.batch_rows):
                     part = record_batch.slice(start, self.batch_rows)
                     self.stats.rows += part.num_rows
                     done += part.num_rows
-                    yield Batch(self.columns, arrow=part)
+                    quoted_empty = [(row - start, column) for row, column in cells
+                                    if start <= row < start + part.num_rows] if cells else None
+                    yield Batch(self.columns, arrow=part, quoted_empty=quoted_empty or None)
                 if progress:
                     progress(raw.tell())
         except Exception:  # noqa: BLE001 - a row of the wrong width, broken gzip data, …: csv tells which
@@ -87,6 +92,26 @@ class ArrowCsvReading:
             if reader is not None:
                 reader.close()
         return done, False
+
+    def _empty_fields(self, record_batch: pa.RecordBatch, doubled_quotes: bool
+                      ) -> tuple[pa.RecordBatch, list[tuple[int, int]]]:
+        """The batch with ``''`` for every empty field, and its quoted empty cells (row, column).
+
+        pyarrow reads an empty field as null and a quoted empty field ``""`` as ``''`` (see
+        :meth:`_arrow_csv_reader`); only a file with a doubled quote somewhere before can have
+        the second, so only then are the columns searched for it."""
+        cells: list[tuple[int, int]] = []
+        if self.format not in QUOTED:
+            return record_batch, cells
+        columns = list(record_batch.columns)
+        for position, column in enumerate(columns):
+            if doubled_quotes:
+                found = pc.indices_nonzero(pc.fill_null(pc.equal(column, ""), False)).to_pylist()
+                cells.extend((row, position) for row in found)
+            if column.null_count:
+                columns[position] = pc.fill_null(column, "")
+        cells.sort()
+        return pa.RecordBatch.from_arrays(columns, schema=record_batch.schema), cells
 
     def _arrow_csv_reader(self, stream: "_PlainCsvStream") -> pa_csv.CSVStreamingReader | None:
         """pyarrow's streaming reader over ``stream``, every column as text; ``None`` if it reads the header
@@ -99,9 +124,11 @@ class ArrowCsvReading:
                 double_quote=True, escape_char=False, newlines_in_values=self.format in QUOTED,
                 # csv yields a blank line as an empty row: a value "" of a one-column file, else nothing
                 ignore_empty_lines=len(self.columns) != 1),
+            # in quoted formats an empty field is read as null and "" as '', to tell them apart
             convert_options=pa_csv.ConvertOptions(
-                column_types={column: pa.string() for column in self.columns}, null_values=[],
-                strings_can_be_null=False, quoted_strings_can_be_null=False, check_utf8=True))
+                column_types={column: pa.string() for column in self.columns},
+                null_values=[""] if self.format in QUOTED else [], strings_can_be_null=self.format in QUOTED,
+                quoted_strings_can_be_null=False, check_utf8=True))
         schema = reader.schema
         if schema.names != self.columns or any(not pa.types.is_string(type_) for type_ in schema.types):
             reader.close()
@@ -137,6 +164,8 @@ class _PlainCsvStream(io.RawIOBase):
         self._ready = bytearray()  # checked, not yet handed on
         self._at_start, self._at_end = True, False
         self.stopped_at: str | None = None  # why the stream ended before the source did
+        self.doubled_quotes = False  # whether a piece handed on held '""' (and so maybe a quoted empty field)
+        self.nul_bytes = False  # whether a piece handed on held a NUL byte
         self._lock = threading.Lock()  # pyarrow reads ahead in its own thread, and we may close meanwhile
 
     def readable(self) -> bool:
@@ -186,6 +215,10 @@ class _PlainCsvStream(io.RawIOBase):
             problem = self._problem(piece, piece + b"\n")  # the last field may end the file, as if a line ended
         if problem:
             return self._stop(problem)
+        if self._quoted and not self.doubled_quotes and b'""' in piece:
+            self.doubled_quotes = True
+        if not self.nul_bytes and b"\0" in piece:
+            self.nul_bytes = True
         self._ready += piece
 
     def _stop(self, problem: str) -> None:
@@ -274,6 +307,8 @@ class ArrowCsvWriting:
             fields = [_csv_fields(column, delimiter, quoted) for column in record_batch.columns]
             if any(field is None for field in fields):
                 return False
+            if quoted and batch.quoted_empty:
+                _quote_empty_cells(fields, batch.quoted_empty)
             for position, key in enumerate(keys):
                 looked_up = self._csv_lookup(lookup, position, last=position == len(keys) - 1)
                 if looked_up is None:
@@ -333,6 +368,18 @@ def _csv_fields(values: pa.Array, delimiter: str, quoted: bool = True) -> pa.Arr
     quoted = pc.match_substring_regex(values, "[" + "".join(f"\\x{{{ord(c):x}}}" for c in (delimiter, '"', "\n")) + "]")
     escaped = pc.replace_substring(pc.filter(values, quoted), '"', '""')
     return pc.replace_with_mask(values, quoted, pc.binary_join_element_wise('"', escaped, '"', ""))
+
+
+def _quote_empty_cells(fields: list[pa.Array], cells: Sequence[tuple[int, int]]) -> None:
+    """Write ``""`` in the quoted empty ``cells`` (row, column) of the field texts ``fields``."""
+    rows_of: dict[int, list[int]] = {}
+    for row, column in cells:
+        rows_of.setdefault(column, []).append(row)
+    for column, rows in rows_of.items():
+        mask = [False] * len(fields[column])
+        for row in rows:
+            mask[row] = True
+        fields[column] = pc.if_else(pa.array(mask, type=pa.bool_()), '""', fields[column])
 
 
 def _csv_lookup(lookup: Lookup, kinds: Sequence[str], delimiter: str, last: bool,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import functools
 import itertools
@@ -120,13 +121,26 @@ class ReadOptions:
     header: bool = True  # False: the first line is data, and columns are named 1, 2, … by position
     skip_lines: int = 0  # lines to pass over before the header (a title, a comment block)
     limit: int | None = None  # read only the first rows: a trial run on part of a big file
+    #: Parquet: the encoding in which to decode a name column of binary data (None: such a column is refused)
+    binary_encoding: str | None = None
+    #: read a random sample of this many rows of the whole file (one pass), instead of all of them
+    sample: int | None = None
+    #: the seed of the sample's random choice (None: a new one each time, kept in ``ReadStats.seed``)
+    seed: int | None = None
 
     def __post_init__(self):
         for name, value in (("delimiter", self.delimiter), ("quotechar", self.quotechar)):
             if value is not None and len(value) != 1:
                 raise InputError(f"--{name} must be one character, not {value!r} (for a tab: --{name} $'\\t')")
-        if self.skip_lines < 0 or (self.limit is not None and self.limit < 0):
-            raise InputError("--skip-lines and --limit must be 0 or more")
+        if self.binary_encoding is not None:
+            try:
+                codecs.lookup(self.binary_encoding)
+            except LookupError:
+                raise InputError(f"unknown --binary-encoding '{self.binary_encoding}'; e.g. utf-8, cp1251") from None
+        if self.skip_lines < 0 or any(value is not None and value < 0 for value in (self.limit, self.sample)):
+            raise InputError("--skip-lines, --limit and --sample must be 0 or more")
+        if self.limit is not None and self.sample is not None:
+            raise InputError("--limit takes the first rows and --sample a random sample of all of them: give one")
 
     @staticmethod
     def column_names(count: int) -> list[str]:
@@ -144,6 +158,13 @@ class Batch:
     arrow: pa.RecordBatch | None = None
     #: JSON Lines: each row's line as read, so a JSON Lines output keeps every value byte for byte
     lines: list[str] | None = None
+    #: CSV: the cells (row, column position) that were a quoted empty field, ``""``. Their value is
+    #: ``''``, as an empty field's is, and a CSV writer writes ``""`` back, so a file that tells
+    #: "empty text" (``""``) from "no value" (nothing between the delimiters) keeps telling them apart.
+    quoted_empty: list[tuple[int, int]] | None = None
+    #: Parquet: name columns of binary data decoded to text (``ReadOptions.binary_encoding``), used for their
+    #: values and in text outputs; ``arrow`` keeps the bytes, so a Parquet output keeps the column's type
+    decoded: dict[str, pa.Array] | None = None
 
     def __len__(self) -> int:
         return self.arrow.num_rows if self.arrow is not None else len(self.rows)
@@ -151,7 +172,7 @@ class Batch:
     def values(self, column: str) -> list[str | None]:
         """The column's values as text (``None`` for a missing or null value)."""
         if self.arrow is not None:
-            return [_as_text(v) for v in self.arrow.column(self.arrow.schema.get_field_index(column)).to_pylist()]
+            return [_as_text(v) for v in self._arrow_column(column).to_pylist()]
         if self.rows and isinstance(self.rows[0], dict):
             return [_as_text(row.get(column)) for row in self.rows]
         return list(map(operator.itemgetter(self.columns.index(column)), self.rows))
@@ -159,22 +180,43 @@ class Batch:
     def value_counts(self, column: str) -> "Counter[str | None]":
         """How often each value of the column (as in :meth:`values`) occurs, in order of first appearance."""
         if self.arrow is not None:
-            array = self.arrow.column(self.arrow.schema.get_field_index(column))
+            array = self._arrow_column(column)
             if pa.types.is_string(array.type):  # counted by pyarrow, without a Python object per row
                 counted = pc.value_counts(array)
                 return Counter(dict(zip(counted.field("values").to_pylist(), counted.field("counts").to_pylist())))
         return Counter(self.values(column))
 
+    def _arrow_column(self, column: str) -> pa.Array:
+        if self.decoded and column in self.decoded:
+            return self.decoded[column]
+        return self.arrow.column(self.arrow.schema.get_field_index(column))
+
     def head(self, count: int) -> "Batch":
         """The first ``count`` rows."""
+        cells = [cell for cell in self.quoted_empty if cell[0] < count] if self.quoted_empty else None
         if self.arrow is not None:
-            return Batch(self.columns, arrow=self.arrow.slice(0, count))
-        return Batch(self.columns, self.rows[:count])
+            decoded = {name: array.slice(0, count) for name, array in self.decoded.items()} if self.decoded else None
+            return Batch(self.columns, arrow=self.arrow.slice(0, count), quoted_empty=cells or None, decoded=decoded)
+        return Batch(self.columns, self.rows[:count], lines=None if self.lines is None else self.lines[:count],
+                     quoted_empty=cells or None)
+
+    def take(self, positions: Sequence[int]) -> "Batch":
+        """The rows at ``positions`` (distinct, in increasing order), as a batch of the same kind."""
+        new_position = {position: index for index, position in enumerate(positions)}
+        cells = [(new_position[row], column) for row, column in self.quoted_empty
+                 if row in new_position] if self.quoted_empty else None
+        if self.arrow is not None:
+            indices = pa.array(positions, type=pa.int64())
+            decoded = {name: array.take(indices) for name, array in self.decoded.items()} if self.decoded else None
+            return Batch(self.columns, arrow=self.arrow.take(indices), quoted_empty=cells or None, decoded=decoded)
+        return Batch(self.columns, [self.rows[position] for position in positions],
+                     lines=None if self.lines is None else [self.lines[position] for position in positions],
+                     quoted_empty=cells or None)
 
     def records(self) -> list[list[Any]]:
         """Rows as lists aligned with ``columns`` (whatever the source format)."""
         if self.arrow is not None:
-            columns = [self.arrow.column(i).to_pylist() for i in range(self.arrow.num_columns)]
+            columns = [self._arrow_column(name).to_pylist() for name in self.arrow.schema.names]
             return [list(row) for row in zip(*columns)] if columns else [[] for _ in range(len(self))]
         if self.rows and isinstance(self.rows[0], dict):
             return [[row.get(column) for column in self.columns] for row in self.rows]
@@ -229,6 +271,9 @@ class ReadStats:
     skipped: list[Skipped] = field(default_factory=list)  # the first 1000
     skipped_count: int = 0
     on_skip: Rejected | None = None
+    #: with ``ReadOptions.sample``: the rows the sample was drawn from, and the seed that drew it
+    sampled_from: int | None = None
+    seed: int | None = None
 
     def skip(self, line: int, problem: str, text: str = "") -> None:
         self.skipped_count += 1

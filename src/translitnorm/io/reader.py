@@ -14,6 +14,7 @@ import gzip
 import io
 import json
 import os
+import random
 import shutil
 import sys
 import zlib
@@ -31,6 +32,7 @@ from translitnorm.io.common import (
     _chunked, _short, detect_format, duplicate_columns_message, missing_column_message,
 )
 from translitnorm.io.csv_reading import MAX_FIELD_LINES, CsvReading
+from translitnorm.io.sampling import sample_rows
 
 _GZIP_MAGIC = b"\x1f\x8b"
 
@@ -59,6 +61,7 @@ class TableReader(CsvReading, ArrowCsvReading):
         self.stats = ReadStats()
         self._spill: str | None = None
         self._arrow_refused = False  # a pass found pyarrow cannot read this file as csv does
+        self._sampled: list[Batch] | None = None  # the sample's rows, once drawn
         try:
             if path == STDIO:  # read stdin once into a temporary file, so it can be read twice
                 descriptor, self._spill = temp_file("stdin")
@@ -113,8 +116,26 @@ class TableReader(CsvReading, ArrowCsvReading):
         (in JSON Lines: a key of any object, not only of the first)."""
         if column not in self.columns and not (self.format == "jsonl" and self._jsonl_has_key(column)):
             raise InputError(f"{self.name}: {missing_column_message(column, self.columns)}")
+        self._refuse_non_text(column)
         if column not in self.name_columns:
             self.name_columns.append(column)
+
+    def _refuse_non_text(self, column: str) -> None:
+        """Refuse a Parquet name column that does not hold text: its values would be resolved from
+        their Python form (``b'Bakiev'``, ``12``). Binary data is decoded when an encoding is given."""
+        schema = self.arrow_schema()
+        if schema is None:
+            return
+        type_ = schema.field(column).type
+        if pa.types.is_dictionary(type_):
+            type_ = type_.value_type
+        if pa.types.is_string(type_) or pa.types.is_large_string(type_) or pa.types.is_null(type_):
+            return
+        binary = _is_binary(type_)
+        if binary and self.options.binary_encoding:
+            return
+        hint = " (bytes: pass --binary-encoding utf-8, or the encoding they are in, to read them as text)" if binary else ""
+        raise InputError(f"{self.name}: column '{column}' holds {type_}, not text{hint}; names must be a string column")
 
     def _jsonl_has_key(self, key: str) -> bool:
         with self._text() as (text, _):
@@ -174,7 +195,7 @@ class TableReader(CsvReading, ArrowCsvReading):
         """Errors of decoding, decompression and parsing become an InputError that says where and why."""
         try:
             yield
-        except UnicodeDecodeError:
+        except UnicodeError:  # bytes not valid in the encoding, or no byte order mark where it needs one
             raise InputError(self._decoding_problem()) from None
         except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
             raise InputError(f"{self.name}: broken gzip data ({_short(exc)}); is the file complete?") from None
@@ -201,11 +222,22 @@ class TableReader(CsvReading, ArrowCsvReading):
                     bad = exc.object[exc.start:exc.end].hex(" ")
                     return (f"{self.name}: line {line}: byte offset {offset}: bytes {bad} are not valid "
                             f"{self.encoding}; pass --encoding with the file's encoding (e.g. latin-1, cp1251)")
+                except UnicodeError:  # utf-16 and utf-32 read the byte order from a mark the text must start with
+                    return self._no_byte_order_mark(chunk)
                 if not chunk:
                     break
                 consumed += len(chunk)
                 newlines += chunk.count(b"\n")
         return f"{self.name}: text is not valid {self.encoding}; pass --encoding with the file's encoding"
+
+    def _no_byte_order_mark(self, start: bytes) -> str:
+        """The error for UTF-16/32 text without a byte order mark: the byte order it seems to have first."""
+        name = codecs.lookup(self.encoding).name  # 'utf-16' or 'utf-32'
+        width = 4 if "32" in name else 2
+        little = len(start) >= width and start[0] != 0 and start[width - 1] == 0
+        orders = ("le", "be") if little or not start or start[0] != 0 else ("be", "le")
+        return (f"{self.name}: byte offset 0: the text does not start with a byte order mark, which {name} needs "
+                f"to tell the byte order; pass --encoding {name}-{orders[0]} (or {name}-{orders[1]})")
 
     # -- columns --------------------------------------------------------------------
 
@@ -287,6 +319,9 @@ class TableReader(CsvReading, ArrowCsvReading):
         as long as pyarrow reads it exactly as the csv module does; the rest of the file then comes
         as lists (``Batch.rows``), so the caller must take both. The rows are the same either way.
         """
+        if self.options.sample is not None:
+            yield from self._sample(progress, rejected)
+            return
         self.stats = ReadStats(on_skip=rejected)
         batches = self._all_batches(progress, arrow=arrow)
         if self.options.limit is None:
@@ -302,6 +337,18 @@ class TableReader(CsvReading, ArrowCsvReading):
                     return
                 left -= len(batch)
                 yield batch
+
+    def _sample(self, progress, rejected: Rejected | None) -> Iterator[Batch]:
+        """The batches of the sample (``ReadOptions.sample``), drawn in one pass at the first call and
+        kept: a second pass (clean writing what it counted) gets the same rows without a second read."""
+        if self._sampled is None:
+            self.stats = ReadStats(on_skip=rejected)
+            seed = self.options.seed if self.options.seed is not None else random.SystemRandom().randrange(1 << 32)
+            # read by the csv module (not pyarrow): the batches of a file are then of one kind
+            self._sampled = sample_rows(self._all_batches(progress, arrow=False), self.options.sample, seed)
+            self.stats.sampled_from, self.stats.seed = self.stats.rows, seed
+            self.stats.rows = sum(map(len, self._sampled))
+        yield from self._sampled
 
     def _all_batches(self, progress, *, arrow: bool) -> Iterator[Batch]:
         if self.format == "parquet":
@@ -320,24 +367,51 @@ class TableReader(CsvReading, ArrowCsvReading):
                         progress(raw.tell())
                 return
             elif self.format == "txt":
-                chunks = _chunked(([line.rstrip("\r\n")] for line in text), self.batch_rows)
+                chunks = ((rows, None) for rows in _chunked(([line.rstrip("\r\n")] for line in text), self.batch_rows))
             else:
                 chunks = self._csv_chunks(text)
-            for rows in chunks:
+            for rows, quoted_empty in chunks:
                 self.stats.rows += len(rows)
-                yield Batch(self.columns, rows)
+                yield Batch(self.columns, rows, quoted_empty=quoted_empty)
                 if progress:
                     progress(raw.tell())
 
     def _parquet_batches(self, progress) -> Iterator[Batch]:
         with self._parquet() as parquet:
+            schema = parquet.schema_arrow
+            binary = [column for column in self.name_columns if _is_binary(_value_type(schema.field(column).type))]
             done = 0
-            for record_batch in parquet.iter_batches(batch_size=self.batch_rows):
-                self.stats.rows += record_batch.num_rows
-                done += record_batch.num_rows
-                yield Batch(self.columns, arrow=record_batch)
-                if progress:
-                    progress(done)
+            for group in range(parquet.num_row_groups):  # a group at a time, so that an error can name it
+                in_group = 0
+                for record_batch in parquet.iter_batches(batch_size=self.batch_rows, row_groups=[group]):
+                    decoded = {column: self._decoded(record_batch.column(schema.get_field_index(column)), column,
+                                                     group, in_group, done) for column in binary}
+                    self.stats.rows += record_batch.num_rows
+                    done += record_batch.num_rows
+                    in_group += record_batch.num_rows
+                    yield Batch(self.columns, arrow=record_batch, decoded=decoded or None)
+                    if progress:
+                        progress(done)
+
+    def _decoded(self, array: pa.Array, column: str, group: int, in_group: int, before: int) -> pa.Array:
+        """A binary column's values as text in ``binary_encoding``; an error names the row that is not."""
+        encoding = self.options.binary_encoding
+        if pa.types.is_dictionary(array.type):
+            array = array.dictionary_decode()
+        if codecs.lookup(encoding).name == "utf-8" and not pa.types.is_fixed_size_binary(array.type):
+            with contextlib.suppress(pa.ArrowInvalid):  # checked by pyarrow, without a Python object per value
+                return array.cast(pa.large_string() if pa.types.is_large_binary(array.type) else pa.string())
+        texts = []
+        for position, value in enumerate(array.to_pylist()):
+            try:
+                texts.append(None if value is None else value.decode(encoding))
+            except UnicodeDecodeError as exc:
+                bad = value[exc.start:exc.end].hex(" ")
+                raise InputError(f"{self.name}: row {before + position + 1:,} (row group {group}, its row {in_group + position}, "
+                                 f"counting from 0): column '{column}': bytes {bad} at offset {exc.start} are not valid "
+                                 f"{encoding}; pass the encoding of the column's text with --binary-encoding "
+                                 f"(e.g. cp1251, latin-1)") from None
+        return pa.array(texts, type=pa.string())
 
     def _jsonl_rows(self, text: IO[str]) -> Iterator[tuple[dict, str]]:
         """(object, its line as read) for each line that is one."""
@@ -354,6 +428,14 @@ class TableReader(CsvReading, ArrowCsvReading):
                         columns[key] = None
                         self.columns.append(key)
             yield value, line
+
+
+def _value_type(type_: pa.DataType) -> pa.DataType:
+    return type_.value_type if pa.types.is_dictionary(type_) else type_
+
+
+def _is_binary(type_: pa.DataType) -> bool:
+    return pa.types.is_binary(type_) or pa.types.is_large_binary(type_) or pa.types.is_fixed_size_binary(type_)
 
 
 def open_table(path: str | os.PathLike, fmt: str | None = None, *, encoding: str = "utf-8",

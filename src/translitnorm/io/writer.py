@@ -11,7 +11,7 @@ import itertools
 import json
 import os
 import sys
-from typing import IO, Any, Iterator, Sequence
+from typing import IO, Any, Collection, Iterator, Sequence
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -85,11 +85,9 @@ class TableWriter(ArrowCsvWriting):
             self._text = io.TextIOWrapper(stream, encoding="utf-8", newline="", write_through=False)
             if fmt in QUOTED:
                 self._csv = csv.writer(self._text, delimiter=DELIMITERS[fmt], lineterminator="\n")
-                self._csv_quote_all = csv.writer(self._text, delimiter=DELIMITERS[fmt], lineterminator="\n",
-                                                 quoting=csv.QUOTE_ALL)
             else:  # plain TSV: no quoting; a value with a tab or a line end cannot be written
-                self._csv = self._csv_quote_all = csv.writer(self._text, delimiter="\t", lineterminator="\n",
-                                                             quoting=csv.QUOTE_NONE, quotechar=None)
+                self._csv = csv.writer(self._text, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_NONE,
+                                       quotechar=None)
             self._write_rows([self.columns + [column.name for column in self.added]])
         elif fmt == "jsonl":
             self._text = io.TextIOWrapper(stream, encoding="utf-8", newline="\n", write_through=False)
@@ -133,14 +131,22 @@ class TableWriter(ArrowCsvWriting):
             records = [[_cell_text(value) for value in record] for record in records]
         # map() over C functions: this loop runs once per row of the file
         rows = list(map(list.__add__, records, map(list, zip(*texts)))) if texts else records
-        self._write_rows(rows)
+        self._write_rows(rows, batch.quoted_empty)
 
-    def _write_rows(self, rows: list[list[str]]) -> None:
+    def _write_rows(self, rows: list[list[str]], quoted_empty: Sequence[tuple[int, int]] | None = None) -> None:
         try:
-            if "\r" in "".join(map("".join, rows)):
-                # csv quotes a field with \n but not one with a lone \r, which readers take for a line end
-                for row in rows:
-                    (self._csv_quote_all if any("\r" in value for value in row) else self._csv).writerow(row)
+            quoted = self.format in QUOTED
+            if quoted and (quoted_empty or "\r" in "".join(map("".join, rows))):
+                # rows csv.writer cannot write as they must be: it writes a quoted empty field as an empty
+                # one, and does not quote a field with a lone \r (which readers take for a line end)
+                empty_in: dict[int, set[int]] = {}
+                for row, column in quoted_empty or ():
+                    empty_in.setdefault(row, set()).add(column)
+                for position, row in enumerate(rows):
+                    if position in empty_in or "\r" in "".join(row):
+                        self._text.write(self._csv_line(row, empty_in.get(position, ())))
+                    else:
+                        self._csv.writerow(row)
             else:
                 self._csv.writerows(rows)
         except csv.Error:
@@ -151,6 +157,16 @@ class TableWriter(ArrowCsvWriting):
                            if any(character in value for character in "\t\n\r")), "?")
             raise InputError(f"a value of column '{column}' holds a tab or a line end, which TSV cannot hold "
                              f"(it has no quoting); write CSV (-o FILE.csv) or pass --output-format quoted-tsv") from None
+
+    def _csv_line(self, row: Sequence[str], quoted_empty: Collection[int]) -> str:
+        """A row as a CSV line: each field as csv.writer (minimal quoting) writes it, and quoted also
+        when it holds a \r; ``""`` for the fields at ``quoted_empty``."""
+        delimiter = DELIMITERS[self.format]
+        special = (delimiter, '"', "\n", "\r")
+        return delimiter.join(
+            '""' if position in quoted_empty
+            else '"' + value.replace('"', '""') + '"' if any(character in value for character in special)
+            else value for position, value in enumerate(row)) + "\n"
 
     def _write_jsonl(self, batch: Batch, added_values) -> None:
         names = [column.name for column in self.added]
