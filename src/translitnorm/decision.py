@@ -122,7 +122,7 @@ class Resolution:
     case form or adjective), ``translated`` (a translated given name), ``fuzzy`` (the
     weakest evidence used), ``none``, or ``empty`` for a name with
     nothing left to match (None, blank, only a title); ``reason`` says why no ID was given
-    (``no-candidates``, ``below-threshold``, ``ambiguous``, ``empty``).
+    (``no-candidates``, ``below-threshold``, ``ambiguous``, ``named-elsewhere``, ``empty``).
     ``candidates`` ranks up to ``DecisionRule.max_candidates`` entities when no ID was
     given, and the winner with its runner-up when one was.
     """
@@ -189,10 +189,13 @@ class DecisionRule:
         return self.min_score_single if single else self.min_score
 
 
-def reason_against(candidates: Sequence[Candidate], rule: DecisionRule, single: bool, slip: str | None = None) -> str | None:
+def reason_against(candidates: Sequence[Candidate], rule: DecisionRule, single: bool, slip: str | None = None,
+                   elsewhere: bool = False) -> str | None:
     """Why the best candidate may not be given as the answer, or None when it may. ``slip``: the
     best of a one-word name is one slip of typing from it and no other entity is near (see
-    ``PartLookup.accepted_slip``), which stands in for the single-word threshold.
+    ``PartLookup.accepted_slip``), which stands in for the single-word threshold. ``elsewhere``:
+    the one word is the name of a town elsewhere and was found only loosely (see
+    :mod:`translitnorm.elsewhere`).
 
     >>> best, close = Candidate("a", "A", 0.9, "key", None, "", ""), Candidate("b", "B", 0.88, "key", None, "", "")
     >>> reason_against([best, close], DecisionRule(), single=False), reason_against([best], DecisionRule(), single=False)
@@ -204,15 +207,17 @@ def reason_against(candidates: Sequence[Candidate], rule: DecisionRule, single: 
     runner_up = candidates[1].score if len(candidates) > 1 else 0.0
     if best.score < rule.threshold(single) and not (single and slip):
         return "below-threshold"
+    if single and elsewhere and best.method not in (EXACT, FOLDED):
+        return "named-elsewhere"
     if best.score - runner_up < rule.margin:
         return "ambiguous"
     return None
 
 
 def decided(query: str, candidates: Sequence[Candidate], rule: DecisionRule, single: bool,
-            slip: str | None = None) -> Resolution:
+            slip: str | None = None, elsewhere: bool = False) -> Resolution:
     """The resolution of ``query`` given its candidates, best first."""
-    reason = reason_against(candidates, rule, single, slip)
+    reason = reason_against(candidates, rule, single, slip, elsewhere)
     shown = tuple(candidates[: rule.max_candidates])
     if not candidates:
         return Resolution(query, None, None, 0.0, NONE, reason=reason)
@@ -260,6 +265,8 @@ def describe_decision(resolution: Resolution, rule: DecisionRule, single: bool, 
         "empty": "no name left after cleaning",
         "no-candidates": "no entity fits",
         "below-threshold": f"best score {resolution.score:.3f} is below {threshold}" + (" (one-word names need key-level evidence)" if single else ""),
+        "named-elsewhere": "one word found only loosely, and written as the name of a town elsewhere "
+                           "(names_elsewhere.txt): another place, not a spelling of this one",
         "ambiguous": f"the best two are within {rule.margin} of each other: " + ", ".join(c.id for c in resolution.candidates[:3]),
     }
     return "no ID: " + reasons[resolution.reason or "no-candidates"]

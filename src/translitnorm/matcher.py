@@ -14,9 +14,10 @@
 from __future__ import annotations
 
 from translitnorm.decision import (
-    Candidate, DecisionRule, Explanation, PartEvidence, Resolution, decided, describe_candidate, describe_decision,
+    EXACT, FOLDED, Candidate, DecisionRule, Explanation, PartEvidence, Resolution, decided, describe_candidate, describe_decision,
     reason_against,
 )
+from translitnorm.elsewhere import named_elsewhere
 from translitnorm.index import CompiledIndex
 from translitnorm.keys import as_latin, exact_form, folded_form, matching_key
 from translitnorm.lookup import FUZZY_CEILING, FUZZY_MIN_RATIO, TIER_ORDER, TIER_SCORES, PartLookup, PartMatch
@@ -60,6 +61,12 @@ class Matcher:
             return None
         return self.parts.accepted_slip(text, best.id, best.matched_form)
 
+    @staticmethod
+    def _elsewhere(parsed: ParsedName, candidates: list[Candidate], single: bool) -> bool:
+        """Whether a one-word name found only loosely is the name of a town elsewhere (Samarra)."""
+        return (single and bool(candidates) and candidates[0].method not in (EXACT, FOLDED)
+                and named_elsewhere(parsed.full_tokens[0].text))
+
     def resolve(self, raw: str, explanation: Explanation | None = None) -> Resolution:
         """Resolve one raw name (see :meth:`translitnorm.Normaliser.resolve`)."""
         parsed = parse_name(raw if isinstance(raw, str) else "")
@@ -86,13 +93,15 @@ class Matcher:
                                            f"matched; {pool.cut_parts} parts and {cut_initials} initials more count as unmatched")
         candidates = pool.top(limit)
         slip = self._slip(parsed, candidates, single)
-        if limit < rule.max_candidates and len(candidates) == limit and reason_against(candidates, rule, single, slip) is not None:
+        elsewhere = self._elsewhere(parsed, candidates, single)
+        if (limit < rule.max_candidates and len(candidates) == limit
+                and reason_against(candidates, rule, single, slip, elsewhere) is not None):
             candidates = pool.top(rule.max_candidates)
             slip = self._slip(parsed, candidates, single)
         if explanation is not None:
             for candidate in candidates[: rule.max_candidates]:
                 explanation.add(f"candidate {candidate.id}", describe_candidate(candidate))
-        resolution = decided(raw, candidates, rule, single, slip)
+        resolution = decided(raw, candidates, rule, single, slip, elsewhere)
         if explanation is not None:
             explanation.add("decision", describe_decision(resolution, rule, single, slip))
             explanation.resolution = resolution
