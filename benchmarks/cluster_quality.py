@@ -32,6 +32,7 @@ with as many words as its Cyrillic name and no initials — the share in the top
 **Scale** (``--scale``): distinct synthetic names (``benchmarks/synthetic.py`` people under one
 random scheme each, some misspelt), clustered in a child process each; wall time, CPU time and
 peak memory (max RSS of the child), and the Latin-key clusterer on the same names as baseline.
+Progress (names generated, clustering started) goes to stderr.
 """
 
 from __future__ import annotations
@@ -246,6 +247,53 @@ def show_errors(part: str, limit: int) -> None:  # noqa: C901 (a report)
             print("   ", entity, " | ".join(", ".join(p) for p in parts.values()))
 
 
+def misses_by_cause(part: str) -> dict[str, list[str]]:
+    """The spellings kept out of their entity's largest cluster (what B-cubed recall loses),
+    grouped by why: a short form left alone, a spelling read right while the rest of its entity
+    was misread, or a misreading with the true Cyrillic form among the top 10 readings or not."""
+    rows = {(row["set"], row["spelling"]): row for row in variant_rows()}
+    causes: dict[str, list[str]] = defaultdict(list)
+    for set_name, truth in labelled_sets(part).items():
+        clusters = translitnorm_clusters(list(truth))
+        where = {member: index for index, cluster in enumerate(clusters) for member in cluster}
+        members: dict[str, list[str]] = defaultdict(list)
+        for spelling, entity in truth.items():
+            members[entity].append(spelling)
+        for entity, spellings in sorted(members.items()):
+            sizes = defaultdict(int)
+            for spelling in spellings:
+                sizes[where[spelling]] += 1
+            main = min(sizes, key=lambda index: (-sizes[index], index))
+            for spelling in sorted(spellings):
+                if where[spelling] == main:
+                    continue
+                row = rows[(set_name, spelling)]
+                reading = clustering.read_name(spelling)
+                true_parts = row["cyrillic"].split()
+                true_key = " ".join(sorted(clustering.cyrillic_key(word) for word in true_parts))
+                found = [s.cyrillic.lower() for s in cyrillic_sources(spelling, row["lang"], top=10)]
+                line = f"{spelling} ({row['source']}) read {reading.key}, is {row['cyrillic']} [{entity}]"
+                if reading.initials or len(reading.parts) < len(true_parts):
+                    causes["short form left alone (initials or a bare surname)"].append(line)
+                elif reading.key == true_key:
+                    causes["read right; the entity's other spellings were misread"].append(line)
+                elif row["cyrillic"].lower() in found:
+                    rank = found.index(row["cyrillic"].lower()) + 1
+                    causes["misread; the true form is among the top 10 readings"].append(f"{line}, rank {rank}")
+                else:
+                    causes["misread; the true form is not among the top 10 (exonym, host-language form, lost diacritics)"].append(line)
+    return dict(causes)
+
+
+def show_misses(part: str, limit: int) -> None:
+    causes = misses_by_cause(part)
+    print(f"\n### Recall lost, {part} entities: spellings outside their entity's largest cluster, by cause\n")
+    for cause, lines in sorted(causes.items(), key=lambda item: -len(item[1])):
+        print(f"{len(lines)}  {cause}")
+        for line in lines[:limit]:
+            print("      ", line)
+
+
 # -- IDs across files -------------------------------------------------------------------------------
 
 def id_rows(n_people: int = 1500, n_rows: int = 30000, seed: int = 3) -> list[str]:
@@ -397,11 +445,14 @@ def scale_names(n: int, seed: int = 0) -> list[str]:
         if rng.random() < 0.1:
             parts[0] = parts[0][0] + "."
         found.add(" ".join(parts))
+        if len(found) % 100_000 == 0 and n >= 100_000:
+            print(f"{time.strftime('%H:%M:%S')} generated {len(found):,} of {n:,} names", file=sys.stderr, flush=True)
     return sorted(found)
 
 
 def _scale_child(n: int, system: str) -> None:
     names = scale_names(n)
+    print(f"{time.strftime('%H:%M:%S')} clustering {n:,} names with {system}", file=sys.stderr, flush=True)
     cpu, wall = time.process_time(), time.perf_counter()
     if system == "translitnorm":
         clusters = len(clustering.cluster_names({name: 1 for name in names}))
@@ -418,8 +469,9 @@ def scale(sizes: list[int]) -> None:
     print("|---|---|---|---|---|---|---|")
     for n in sizes:
         for system in ("translitnorm", "latin-keys"):
+            # the child's progress (stderr) passes through; its result is the last line of stdout
             out = subprocess.run([sys.executable, __file__, "--scale-child", str(n), system],
-                                 capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
+                                 stdout=subprocess.PIPE, text=True, check=True).stdout.strip().splitlines()[-1]
             size, name, clusters, wall, cpu, peak = out.split("\t")
             print(f"| {int(size):,} | {name} | {int(clusters):,} | {wall} | {cpu} | {int(size) / max(float(cpu), 0.001):,.0f} | {peak} |",
                   flush=True)
@@ -430,7 +482,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--scale", default="", help="comma-separated numbers of distinct names, e.g. 10000,100000")
     parser.add_argument("--skip-quality", action="store_true")
     parser.add_argument("--schemes-per-name", type=int, default=3)
-    parser.add_argument("--show-errors", type=int, default=0, help="print mixed and split clusters (dev part)")
+    parser.add_argument("--show-errors", type=int, default=0,
+                        help="print mixed and split clusters (dev part) and the recall lost by cause (all)")
     parser.add_argument("--scale-child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.scale_child:
@@ -442,6 +495,7 @@ def main(argv: list[str] | None = None) -> None:
         id_table()
         if args.show_errors:
             show_errors("dev", args.show_errors)
+            show_misses("all", args.show_errors)
         backtranslit_held_out(args.schemes_per_name)
         backtranslit_press(args.show_errors or 10)
     if args.scale:

@@ -14,7 +14,9 @@ this tree's data, and compares them; it exits 1 when they differ.
 One JSON object per line, keys sorted:
 
 - for every query of every labelled set (``tests/data/sets``, the crosslang sets on their
-  lexicons, iso-codes, the devset; as ``benchmarks/quality.py`` loads them): the full
+  lexicons, iso-codes, the devset, the recall sets of ``tests/data/recall``, as
+  ``benchmarks/quality.py`` loads them; the places sets of ``tests/data/places`` on the
+  shipped lexicons): the full
   :meth:`Resolution.as_dict` (ID, score, method, scheme, matched name and form, reason,
   candidates) and the text of :meth:`Normaliser.explain`;
 - for a clean-style run over a synthetic lexicon (``benchmarks/synthetic.py``, default
@@ -26,6 +28,7 @@ One JSON object per line, keys sorted:
 from __future__ import annotations
 
 import argparse
+import csv
 import difflib
 import hashlib
 import json
@@ -40,7 +43,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 LABELLED_SETS = ("devset", "press-spellings", "name-forms", "must-not-match", "known-failures", "crosslang-cyrillic",
                  "crosslang-latin", "crosslang-russian-forms", "crosslang-must-not-match", "crosslang-known-failures",
-                 "iso-codes")
+                 "iso-codes", *(f"recall-{name}-{part}" for name in ("one-word", "screening", "cyrillic")
+                                for part in ("dev", "holdout")))
+# The held-out place spellings and the near names of tests/data/places, on the shipped lexicons.
+PLACES_SETS = ("heldout-places", "near-names")
 EXPLAIN_EVERY = 25
 
 
@@ -72,6 +78,15 @@ def write(out: Path, src: Path, names: int, entities: int, rows: int) -> None:
                                     "resolution": normaliser.resolve(query).as_dict(),
                                     "explain": str(normaliser.explain(query))}))
             print(f"{labelled.name}: {len(labelled.rows)} queries", file=sys.stderr, flush=True)
+        shipped = Normaliser.from_lexicons([ROOT / "lexicons"], cache_dir=cache)
+        for places_set in PLACES_SETS:
+            with open(ROOT / "tests" / "data" / "places" / f"{places_set}.tsv", encoding="utf-8", newline="") as handle:
+                place_rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+            for number, row in enumerate(place_rows):
+                lines.append(_line({"set": f"places-{places_set}", "n": number, "expected": row["expected"],
+                                    "resolution": shipped.resolve(row["query"]).as_dict(),
+                                    "explain": str(shipped.explain(row["query"]))}))
+            print(f"places-{places_set}: {len(place_rows)} queries", file=sys.stderr, flush=True)
 
         lexicon = synthetic.write_lexicon(work / "lexicon.tsv", entities, seed=0)
         data = synthetic.write_rows_csv(work / "rows.csv", lexicon, rows=max(rows, names), distinct=names, seed=0)
@@ -81,8 +96,6 @@ def write(out: Path, src: Path, names: int, entities: int, rows: int) -> None:
         lines.append(_line({"set": "clean", "rows": summary.rows, "distinct": summary.distinct,
                             "methods": dict(sorted(summary.methods.items())), "clusters": summary.clusters,
                             "output_sha256": _sha256(output), "review_sha256": _sha256(review)}))
-        import csv
-
         with open(data, encoding="utf-8", newline="") as handle:
             distinct = sorted({row["name"] for row in csv.DictReader(handle)})
         for number, resolution in enumerate(normaliser.resolve_many(distinct, jobs=1)):

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from conftest import DATA, read_labelled
 from translitnorm import Normaliser
 from translitnorm.crosslang import LANGS, Variant, detect_lang, variants
+from translitnorm.decision import CANDIDATE
 
 RULES = tomllib.loads(
     resources.files("translitnorm").joinpath("data").joinpath("correspondences.toml").read_text(encoding="utf-8")
@@ -322,9 +323,12 @@ def test_a_cross_language_match_is_looser_evidence_than_an_exact_one(russian_onl
 
 
 def test_an_explanation_names_the_correspondences_that_made_the_match(russian_only):
-    text = str(russian_only.explain("Mahilioŭ"))
-    assert "by.mahiliou" in text
-    assert "Магілёў" in text and "Belarusian а for unstressed о (akanye)" in text
+    [candidate] = russian_only.explain("Mahilioŭ").of_stage(CANDIDATE)
+    assert (candidate.output, candidate.evidence["method"]) == ("by.mahiliou", "cross")
+    [part] = candidate.evidence["parts"]
+    assert (part.slot, part.tier) == ("whole name", "cross")
+    assert part.note == ("be form Магілёў: Belarusian а for unstressed о (akanye); Belarusian і for Russian и; "
+                         "Belarusian ў for в after a vowel at the end of a syllable")
 
 
 def test_labelled_rows_cite_a_source():

@@ -192,8 +192,15 @@ def test_namesakes_are_separate_entities_suffixed_with_their_geonames_id():
     build = place_lexicons.assemble_place_lexicons(places, {}, [], countries=["RU"])
     # the town has 10× the people of each village: it keeps the bare ID; the villages are suffixed
     assert ids_of(build, "places-ru") == ["ru.oktyabrskiy.515854", "ru.oktyabrskiy.515867", "ru.oktyabrsky"]
-    notes = {line.id: line.note for line in build.files["places-ru"]}
-    assert notes["ru.oktyabrskiy.515854"] == "geonames:515854"
+    notes = {(line.id, line.name): line.note for line in build.files["places-ru"]}
+    # every line names its source; the entity's first line also its population (the matcher's prominence rule)
+    assert notes[("ru.oktyabrskiy.515854", "Oktyabr'skiy")] == "geonames:515854 population:3000"
+    assert notes[("ru.oktyabrskiy.515854", "Октябрьский")] == "geonames:515854"
+    # each village keeps its own Октябрьский, though a town of 110,000 has the name too
+    assert {line.id for line in build.files["places-ru"] if line.name == "Октябрьский"} == {
+        "ru.oktyabrskiy.515854", "ru.oktyabrskiy.515867", "ru.oktyabrsky"}
+    lexicon = lex.Lexicon.from_lines(build.files["places-ru"])
+    assert [lexicon[i].population for i in ("ru.oktyabrsky", "ru.oktyabrskiy.515867")] == [110000, 2500]
 
 
 def test_close_namesakes_all_get_a_suffix():
@@ -228,8 +235,9 @@ def test_a_village_does_not_keep_an_alternate_name_of_a_far_larger_place():
     build = place_lexicons.assemble_place_lexicons([village, paris], {"ru": {"2988507": "Париж"}}, [], countries=["RU"],
                                               capitals={"FR": "2988507"})
     village_names = {line.name for line in build.files["places-ru"]}
-    # Париж and Paris mean the French capital; the village is still found as Parizh
-    assert not {"Paris", "Париж"} & village_names and {"Parizh", "Parizhskiy"} <= village_names
+    # Paris is left to the French capital; the village keeps its own name, Parizh and Париж (which
+    # the matcher's prominence rule gives to Paris when the two tie)
+    assert "Paris" not in village_names and {"Parizh", "Parizhskiy", "Париж"} <= village_names
     assert ids_of(build, "places-foreign") == ["fr.paris"]
 
 

@@ -112,22 +112,6 @@ def test_digits_belong_to_the_name(tmp_path):
     assert norm.resolve("Tomsk-7").id is None
 
 
-def test_explain_lists_the_steps(shipped):
-    explanation = shipped.explain("President Bakijew")
-    titles = [title for title, _ in explanation.steps]
-    assert titles[0] == "cleaned" and titles[1] == "parts" and titles[-1] == "decision"
-    text = str(explanation)
-    assert "set aside: President" in text
-    assert "key 'bakiev'" in text
-    assert f"candidate {BAKIEV}" in text and "via ky-de" in text
-    assert explanation.resolution.id == BAKIEV
-
-
-def test_explain_says_why_there_is_no_id(devset):
-    text = str(devset.explain("Klitschko"))
-    assert "no ID: the best two are within" in text and "klitschko_v" in text
-
-
 def test_decision_rule_is_configurable(shipped):
     strict = Normaliser(shipped.index, DecisionRule(min_score=0.99, min_score_single=0.99))
     assert strict.resolve("Roza Otounbayeva").id is None  # key-level evidence is not enough for this rule

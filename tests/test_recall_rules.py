@@ -12,6 +12,7 @@ from hypothesis import given, settings, strategies as st
 
 from conftest import DATA
 from translitnorm import Normaliser
+from translitnorm.decision import CANDIDATE, DECISION, NORMALISING, PartEvidence
 from translitnorm.morphology import bare_forms, translated_given_names
 from translitnorm.slips import slip_kind
 from translitnorm.text import MAX_NAME_CHARS, parse_name
@@ -67,11 +68,18 @@ def test_rule_does_not_give(recall, query, why):
 
 
 def test_explain_says_what_was_normalised_and_which_rule_applied(recall):
-    text = str(recall.explain("AKHMAT0VA_ANNA"))
-    assert "digit for a letter: AKHMAT0VA_ANNA" in text
-    assert "lv -s: read as Čehov" in str(recall.explain("Antons Čehovs"))
-    assert "given name translated: Leo = Лев" in str(recall.explain("Leo Tolstoy"))
-    assert "one slip (letters swapped)" in str(recall.explain("Krasnojarks"))
+    [normalising] = recall.explain("AKHMAT0VA_ANNA").of_stage(NORMALISING)
+    assert normalising.evidence["repairs"] == ("digit for a letter: AKHMAT0VA_ANNA",)
+    assert normalising.output == "AKHMATOVA ANNA"
+    [chekhov] = recall.explain("Antons Čehovs").of_stage(CANDIDATE)
+    assert chekhov.evidence["parts"] == (PartEvidence("Antons", "given name", "ending", 0.86, "lv -s: read as Anton"),
+                                         PartEvidence("Čehovs", "surname", "ending", 0.86, "lv -s: read as Čehov"))
+    [tolstoy] = recall.explain("Leo Tolstoy").of_stage(CANDIDATE)
+    assert tolstoy.evidence["parts"][0] == PartEvidence("Leo", "given name", "translated", 0.8,
+                                                        "given name translated: Leo = Лев")
+    [decision] = recall.explain("Krasnojarks").of_stage(DECISION)
+    assert (decision.output, decision.evidence["slip"]) == ("ru.krasnoyarsk", "letters swapped")
+    assert decision.evidence["score"] < decision.evidence["threshold"]  # the slip stands in for the threshold
 
 
 def test_bare_forms_and_translations_come_from_the_data_tables():
@@ -103,8 +111,8 @@ def test_any_cell_resolves_within_a_second(shipped, cell):
 
 
 def test_explain_says_what_was_cut(shipped):
-    text = str(shipped.explain("x" * (MAX_NAME_CHARS + 10)))
-    assert f"cut after {MAX_NAME_CHARS:,}" in text
+    [normalising] = shipped.explain("x" * (MAX_NAME_CHARS + 10)).of_stage(NORMALISING)
+    assert normalising.evidence["repairs"] == (f"cut after {MAX_NAME_CHARS:,} of {MAX_NAME_CHARS + 10:,} characters",)
 
 
 @settings(max_examples=40, deadline=None)

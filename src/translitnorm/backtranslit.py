@@ -226,15 +226,25 @@ def _word_sources(word: str, lang: str) -> tuple[_WordSource, ...]:
     return tuple(_WordSource(text, score) for text, score in hypotheses[:VERIFIED])
 
 
-def best_word_reading(word: str, lang: str) -> str:
-    """The best Cyrillic reading (lower case) of one Latin word, the first of ``cyrillic_sources``,
-    without caching the runners-up: the clusterer keeps its own cache of what it needs.
+def best_word_reading(word: str, lang: str, beam_width: int = BEAM) -> str:
+    """The best Cyrillic reading (lower case) of one Latin word, the first of ``cyrillic_sources``
+    (uncached: the clusterer caches what it needs, and reads with a narrower ``beam_width``).
 
-    >>> best_word_reading("Tschechow", "ru")
-    'чехов'
+    >>> best_word_reading("Tschechow", "ru"), best_word_reading("Tschechow", "ru", beam_width=4)
+    ('чехов', 'чехов')
     """
-    hypotheses = _decode(_readable(word.lower(), lang), lang)
+    hypotheses = _decode(_readable(word.lower(), lang), lang, beam_width)
     return hypotheses[0][0] if hypotheses else word.lower()
+
+
+def word_log_probability(cyrillic: str) -> float:
+    """The letter model's log-probability of a Cyrillic word, end included: higher is more name-like.
+
+    >>> word_log_probability("антонович") > word_log_probability("антоновч")
+    True
+    """
+    model, text = _letter_model(), cyrillic.lower()  # uncached: extend's cache would grow with every word
+    return model._extend_uncached("^" * (model.order - 1), text) + model.finish(text)
 
 
 @functools.lru_cache(maxsize=20_000)
@@ -260,12 +270,11 @@ def _readable(latin: str, lang: str) -> str:
 
 def _plain(char: str) -> str:
     from unidecode import unidecode
-
     folded = unidecode(char).lower()
     return folded if len(folded) == 1 else char
 
 
-def _decode(latin: str, lang: str) -> list[tuple[str, float]]:
+def _decode(latin: str, lang: str, beam_width: int = BEAM) -> list[tuple[str, float]]:
     """Beam search over Latin positions: (Cyrillic lower-case word, log-likelihood), best first.
 
     A spelling is modelled as written either by one scheme throughout (prior SINGLE_SCHEME,
@@ -275,8 +284,7 @@ def _decode(latin: str, lang: str) -> list[tuple[str, float]]:
     Cyrillic side.
     """
     channel = _channel(lang)
-    extend = _letter_model().extend
-    length = len(latin)
+    extend, length = _letter_model().extend, len(latin)
     # Accented letters may stand for the plain ones (French é for е: Lénine; Polish ń: Murmańsk):
     # the word is also read with them folded, each folded letter at FOLDED_LETTER's cost.
     folded = "".join(_plain(char) for char in latin)
@@ -285,12 +293,8 @@ def _decode(latin: str, lang: str) -> list[tuple[str, float]]:
     # position → Cyrillic so far → (score, letter-model log p, piecewise log p, schemes mask)
     beams: list[dict[str, tuple[float, float, float, int]]] = [dict() for _ in range(length + 1)]
     beams[0][""] = (0.0, 0.0, 0.0, channel.everyone)
-    longest = channel.longest
-    pieces = channel.pieces
-
-    single_log = channel.single_log
-    log = math.log
-    exp = math.exp
+    longest, pieces, single_log = channel.longest, channel.pieces, channel.single_log
+    log, exp = math.log, math.exp
 
     def add(target: dict, text: str, lm: float, piecewise: float, mask: int) -> None:
         # log(P_single + P_mixed), the one-scheme and the mixed reading of the spelling
@@ -312,8 +316,8 @@ def _decode(latin: str, lang: str) -> list[tuple[str, float]]:
         beam = beams[position]
         if not beam:
             continue
-        if len(beam) > BEAM:
-            beam = beams[position] = dict(heapq.nlargest(BEAM, beam.items(), key=lambda item: item[1][0]))
+        if len(beam) > beam_width:
+            beam = beams[position] = dict(heapq.nlargest(beam_width, beam.items(), key=lambda item: item[1][0]))
         final_here = position == length
         # Letters written as nothing (soft signs in most schemes): one, after a consonant.
         silent = channel.silent.get((_CONSONANT, final_here), ())
@@ -350,7 +354,7 @@ def _decode(latin: str, lang: str) -> list[tuple[str, float]]:
     finish = _letter_model().finish
     ranked = [(text, score + finish(text)) for text, (score, _, _, _) in beams[length].items() if text]
     ranked.sort(key=lambda item: (-item[1], item[0]))
-    return ranked[:BEAM]
+    return ranked[:beam_width]
 
 
 def _context_of(text: str) -> str:

@@ -2,26 +2,31 @@
 
 Spellings meet on their plausible Cyrillic sources (:mod:`translitnorm.backtranslit`):
 Tschechow, Chekhov, Czechow and Čechov are all read as Чехов, Djalal-Abad and Dzhalal-Abad as
-Джалал-Абад, so each group shares a Cyrillic key (:func:`cyrillic_name_key`). They also join,
+Джалал-Абад, so each group shares a Cyrillic key (:func:`read_name`). A Russian form also meets
+its Kazakh or Kyrgyz form where the file holds both (Jalal-Abad, read Жалал-Абад, and
+Dzhalal-Abad: :mod:`translitnorm.crosslang`'s ж for word-initial дж). They also join,
 as before, when their Latin matching keys are equal (Usenov ~ Oussenov ~ Ussenow) or when the
 keys are fuzzy neighbours: one edit apart in a part of 7 key letters or more (two from 12),
-found with rapidfuzz inside buckets of the same first letter and similar length, in one name
-part only. A fuzzy link is refused where DESIGN's lessons say the names differ: an edit that
-touches ч, ш, щ or ж (Sasha is not Chacha), a female against a male form (Usenova is not
-Usenov, Romana is not Roman), different digits (Tomsk-7 is not Tomsk-8), a different first
+in one name part only. A fuzzy link is refused where DESIGN's lessons say the names differ: an
+edit that touches ч, ш, щ or ж (Sasha is not Chacha), a female against a male form (Usenova is
+not Usenov, Romana is not Roman), different digits (Tomsk-7 is not Tomsk-8), a different first
 letter (Halina is not Kalina). Cyrillic keys keep the same letters apart.
 
 Short forms join a full name when only one person fits: "K. Bakiyev" and "Bakiyev" join
 "Kurmanbek Bakiev" when no other Bakiev in the data could be meant (another Bakiev whose
 given name starts with K, for the initial; any other Bakiev, for the bare surname).
 
-Everything is found through hash blocks and bucketed fuzzy search, never by comparing all
-pairs, so a million distinct names cluster in minutes (``benchmarks/cluster_quality.py``).
+Everything is found through hash blocks, never by comparing all pairs: fuzzy neighbours are
+searched in blocks of keys that share every other part and the first letter of the one that
+differs (deletion neighbourhoods inside large blocks), and each distinct word is read into
+Cyrillic once, so a million distinct names cluster in minutes on one core
+(``benchmarks/cluster_quality.py --scale``).
 
-Cluster IDs are ``~`` plus a hash of the cluster's anchor key: the Cyrillic key that most of
-the fullest names read as (ties: the smallest). A spelling's ID therefore comes
-from its own best Cyrillic reading, and the same spelling gets the same ID in every file
-where its cluster reads the same way (docs/clean.md says when an ID can still change).
+Cluster IDs are ``~`` plus a hash of the cluster's anchor key: among the fullest names' Cyrillic
+keys (Kazakh and Kyrgyz forms taken for Russian ones), the one the letter model finds most
+name-like. A spelling's ID therefore comes from the cluster's best-read spelling, not from
+counts or from whichever member sorts first, and the same spelling gets the same ID in every
+file that holds the same best-read spelling (docs/clean.md says when an ID can still change).
 
 >>> clusters = cluster_names({"Daniyar Usenov": 3, "Daniar Ussenov": 1, "Felix Kulov": 2})
 >>> [(c.representative, c.count, len(c.members)) for c in clusters]
@@ -35,15 +40,15 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Mapping
 
-from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from translitnorm.backtranslit import _split, best_word_reading, cyrillic_key
+from translitnorm.backtranslit import _split, best_word_reading, cyrillic_key, word_log_probability
+from translitnorm.crosslang import _directions, _languages, variants
 from translitnorm.keys import as_latin, exact_form, matching_key, surname_genders_differ
 from translitnorm.text import is_cyrillic, parse_name
 
@@ -54,7 +59,18 @@ CLUSTER_LANG = "ru"
 _SIBILANTS = frozenset("чшщж")
 _VOWELS = frozenset("aeiou")
 _CYRILLIC_VOWELS = frozenset("аеиоуюяәөүұі")
-_QUERY_SLICE = 1_000
+# READING_BEAM: hypotheses the decoder keeps per Latin position when the clusterer reads a word
+# (backtranslit.BEAM, 12, serves the ranked lists of ``cyrillic_sources``). Only the best reading
+# counts here: on 2,699 words (the labelled variants' and 3,000 synthetic names') 4 gives the
+# same Cyrillic key as 12 for all but 8 (Nischni: нишни rather than нишний) in a quarter of the
+# time, the cost of clustering a million names (benchmarks/cluster_quality.py --scale).
+READING_BEAM = 4
+# SMALL_BLOCK: a fuzzy block up to this size is compared pair by pair; a larger one (one-word
+# names of one first letter) is searched through its one- and two-letter deletions instead.
+SMALL_BLOCK = 24
+#: Languages whose names Russian text writes with other letters, and whose forms meet the Russian
+#: ones in clustering (translitnorm.crosslang's correspondences): Kazakh and Kyrgyz ж for дж.
+KIN_LANGS = ("kk", "ky")
 _DIGITS = re.compile(r"\d+")
 # Endings of a surname as a Cyrillic key (й, ы → и): what a bare word must end with to be
 # taken for a surname that a full name can explain (Бакиев, Ахматова, Шевченко, Чайковский).
@@ -135,7 +151,7 @@ def read_name(name: str, lang: str = CLUSTER_LANG) -> NameReading:
         if token.initial:
             initials.append(as_latin(token.text)[:1].casefold())
             continue
-        key = _part_key(token.text, lang)
+        key = _part_key(token.text.lower(), lang)
         if not key:
             continue
         # A lone word may be a surname (Bakiyev); in a longer name the first word is a given
@@ -156,10 +172,53 @@ def _part_key(text: str, lang: str) -> str:
     pieces = []
     for piece in _split(text):
         if piece[:1].isalpha():
-            pieces.append(best_word_reading(piece, lang))
+            pieces.append(best_word_reading(piece, lang, READING_BEAM))
         else:
             pieces.append("".join(char for char in piece if char.isdigit()))
     return cyrillic_key("".join(pieces))
+
+
+def _kin_keys(reading: NameReading) -> set[str]:
+    """Keys of the name with one part in its Kazakh or Kyrgyz form (:mod:`translitnorm.crosslang`):
+    Russian text writes дж where these languages write ж (Джалал-Абад, Жалал-Абад; Джумагулов,
+    Жумагулов), so both spellings are one name. Only parts where such a rule can apply are tried."""
+    found = set()
+    for place, part in enumerate(reading.parts):
+        for form in _kin_forms(part):
+            parts = reading.parts[:place] + (form,) + reading.parts[place + 1:]
+            found.add(NameReading(tuple(sorted(parts)), reading.initials).key)
+    return found
+
+
+def _kin_normal(reading: NameReading) -> NameReading:
+    """The reading with each part in its Kazakh or Kyrgyz form where it has one (Джалал-Абад as
+    Жалал-Абад), so the Russian and the other form of a name anchor one ID whether or not both
+    are in the file."""
+    parts = tuple(sorted((_kin_forms(part) or (part,))[0] for part in reading.parts))
+    return reading if parts == reading.parts else NameReading(parts, reading.initials)
+
+
+@lru_cache(maxsize=200_000)
+def _kin_forms(part: str) -> tuple[str, ...]:
+    if not any(source in part for source in _kin_sources()):
+        return ()
+    forms = {cyrillic_key(variant.text) for variant in variants(part, "ru", limit=8, langs=KIN_LANGS)}
+    return tuple(sorted(forms - {part}))
+
+
+@lru_cache(maxsize=1)
+def _kin_sources() -> frozenset[str]:
+    """The Russian letters the correspondences rewrite into KIN_LANGS' forms with Russian letters
+    only, where the key changes: the forms a Latin spelling read as Russian can also stand for
+    (дж for ж; Kazakh қ, ұ … cannot come out of a Latin reading)."""
+    russian = set(_languages()["ru"]["alphabet"])
+    sources = set()
+    for lang in KIN_LANGS:
+        for rules in _directions()[("ru", lang)].rules.values():
+            for rule in rules:
+                if set(rule.target) <= russian and cyrillic_key(rule.source) != cyrillic_key(rule.target):
+                    sources.add(rule.source)
+    return frozenset(sources)
 
 
 def cluster_id(key: str) -> str:
@@ -221,16 +280,13 @@ def cluster_names(names_with_counts: Mapping[str, int] | Iterable[tuple[str, int
     latin = {name: latin_keys[name] + "|" + _sibilants(readings[name].key) for name in names}
     cyrillic = {name: readings[name].key for name in names}
     # 1. equal keys, Latin or Cyrillic: hash blocks
-    for keyed in (latin, cyrillic):
-        first_of: dict[str, str] = {}
-        for name in names:
-            key = keyed[name]
-            if key.startswith("=") or not key.strip():
-                continue
-            if key in first_of:
-                union.join(first_of[key], name)
-            else:
-                first_of[key] = name
+    _join_equal_keys(names, latin, union)
+    first_with_key = _join_equal_keys(names, cyrillic, union)
+    # 1b. a Russian form joins its Kazakh or Kyrgyz form (Джалал-Абад, Жалал-Абад) where the data holds it
+    for name in names:
+        for kin_key in _kin_keys(readings[name]):
+            if kin_key in first_with_key:
+                union.join(name, first_with_key[kin_key])
     # 2. fuzzy neighbours of the keys, Latin and Cyrillic, in buckets (Latin ones per ж ш щ ч, as above)
     for keyed, vowels in ((latin_keys, _VOWELS), (cyrillic, _CYRILLIC_VOWELS)) if fuzzy else ():
         by_key: dict[str, dict[str, str]] = defaultdict(dict)
@@ -255,25 +311,47 @@ def cluster_names(names_with_counts: Mapping[str, int] | Iterable[tuple[str, int
     return clusters
 
 
+def _join_equal_keys(names: list[str], keyed: dict[str, str], union: _Union) -> dict[str, str]:
+    """Join the names whose keys are equal (a hash block); return each key's first name."""
+    first_with_key: dict[str, str] = {}
+    for name in names:
+        key = keyed[name]
+        if key.startswith("=") or not key.strip():
+            continue
+        if key in first_with_key:
+            union.join(first_with_key[key], name)
+        else:
+            first_with_key[key] = name
+    return first_with_key
+
+
 def _sibilants(key: str) -> str:
     return "".join(char for char in key if char in _SIBILANTS)
 
 
 def _anchor_key(group: list[str], readings: dict[str, NameReading]) -> str:
     """The key a cluster's ID comes from: among the names with the most full parts, the Cyrillic
-    key that most of them read as (ties: the smallest); a name with nothing to read keeps its own form.
+    key whose parts the letter model finds most name-like (:func:`word_log_probability`; ties:
+    the smallest key); a name with nothing to read keeps its own form.
 
-    Spellings vote, not rows: the same members then always give the same ID, whatever their
-    counts in one file (rows voted less stably in benchmarks/cluster_quality.py's halves test)."""
+    The choice depends on which keys the cluster holds, not on how often each is written: a file
+    that holds the best-read key gives it whatever else it holds. Votes by spelling (the key most
+    members read as) split 1.95 % of the names seen in both halves of a file
+    (benchmarks/cluster_quality.py, IDs across files) where the vote tied or a half lacked the
+    majority; a misspelt key (Антоновч for Антонович) reads less name-like and so rarely wins."""
     readable = [name for name in group if readings[name].parts]
     if not readable:
         return "=" + min(exact_form(name) for name in group)
     most = max(len(readings[name].parts) for name in readable)
-    shared: Counter = Counter()
-    for name in readable:
-        if len(readings[name].parts) == most:
-            shared[readings[name].key] += 1
-    return min(shared, key=lambda key: (-shared[key], key))
+    keys = {_kin_normal(readings[name]) for name in readable if len(readings[name].parts) == most}
+    if len(keys) == 1:
+        return next(iter(keys)).key
+    return min(keys, key=lambda reading: (-_name_likeness(reading.parts), reading.key)).key
+
+
+@lru_cache(maxsize=200_000)
+def _name_likeness(parts: tuple[str, ...]) -> float:
+    return sum(word_log_probability(part) for part in parts)
 
 
 def _join_short_forms(names: list[str], readings: dict[str, NameReading], union: _Union) -> None:
@@ -334,27 +412,66 @@ def _allowed_edits(length: int) -> int:
 
 
 def _fuzzy_pairs(keys: list[str], vowels: frozenset[str] = _VOWELS) -> Iterable[tuple[str, str]]:
-    """Pairs of keys that are fuzzy neighbours, searched in buckets (first letter, length)."""
-    buckets: dict[tuple[str, int], list[str]] = defaultdict(list)
+    """Pairs of keys that are fuzzy neighbours (:func:`_neighbours`), found in blocks, never all pairs.
+
+    Neighbours differ in one part only, at the same place, and keep its first letter, so each key
+    is filed once per part long enough to be edited (7 key letters, :func:`_allowed_edits`) under
+    the other parts, that part's place and first letter. A block is compared pair by pair when
+    small; a large one (one-word names) through deletion neighbourhoods: two parts within d edits
+    share a form with at most d letters deleted from each, so only keys sharing one are compared.
+    """
+    blocks: dict[tuple[str, int, str], list[str]] = defaultdict(list)
     for key in keys:
-        if not key.startswith("="):
-            buckets[(key[0], len(key))].append(key)
-    for (letter, length), queries in sorted(buckets.items()):
-        limit = 2 if length >= 12 else 1  # edits between whole keys; parts are checked one by one
-        for other_length in range(length, length + limit + 1):
-            choices = buckets.get((letter, other_length))
-            if not choices:
-                continue
-            for start in range(0, len(queries), _QUERY_SLICE):  # bounds the distance matrix in memory
-                part = queries[start:start + _QUERY_SLICE]
-                matrix = process.cdist(part, choices, scorer=Levenshtein.distance, score_cutoff=limit, dtype="int32")
-                rows, columns = (matrix <= limit).nonzero()
-                for row, column in zip(rows.tolist(), columns.tolist()):
-                    first, second = part[row], choices[column]
-                    if other_length == length and first >= second:
-                        continue
-                    if _neighbours(first, second, vowels):
-                        yield first, second
+        if key.startswith("="):
+            continue
+        parts = key.split(" ")
+        for place, part in enumerate(parts):
+            if _allowed_edits(len(part)):
+                blocks[(" ".join(parts[:place] + parts[place + 1:]), place, part[0])].append(key)
+    for (_, place, _), members in sorted(blocks.items()):
+        if len(members) < 2:
+            continue
+        if len(members) <= SMALL_BLOCK:
+            candidates: Iterable[tuple[str, str]] = (
+                (first, second) for index, first in enumerate(members) for second in members[index + 1:])
+        else:
+            candidates = _sharing_deletions(members, place)
+        for first, second in candidates:
+            # the shorter key first, as _neighbours reads its endings off the first
+            first, second = sorted((first, second), key=lambda key: (len(key), key))
+            if _neighbours(first, second, vowels):
+                yield first, second
+
+
+def _sharing_deletions(members: list[str], place: int) -> set[tuple[str, str]]:
+    """Pairs of ``members`` whose part at ``place`` shares a form with as many letters deleted as
+    the part may differ by (:func:`_allowed_edits`)."""
+    by_form: dict[str, list[str]] = defaultdict(list)
+    for key in members:
+        part = key.split(" ")[place]
+        for form in _deletions(part, _allowed_edits(len(part))):
+            by_form[form].append(key)
+    pairs = set()
+    for sharing in by_form.values():
+        for index, first in enumerate(sharing):
+            for second in sharing[index + 1:]:
+                if first != second:
+                    pairs.add((min(first, second), max(first, second)))
+    return pairs
+
+
+def _deletions(text: str, depth: int) -> set[str]:
+    """``text`` and every form of it with up to ``depth`` letters deleted.
+
+    >>> sorted(_deletions("abc", 1))
+    ['ab', 'abc', 'ac', 'bc']
+    """
+    forms = {text}
+    frontier = {text}
+    for _ in range(depth):
+        frontier = {form[:index] + form[index + 1:] for form in frontier for index in range(len(form))}
+        forms |= frontier
+    return forms
 
 
 def _neighbours(first: str, second: str, vowels: frozenset[str] = _VOWELS) -> bool:

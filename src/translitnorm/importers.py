@@ -14,6 +14,9 @@ Mapping to the lexicon (see ``docs/lexicon-maintenance.md``):
 - a name whose script does not fit its language is skipped and counted, except that a
   Latin name in a language written in both scripts (kk, sr, tg, uz) is filed under
   ``LANG-Latn`` (Toshkent is ``uz-Latn``).
+
+:class:`EntityNames` (one entity's names, one role per name) and :func:`fit_lang` are the
+pieces these importers share with the places build (:mod:`translitnorm.places`).
 """
 
 from __future__ import annotations
@@ -23,7 +26,6 @@ import gzip
 import io
 import json
 import os
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Sequence
@@ -32,7 +34,7 @@ from translitnorm.errors import TranslitnormError
 from translitnorm.lexicon import (
     CYRILLIC_LANGS, LATIN_LANGS, ROLES, LexiconLine, script_of_lang,
 )
-from translitnorm.script import is_cyrillic
+from translitnorm.script import has_latin, is_cyrillic
 
 GEONAMES_COLUMNS = (
     "geonameid", "name", "asciiname", "alternatenames", "latitude", "longitude", "feature class",
@@ -54,7 +56,6 @@ WIKIDATA_LANGS = {
 LEXICON_LANGS = CYRILLIC_LANGS + LATIN_LANGS
 ProgressCallback = Callable[[int], None]
 PROGRESS_EVERY = 1_000_000
-_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
 
 
 class ImportFormatError(TranslitnormError):
@@ -108,7 +109,7 @@ def fit_lang(lang: str, name: str) -> str | None:
     """
     script = script_of_lang(lang)
     cyrillic = is_cyrillic(name)
-    latin = bool(_LATIN.search(name))
+    latin = has_latin(name)
     if script == "Cyrl":
         if cyrillic and not latin:
             return lang
@@ -120,14 +121,26 @@ def fit_lang(lang: str, name: str) -> str | None:
     return None
 
 
-class _Names:
-    """The names of one entity, one role per (lang, name): the first role in ROLES order wins."""
+class EntityNames:
+    """The names of one entity as an importer collects them, one role per (lang, name): when the
+    same name comes with two roles, the first in ROLES order wins (a ``source`` beats an
+    ``alias``). Every importer and the places build gather an entity's names through it, so the
+    lines they write follow one rule.
+
+    >>> names = EntityNames("kg.bishkek", "place")
+    >>> names.add("ru", "Бишкек", "alias"); names.add("ru", "Бишкек", "source", "geonames:1528675")
+    >>> names.add("und", "  Bishkek ", "canonical"); names.has_text("BISHKEK")
+    True
+    >>> [(line.lang, line.name, line.role, line.note) for line in names.lines()]
+    [('ru', 'Бишкек', 'source', 'geonames:1528675'), ('und', 'Bishkek', 'canonical', '')]
+    """
 
     def __init__(self, entity_id: str, entity_type: str):
         self.entity_id, self.entity_type = entity_id, entity_type
         self.names: dict[tuple[str, str], tuple[str, str]] = {}
 
     def add(self, lang: str, name: str, role: str, note: str = "") -> None:
+        """File ``name`` (spaces collapsed) in ``lang`` with ``role``, unless it is there with a stronger role."""
         name = " ".join(name.split())
         key = (lang, name)
         known = self.names.get(key)
@@ -135,10 +148,12 @@ class _Names:
             self.names[key] = (role, note)
 
     def has_text(self, name: str) -> bool:
+        """Whether the entity has ``name`` in any language, case aside."""
         folded = name.casefold()
         return any(text.casefold() == folded for _, text in self.names)
 
     def lines(self) -> list[LexiconLine]:
+        """The entity's lexicon lines, by language and name."""
         return [LexiconLine(self.entity_id, self.entity_type, lang, name, role, note)
                 for (lang, name), (role, note) in sorted(self.names.items())]
 
@@ -179,7 +194,7 @@ def import_geonames(main: str | os.PathLike, alternates: str | os.PathLike | Non
     countries_wanted = {c.upper() for c in countries}
     classes_wanted = {c.upper() for c in feature_classes}
     wanted_langs = set(langs)
-    places: dict[str, _Names] = {}
+    places: dict[str, EntityNames] = {}
     for _, row in _tsv_rows(main, len(GEONAMES_COLUMNS), "a GeoNames geoname table", report, progress):
         record = dict(zip(GEONAMES_COLUMNS, row))
         if countries_wanted and record["country code"].upper() not in countries_wanted:
@@ -192,7 +207,7 @@ def import_geonames(main: str | os.PathLike, alternates: str | os.PathLike | Non
             population = 0
         if population < min_population:
             continue
-        names = _Names(f"{id_prefix}.{record['geonameid']}", "place")
+        names = EntityNames(f"{id_prefix}.{record['geonameid']}", "place")
         display = record["name"] if fit_lang("en", record["name"]) else record["asciiname"]
         if display and fit_lang("en", display):
             names.add("und", display, "canonical")
@@ -289,7 +304,7 @@ def import_wikidata(path: str | os.PathLike, *, langs: Sequence[str] = LEXICON_L
         if wanted_classes is not None and not wanted_classes.intersection(classes):
             continue
         entity_type = next((types[c] for c in classes if c in types), other_type)
-        names = _Names(f"{id_prefix}.{qid.lower()}", entity_type)
+        names = EntityNames(f"{id_prefix}.{qid.lower()}", entity_type)
         labels = [(code, value.get("value", ""), True) for code, value in entity.get("labels", {}).items()]
         aliases = [(code, item.get("value", ""), False)
                    for code, items in entity.get("aliases", {}).items() for item in items]

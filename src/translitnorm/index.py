@@ -39,8 +39,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("translitnorm.cache")
 
-# 5: cache files carry a digest of their content (translitnorm.cache)
-FORMAT_VERSION = 5
+# 5: cache files carry a digest of their content (translitnorm.cache); 6: entity populations
+FORMAT_VERSION = 6
 # How the index packs its rows into plain ints (small to save, fast to load). Nothing outside
 # this module unpacks them: the accessors of CompiledIndex give named rows.
 # Form entries: ``part << _SCHEME_BITS | set number``; the sets themselves (bit i =
@@ -144,6 +144,9 @@ class CompiledIndex:
     cross: dict[str, Sequence[int]] = field(default_factory=dict)
     part_langs: list[str] = field(default_factory=list)  # part id -> language of a Cyrillic part, '' for Latin
     scheme_sets: list[int] = field(default_factory=list)
+    # entity -> its population as the lexicon's notes state it (Entity.population), -1 when they state
+    # none: the prominence and common-word rules of the decision read it.
+    populations: list[int] = field(default_factory=list)
     digest: str = ""
     _set_numbers: dict[int, int] = field(default_factory=dict, repr=False)
     _neighbours: KeyNeighbours | None = field(default=None, repr=False, compare=False)
@@ -183,11 +186,12 @@ class CompiledIndex:
                  jobs: int | None = None, progress: Callable[[int, int], None] | None = None) -> "CompiledIndex":
         scheme_ids = [LEXICON_SCHEME, CYRILLIC_SCHEME] + [scheme.id for scheme in schemes()]
         scheme_number = {scheme_id: number for number, scheme_id in enumerate(scheme_ids)}
-        index = cls([], [], [], [], [], [], [], scheme_ids, {}, {}, {}, {}, [], [], digest)
+        index = cls([], [], [], [], [], [], [], scheme_ids, {}, {}, {}, {}, [], [], digest=digest)
         part_number: dict[tuple[str, str], int] = {}
         for entity_number, entity in enumerate(lexicon):
             index.entity_ids.append(entity.id)
             index.entity_types.append(entity.type)
+            index.populations.append(-1 if entity.population is None else entity.population)
             index.canonicals.append(reused.display_name(entity) if reused is not None else display_name(entity))
             names = []
             for name_number, name in enumerate(entity.names):
@@ -372,7 +376,7 @@ class CompiledIndex:
     def _state(self) -> tuple:
         return (FORMAT_VERSION, self.digest, self.entity_ids, self.entity_types, self.canonicals,
                 self.entity_names, self.parts, self.part_initials, self.postings, self.scheme_ids,
-                self.exact, self.folded, self.keys, self.cross, self.part_langs, self.scheme_sets)
+                self.exact, self.folded, self.keys, self.cross, self.part_langs, self.scheme_sets, self.populations)
 
     def save(self, path: str | os.PathLike) -> None:
         """Write the index atomically to ``path`` (a cache file: private, with a digest of its content)."""
@@ -389,7 +393,7 @@ class CompiledIndex:
         content = cache.read_entry(path)
         with collector_paused():
             state = marshal.loads(content)
-        if not isinstance(state, tuple) or len(state) != 16 or state[0] != FORMAT_VERSION:
+        if not isinstance(state, tuple) or len(state) != 17 or state[0] != FORMAT_VERSION:
             raise cache.CacheRefused(f"{path}: not a compiled index of format {FORMAT_VERSION}")
         if digest is not None and state[1] != digest:
             raise cache.CacheRefused(f"{path}: compiled from other lexicons than the ones asked for")
@@ -401,13 +405,13 @@ class CompiledIndex:
         """Refuse an index whose tables do not fit together (a file written by other code): a
         cheap check of types and lengths, so a bad file fails here and not in the middle of a run."""
         lists = (self.entity_ids, self.entity_types, self.canonicals, self.entity_names, self.parts,
-                 self.part_initials, self.postings, self.scheme_ids, self.part_langs, self.scheme_sets)
+                 self.part_initials, self.postings, self.scheme_ids, self.part_langs, self.scheme_sets, self.populations)
         tables = (self.exact, self.folded, self.keys, self.cross)
         entities = len(self.entity_ids)
         parts = len(self.parts)
         if (not isinstance(self.digest, str) or not all(isinstance(value, list) for value in lists)
                 or not all(isinstance(table, dict) for table in tables)
-                or {len(self.entity_types), len(self.canonicals), len(self.entity_names)} != {entities}
+                or {len(self.entity_types), len(self.canonicals), len(self.entity_names), len(self.populations)} != {entities}
                 or {len(self.part_initials), len(self.postings), len(self.part_langs)} != {parts}):
             raise cache.CacheRefused(f"{path}: the index's tables do not fit together")
 

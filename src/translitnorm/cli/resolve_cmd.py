@@ -18,7 +18,7 @@ def resolve_command(
     names: Optional[List[str]] = typer.Argument(None, metavar="NAME", help="Names to resolve; read one per line from stdin when none are given."),
     lexicon: LexiconOption = None,
     explain: bool = typer.Option(False, "--explain", "-e", help="Show the steps: cleaning, parts, keys, candidates, decision."),
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object per name (JSON Lines)."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object per name (JSON Lines); with --explain, its steps as data."),
     min_score: MinScoreOption = None,
     margin: MarginOption = None,
     encoding: str = typer.Option("utf-8", "--encoding", help="Encoding of names piped in on stdin, e.g. latin-1, cp1251."),
@@ -51,7 +51,7 @@ def resolve_command(
         if as_json:
             payload = result.as_dict()
             if explain:
-                payload["steps"] = [{"step": title, "detail": detail} for title, detail in normaliser.explain(name).steps]
+                payload["steps"] = [step.as_dict() for step in normaliser.explain(name).steps]
             typer.echo(json.dumps(payload, ensure_ascii=False))
         elif result.id:
             via = f" via {result.scheme}" if result.scheme else ""

@@ -24,7 +24,6 @@ FORMATS = ("csv", "tsv", "jsonl", "parquet", "quoted-tsv")
 #: fields, ``""`` for a quote), what some programs write under the name TSV.
 DELIMITERS = {"csv": ",", "tsv": "\t", "quoted-tsv": "\t"}
 QUOTED = ("csv", "quoted-tsv")
-TEXT_FORMATS = ("csv", "tsv", "jsonl", "txt")
 _EXTENSIONS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl",
                ".json": "jsonl", ".parquet": "parquet", ".pq": "parquet", ".txt": "txt"}
 _GZIP_MAGIC = b"\x1f\x8b"

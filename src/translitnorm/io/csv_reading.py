@@ -124,7 +124,7 @@ class CsvReading:
             except StopIteration:
                 return
             except (csv.Error, _FieldTooLong) as exc:
-                problem = self._csv_problem(exc, start, lines.line)
+                problem = self._csv_problem(exc, lines.line)
             else:
                 nul = self._nul_name([row]) if len(row) == width else None
                 if len(row) == width and nul is None:
@@ -154,7 +154,7 @@ class CsvReading:
                 return column
         return None
 
-    def _csv_problem(self, error: Exception, start: int, end: int) -> str:
+    def _csv_problem(self, error: Exception, end: int) -> str:
         message = str(error)
         if isinstance(error, _FieldTooLong):
             return (f"a quoted field opened here runs over more than {self.max_field_lines:,} lines (a stray quote?); "
