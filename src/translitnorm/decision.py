@@ -131,7 +131,7 @@ class Resolution:
     case form or adjective), ``translated`` (a translated given name), ``fuzzy`` (the
     weakest evidence used), ``none``, or ``empty`` for a name with
     nothing left to match (None, blank, only a title); ``reason`` says why no ID was given
-    (``no-candidates``, ``below-threshold``, ``ambiguous``, ``common-word``, ``empty``).
+    (``no-candidates``, ``below-threshold``, ``ambiguous``, ``named-elsewhere``, ``common-word``, ``empty``).
     ``candidates`` ranks up to ``DecisionRule.max_candidates`` entities when no ID was
     given, and the winner with its runner-up when one was.
     """
@@ -217,10 +217,12 @@ class DecisionRule:
 
 
 def reason_against(candidates: Sequence[Candidate], rule: DecisionRule, single: bool, slip: str | None = None,
-                   prominent: str | None = None, common_word: str | None = None) -> str | None:
+                   elsewhere: bool = False, prominent: str | None = None, common_word: str | None = None) -> str | None:
     """Why the best candidate may not be given as the answer, or None when it may. ``slip``: the
     best of a one-word name is one slip of typing from it and no other entity is near (see
-    ``PartLookup.accepted_slip``), which stands in for the single-word threshold. ``prominent``:
+    ``PartLookup.accepted_slip``), which stands in for the single-word threshold. ``elsewhere``:
+    the one word is the name of a town elsewhere and was found only loosely (see
+    :mod:`translitnorm.elsewhere`). ``prominent``:
     the best is a place far more populous than every namesake within the margin (why, in words),
     which stands in for the margin. ``common_word``: the query is a common word and the best a
     small place (why, in words): no ID, reason ``common-word``.
@@ -235,6 +237,8 @@ def reason_against(candidates: Sequence[Candidate], rule: DecisionRule, single: 
     runner_up = candidates[1].score if len(candidates) > 1 else 0.0
     if best.score < rule.threshold(single) and not (single and slip):
         return "below-threshold"
+    if single and elsewhere and best.method not in (EXACT, FOLDED):
+        return "named-elsewhere"
     if best.score - runner_up < rule.margin and not prominent:
         return "ambiguous"
     if common_word:
@@ -243,9 +247,10 @@ def reason_against(candidates: Sequence[Candidate], rule: DecisionRule, single: 
 
 
 def decided(query: str, candidates: Sequence[Candidate], rule: DecisionRule, single: bool,
-            slip: str | None = None, prominent: str | None = None, common_word: str | None = None) -> Resolution:
+            slip: str | None = None, elsewhere: bool = False, prominent: str | None = None,
+            common_word: str | None = None) -> Resolution:
     """The resolution of ``query`` given its candidates, best first (see :func:`reason_against`)."""
-    reason = reason_against(candidates, rule, single, slip, prominent, common_word)
+    reason = reason_against(candidates, rule, single, slip, elsewhere, prominent, common_word)
     shown = tuple(candidates[: rule.max_candidates])
     if not candidates:
         return Resolution(query, None, None, 0.0, NONE, reason=reason)
@@ -409,6 +414,8 @@ def _decision_detail(step: Step) -> str:
         "empty": "no name left after cleaning",
         "no-candidates": "no entity fits",
         "below-threshold": f"best score {score:.3f} is below {threshold}" + (" (one-word names need key-level evidence)" if found["single"] else ""),
+        "named-elsewhere": "one word found only loosely, and written as the name of a town elsewhere "
+                           "(names_elsewhere.txt): another place, not a spelling of this one",
         "ambiguous": f"the best two are within {margin} of each other: " + ", ".join(step.input[:3]),
         "common-word": found["common_word"] or "a common word, and the place a small one",
     }

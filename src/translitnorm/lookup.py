@@ -33,7 +33,7 @@ from translitnorm.keys import as_latin, exact_form, folded_form, matching_key, s
 from translitnorm.neighbours import length_span
 from translitnorm.morphology import bare_forms, translated_given_names
 from translitnorm.script import is_cyrillic
-from translitnorm.slips import slip_kind
+from translitnorm.slips import only_ending_differs, slip_kind
 from translitnorm.text import Token
 
 # "ending" and "place-form" (a host-language ending or a Russian case form taken off) are as
@@ -206,7 +206,7 @@ class PartLookup:
         found_keys = process.extract(key, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_RATIO, limit=40)
         neighbours = [(choice, score) for choice, score, _ in found_keys]
         for neighbour, ratio in sorted(neighbours, key=lambda item: (-item[1], item[0]))[:20]:
-            if surname_genders_differ(key, neighbour):
+            if surname_genders_differ(key, neighbour) or only_ending_differs(key, neighbour):
                 continue
             score = FUZZY_CEILING * ratio / 100.0
             for part, schemes in self.index.entries("keys", neighbour):

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 from translitnorm.common_words import is_common_word
 from translitnorm.decision import (
-    EXACT, Candidate, DecisionRule, Explanation, PartEvidence, QueryForms, Resolution, bounding_step,
+    EXACT, FOLDED, Candidate, DecisionRule, Explanation, PartEvidence, QueryForms, Resolution, bounding_step,
     candidate_step, cleaning_steps, decided, decision_step, reason_against,
 )
+from translitnorm.elsewhere import named_elsewhere
 from translitnorm.index import CompiledIndex
 from translitnorm.keys import as_latin, exact_form, folded_form, matching_key
 from translitnorm.lookup import FUZZY_CEILING, FUZZY_MIN_RATIO, TIER_ORDER, TIER_SCORES, PartLookup, PartMatch
@@ -136,6 +137,12 @@ class Matcher:
             return None
         return self.parts.accepted_slip(text, best.id, best.matched_form)
 
+    @staticmethod
+    def _elsewhere(parsed: ParsedName, candidates: list[Candidate], single: bool) -> bool:
+        """Whether a one-word name found only loosely is the name of a town elsewhere (Samarra)."""
+        return (single and bool(candidates) and candidates[0].method not in (EXACT, FOLDED)
+                and named_elsewhere(parsed.full_tokens[0].text))
+
     def resolve(self, raw: str, explanation: Explanation | None = None) -> Resolution:
         """Resolve one raw name (see :meth:`translitnorm.Normaliser.resolve`); the steps are added to
         ``explanation`` when one is given (and worked out only then)."""
@@ -157,14 +164,16 @@ class Matcher:
                                           MAX_INITIALS_MATCHED))
         candidates = pool.top(limit)
         slip = self._slip(parsed, candidates, single)
-        if limit < rule.max_candidates and len(candidates) == limit and reason_against(candidates, rule, single, slip) is not None:
+        elsewhere = self._elsewhere(parsed, candidates, single)
+        if (limit < rule.max_candidates and len(candidates) == limit
+                and reason_against(candidates, rule, single, slip, elsewhere) is not None):
             candidates = pool.top(rule.max_candidates)
             slip = self._slip(parsed, candidates, single)
         prominent = None
-        if reason_against(candidates, rule, single, slip) == "ambiguous":
+        if reason_against(candidates, rule, single, slip, elsewhere) == "ambiguous":
             candidates, prominent = self._prominent(pool, candidates, single)
         common_word = self._common_word(parsed, candidates, single)
-        resolution = decided(raw, candidates, rule, single, slip, prominent, common_word)
+        resolution = decided(raw, candidates, rule, single, slip, elsewhere, prominent, common_word)
         if explanation is not None:
             explanation.add(*(candidate_step(candidate, parsed.cleaned) for candidate in candidates[: rule.max_candidates]))
             explanation.add(decision_step(resolution, rule, single, slip, prominent, common_word))

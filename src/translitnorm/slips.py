@@ -48,3 +48,24 @@ def slip_kind(typed: str, known: str) -> str | None:
     if i == 0 or i == len(shorter):
         return None  # at the end a letter is an ending: Gagarina, Pushkino, Bulgak are other names
     return "letter dropped" if len(typed) < len(known) else "letter added"
+
+
+# The suffixes Russian surnames are made with, as matching keys write them (-ов/-ёв, -ев,
+# -ин/-ын). Without its suffix a surname is the word it was made from, often a surname of
+# its own (Булгак, Булгаков; Медведь, Медведев); a given name with a letter more at its end
+# is usually the same name in another language (Antoni, Anton).
+_SURNAME_SUFFIXES = ("ov", "ev", "in")
+
+
+def only_ending_differs(typed: str, known: str) -> bool:
+    """True when one key is the other with a surname suffix added or cut at its end: not a
+    slip but another name (Булгак is a surname of its own, not Булгаков), so such a
+    neighbour is no fuzzy evidence at all, in one word or in a longer name.
+
+    >>> only_ending_differs("bulgak", "bulgakov"), only_ending_differs("mendeleiv", "mendeleev")
+    (True, False)
+    >>> only_ending_differs("antoni", "anton")
+    False
+    """
+    shorter, longer = sorted((typed, known), key=len)
+    return longer[len(shorter):] in _SURNAME_SUFFIXES and longer.startswith(shorter)
