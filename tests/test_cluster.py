@@ -164,12 +164,14 @@ def test_an_id_comes_from_the_names_own_cyrillic_reading_not_from_the_other_memb
 
 def test_cleaning_in_halves_gives_the_same_ids():
     # Rows with many variants, cleaned whole and in two halves (benchmarks/cluster_quality.py, IDs
-    # across files). Figures reached: 0.35 % of rows get another ID in their half than in the whole
-    # file, 1.9 % of the names seen in both halves have two IDs; what remains is by design: a bare
-    # surname joins a full name only in a file where that person is the only one of the name.
+    # across files). Figures reached: 0.37 % of rows get another ID in their half than in the whole
+    # file, 1.65 % of the names seen in both halves have two IDs (0.35 % and 2.03 % before the
+    # passport, Latvian, Lithuanian, Tajik Latin and Kazakh German schemes joined the channels that
+    # read Latin names back into Cyrillic); what remains is by design: a bare surname joins a full
+    # name only in a file where that person is the only one of the name.
     rows = cluster_quality.id_rows(n_people=1000, n_rows=20000)
     changed_rows, split_names = cluster_quality.id_stability(rows, cluster_quality.translitnorm_ids)
-    assert changed_rows <= 0.0035 and split_names <= 0.021  # 0.0203 with the letter model of the current lexicons
+    assert changed_rows <= 0.0037 and split_names <= 0.0165
 
 
 def test_labelled_variants_cluster_with_high_precision_and_recall(capsys):
