@@ -69,9 +69,60 @@ def test_one_name_in_each_convention(scheme_id, cyrillic, latin):
     assert romanise(cyrillic, scheme_id) == latin
 
 
+@pytest.mark.parametrize(("scheme_id", "cyrillic", "latin"), _cases("central-asian-names-in-french-and-german.tsv"))
+def test_french_and_german_spellings_of_central_asian_names(scheme_id, cyrillic, latin):
+    """Kazakh names from their Kazakh form (kk-fr, kk-de, ky-de); Kyrgyz and Uzbek names the press
+    takes from their Russian form are the Russian schemes' (the index romanises them under both)."""
+    assert romanise(cyrillic, scheme_id) == latin
+
+
 @pytest.mark.parametrize(("scheme_id", "cyrillic", "latin"), _cases("standard-rules.tsv"))
 def test_rules_of_named_standards(scheme_id, cyrillic, latin):
     assert romanise(cyrillic, scheme_id) == latin
+
+
+def _press_forms() -> list:
+    with open(CASES / "baltic-press-forms.tsv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    assert len(rows) >= 60
+    return [pytest.param(row["scheme"], row["cyrillic"], row["published"], id=f"{row['scheme']}:{row['published']}")
+            for row in rows]
+
+
+@pytest.mark.parametrize(("scheme_id", "cyrillic", "published"), _press_forms())
+def test_latvian_and_lithuanian_press_forms_are_the_scheme_with_an_ending(scheme_id, cyrillic, published):
+    """The ru-lv and ru-lt schemes write the stem; the nominative ending the press adds (Putins,
+    Putinas) is what the matcher's host-language forms take off (data/host_forms.toml)."""
+    from translitnorm.morphology import bare_forms
+
+    stem = romanise(cyrillic, scheme_id)
+    assert stem == published or stem in [form.text for form in bare_forms(published)], (stem, published)
+
+
+def test_samples_keep_their_source_by_group():
+    grouped = [scheme for scheme in schemes() if len(scheme.sample_groups) > 1]
+    assert {"ru-bgn", "be-bgn"} <= {scheme.id for scheme in grouped}
+    for scheme in schemes():
+        assert scheme.samples == tuple(pair for group in scheme.sample_groups for pair in group.samples)
+        for group in scheme.sample_groups:
+            assert group.source.strip() and group.samples, scheme.id
+    first = get_scheme("be-bgn").sample_groups[1]
+    assert "BGN/PCGN romanization of Belarusian" in first.source
+    assert ("Гродна", "Hrodna") in first.samples
+
+
+def test_a_sample_group_without_a_source_is_a_clear_error():
+    from translitnorm.romanise import SchemeDefinitionError, _parse_scheme
+
+    text = (get_scheme_file("ru-lt") + '\n[[sample_groups]]\nsamples = [["Путин", "Putin"]]\n')
+    with pytest.raises(SchemeDefinitionError, match="schemes/ru-lt.toml: .*source and samples"):
+        _parse_scheme("ru-lt.toml", text)
+
+
+def get_scheme_file(scheme_id: str) -> str:
+    import importlib.resources
+
+    return (importlib.resources.files("translitnorm") / "schemes" / f"{scheme_id}.toml").read_text(encoding="utf-8")
 
 
 def test_a_renamed_scheme_keeps_its_old_id():
@@ -261,6 +312,19 @@ def test_iuliia_schemes_agree_with_iuliia_itself():
                 continue  # where iuliia departs from the standard (tests/data/romanise/standard-rules.tsv)
             expected = library.translate(word).replace("ё", "ë").replace("Ё", "Ë")
             assert romanise(word, scheme) == expected, (scheme.id, word)
+
+
+def test_icu_bgn_pcgn_agrees_with_the_samples_iuliia_publishes_for_it():
+    """ru-bgn (ICU) against iuliia's own bgn_pcgn samples, read from the installed package as an
+    independent reference: identical once iuliia's Cyrillic ё is read as the Latin ë it stands for
+    and apostrophe look-alikes (’ ” for ʹ ʺ) are set aside."""
+    import iuliia
+
+    look_alikes = str.maketrans({"’": "ʹ", "”": "ʺ", "ё": "ë", "Ё": "Ë"})
+    samples = iuliia.schemas.get("bgn_pcgn").samples
+    assert len(samples) >= 20
+    for cyrillic, latin in samples:
+        assert romanise(cyrillic, "ru-bgn").translate(look_alikes) == latin.translate(look_alikes), cyrillic
 
 
 def _corrected_by_the_scheme_file(word: str, scheme: Scheme) -> bool:

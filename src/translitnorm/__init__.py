@@ -9,7 +9,7 @@ Romanisation under the named schemes (docs/schemes.md) is public too:
 
 >>> from translitnorm import romanise, romanisations, schemes
 >>> romanise("Чехов", "ru-de"), romanisations("Київ", lang="uk")["uk-national"], len(schemes(lang="tg"))
-('Tschechow', 'Kyiv', 2)
+('Tschechow', 'Kyiv', 3)
 """
 
 from translitnorm.version import __version__

@@ -91,7 +91,9 @@ def schemes_markdown() -> str:
         "",
         "A table file has `id`, `lang`, `target`, `description`, `source`, `provider = \"table\"`,",
         "optional `fallback` (a scheme for letters the table lacks; ICU `Cyrillic-Latin` comes last),",
-        "`samples` (pairs of a Cyrillic name and its cited reference spelling) and the rules:",
+        "`samples` (pairs of a Cyrillic name and its reference spelling, whose provenance `source` states),",
+        "any number of `[[sample_groups]]` (a `source` of their own and its `samples`: a standard's",
+        "printed examples, a gazetteer, an encyclopedia's titles) and the rules:",
         "",
         "```toml",
         "[letters]            # the plain letter map, lower case",
@@ -162,4 +164,11 @@ def schemes_markdown() -> str:
         cells = [f"`{scheme.id}`", scheme.lang, scheme.target, provider, example, str(len(scheme.samples)),
                  special, description, scheme.source]
         lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+    lines += ["", "## Sample sources", "",
+              "Schemes whose samples come from more than one source, with the number taken from each",
+              "(the first group is the top-level `samples`, described by the scheme's `source` above).", ""]
+    for scheme in registered:
+        if len(scheme.sample_groups) > 1:
+            groups = "; ".join(f"{len(group.samples)} from {group.source}" for group in scheme.sample_groups[1:])
+            lines.append(f"- `{scheme.id}`: {len(scheme.sample_groups[0].samples)} top-level; {groups}")
     return "\n".join(lines) + "\n"
