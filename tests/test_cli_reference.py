@@ -58,3 +58,23 @@ def test_the_generator_gives_a_reference_with_usage_help_and_option_tables():
     assert "| `--min-score` | `float` |  | Minimum score for an ID, 0 to 1 (default 0.80). |" in text
     assert "| `--on-error` | `raise\\|skip` | `raise` |" in text
     assert "Example: translitnorm lexicon validate lexicons/" in text
+
+
+def test_an_option_takes_the_same_kind_of_value_in_every_command():
+    """Users carry an option from one command to the next (`-l`, `--limit`, `--sample N`): a name
+    that takes a number in one command and a file or a flag in another misleads them."""
+    kinds: dict[str, set[str]] = {}
+
+    def walk(command):
+        for param in command.params:
+            if param.param_type_name == "option" and not param.hidden:
+                # One value or many of it is the same kind (-l DIR, -l a.tsv -l b.tsv).
+                kind = "flag" if param.is_flag else re.sub(r"^(?:list|Optional)\[(.*)\]$", r"\1", param.bare_type())
+                for name in param.opts:
+                    kinds.setdefault(name, set()).add(kind)
+        for sub in getattr(command, "commands", {}).values():
+            walk(sub)
+
+    walk(typer.main.get_command(app))
+    assert kinds["--sample"] == {"int"} and kinds["--check-names"] == {"Path"}
+    assert {name: found for name, found in kinds.items() if len(found) > 1} == {}

@@ -207,14 +207,14 @@ def test_apply_lists_names_that_would_lose_their_id_and_writes_nothing(kg, tmp_p
     review.write_text(review_text(BAKIYEVS), encoding="utf-8")
     sample = write_names(tmp_path / "data.csv", ["Bakiyev", "Kurmanbek Bakiyev", "Bishkek", "Bakiyev"])
     before = kg.read_bytes()
-    refused = run("apply", review, "--lexicon", kg, "--sample", sample, "--sample-column", "name")
+    refused = run("apply", review, "--lexicon", kg, "--check-names", sample, "--names-column", "name")
     assert refused.exit_code == 1, refused.stderr
     assert "'Bakiyev': kg.bakiev.kurmanbek → no ID (lost)" in refused.stderr
     assert "nothing written" in refused.stderr and "--allow-id-changes" in refused.stderr
     assert "Kurmanbek Bakiyev" not in refused.stderr.split("nothing written")[1]  # it keeps its ID
     assert kg.read_bytes() == before
 
-    dry = run("apply", review, "--lexicon", kg, "--sample", sample, "--dry-run")
+    dry = run("apply", review, "--lexicon", kg, "--check-names", sample, "--dry-run")
     assert dry.exit_code == 0, dry.stderr
     assert "'Bakiyev': kg.bakiev.kurmanbek → no ID (lost)" in dry.stderr
     assert "'Janysh Bakiyev': no ID → kg.bakiev.janysh (gained)" in dry.stderr
@@ -222,7 +222,7 @@ def test_apply_lists_names_that_would_lose_their_id_and_writes_nothing(kg, tmp_p
     assert "apply would refuse" in dry.stderr
     assert kg.read_bytes() == before
 
-    allowed = run("apply", review, "--lexicon", kg, "--sample", sample, "--allow-id-changes")
+    allowed = run("apply", review, "--lexicon", kg, "--check-names", sample, "--allow-id-changes")
     assert allowed.exit_code == 0, allowed.stderr
     assert "'Bakiyev': kg.bakiev.kurmanbek → no ID (lost)" in allowed.stderr
     assert "kg.bakiev.janysh" in kg.read_text(encoding="utf-8")
@@ -254,26 +254,26 @@ def test_add_alias_and_merge_report_changed_answers_of_a_sample(kg, tmp_path):
     sample = write_names(tmp_path / "data.csv", ["Bakiyev", "Jalalabat"])
     before = kg.read_bytes()
     refused = run("add", "kg.bakiev.janysh", "--type", "person", "--name", "Жаныш Бакиев", "--lang", "ky",
-                  "--lexicon", kg, "--sample", sample)
+                  "--lexicon", kg, "--check-names", sample)
     assert refused.exit_code == 1 and "'Bakiyev': kg.bakiev.kurmanbek → no ID (lost)" in refused.stderr
     assert kg.read_bytes() == before
-    dry = run("alias", "kg.jalal-abad", "Jalalabat", "--lang", "en", "--lexicon", kg, "--sample", sample, "--dry-run")
+    dry = run("alias", "kg.jalal-abad", "Jalalabat", "--lang", "en", "--lexicon", kg, "--check-names", sample, "--dry-run")
     assert dry.exit_code == 0 and "would add to" in dry.stdout and "'Jalalabat': no ID → kg.jalal-abad (gained)" in dry.stderr
     assert kg.read_bytes() == before
     other = tmp_path / "more.tsv"
     other.write_text(HEADER + "kg.bakiev.janysh\tperson\tky\tЖаныш Бакиев\tsource\t\n", encoding="utf-8")
     merged = tmp_path / "merged.tsv"
-    refused = run("merge", kg, other, "-o", merged, "--sample", sample)
+    refused = run("merge", kg, other, "-o", merged, "--check-names", sample)
     assert refused.exit_code == 1 and "'Bakiyev': kg.bakiev.kurmanbek → no ID (lost)" in refused.stderr
     assert not merged.exists()
-    assert run("merge", kg, other, "-o", merged, "--sample", sample, "--allow-id-changes").exit_code == 0
+    assert run("merge", kg, other, "-o", merged, "--check-names", sample, "--allow-id-changes").exit_code == 0
     assert merged.exists()
 
 
 def test_the_maintenance_doc_promises_what_apply_does():
     doc = (ROOT / "docs" / "lexicon-maintenance.md").read_text(encoding="utf-8")
     assert "every ID given before stays" not in doc
-    for option in ("--sample", "--allow-id-changes", "--dry-run", "--lock-timeout", "--encoding"):
+    for option in ("--check-names", "--allow-id-changes", "--dry-run", "--lock-timeout", "--encoding"):
         assert option in doc, option
         assert option in run("apply", "--help").stdout
 

@@ -36,9 +36,9 @@ LexiconFileOption = typer.Option(..., "--lexicon", "-l", help="The lexicon file 
 NoKeysOption = typer.Option(False, "--no-keys", help="Skip the matching-key checks (faster on very large lexicons).")
 LockTimeoutOption = typer.Option(maintain.LOCK_TIMEOUT, "--lock-timeout", callback=in_range(0),
                                  help="Seconds to wait while another command changes the same lexicon, then give up.")
-SampleOption = typer.Option(None, "--sample", help="Names to check the change against (CSV, TSV, JSONL, Parquet, .txt or a "
+CheckNamesOption = typer.Option(None, "--check-names", help="Names to check the change against (CSV, TSV, JSONL, Parquet, .txt or a "
                                                    "review CSV), e.g. the data you clean: the names whose ID changes are listed.")
-SampleColumnOption = typer.Option(None, "--sample-column", help="The column of --sample that holds names (default: name).")
+NamesColumnOption = typer.Option(None, "--names-column", help="The column of --check-names that holds names (default: name).")
 EncodingOption = typer.Option("utf-8", "--encoding", help="Text encoding of the input files (e.g. cp1251); a byte order "
                                                           "mark (UTF-16, UTF-8) is recognised by itself.")
 AllowChangesOption = typer.Option(False, "--allow-id-changes", help="Write even if a checked name would lose its ID or get "
@@ -123,8 +123,8 @@ def add_command(
     canonical_lang: str = typer.Option("en", "--canonical-lang", help="Language of --canonical."),
     note: str = typer.Option("", "--note", help="A note for maintainers (date, source)."),
     lexicon: Path = LexiconFileOption,
-    sample: Optional[Path] = SampleOption,
-    sample_column: Optional[str] = SampleColumnOption,
+    sample: Optional[Path] = CheckNamesOption,
+    sample_column: Optional[str] = NamesColumnOption,
     encoding: str = EncodingOption,
     allow_id_changes: bool = AllowChangesOption,
     dry_run: bool = DryRunOption,
@@ -132,7 +132,7 @@ def add_command(
 ) -> None:
     """Add a new entity to a lexicon file; refuses an ID that exists.
 
-    With --sample, the names of that file are resolved before and after: those whose ID
+    With --check-names, the names of that file are resolved before and after: those whose ID
     changes are listed, and if one would lose its ID or get another, nothing is written
     (exit 1) unless --allow-id-changes.
 
@@ -180,8 +180,8 @@ def alias_command(
     role: str = typer.Option("alias", "--role", help="alias, exonym, former or source."),
     note: str = typer.Option("", "--note", help="A note for maintainers."),
     lexicon: Path = LexiconFileOption,
-    sample: Optional[Path] = SampleOption,
-    sample_column: Optional[str] = SampleColumnOption,
+    sample: Optional[Path] = CheckNamesOption,
+    sample_column: Optional[str] = NamesColumnOption,
     encoding: str = EncodingOption,
     allow_id_changes: bool = AllowChangesOption,
     dry_run: bool = DryRunOption,
@@ -189,7 +189,7 @@ def alias_command(
 ) -> None:
     """Add a name to an existing entity; refuses unknown IDs and names it already has.
 
-    --sample lists the names whose ID changes, as for `lexicon add`.
+    --check-names lists the names whose ID changes, as for `lexicon add`.
 
     Example: translitnorm lexicon alias kg.bakiev.kurmanbek "Bakijew" --lang de --role alias --lexicon lexicons/kg.tsv
     """
@@ -205,8 +205,8 @@ def alias_command(
 def merge_command(
     inputs: List[Path] = typer.Argument(..., metavar="LEXICON", help="Lexicon files or directories to combine."),
     output: Path = typer.Option(..., "--output", "-o", help="The merged lexicon to write."),
-    sample: Optional[Path] = SampleOption,
-    sample_column: Optional[str] = SampleColumnOption,
+    sample: Optional[Path] = CheckNamesOption,
+    sample_column: Optional[str] = NamesColumnOption,
     encoding: str = EncodingOption,
     allow_id_changes: bool = AllowChangesOption,
     dry_run: bool = DryRunOption,
@@ -214,7 +214,7 @@ def merge_command(
 ) -> None:
     """Combine lexicons into one file; conflicts are listed, never resolved (exit 1, nothing written).
 
-    Conflicts: one ID with two types; one name (same lang and text) on two IDs. --sample
+    Conflicts: one ID with two types; one name (same lang and text) on two IDs. --check-names
     lists the names whose ID changes from the output as it was (a new output: the first input).
 
     Example: translitnorm lexicon merge lexicons/kg.tsv ours.tsv -o merged.tsv
@@ -296,8 +296,8 @@ def apply_command(
     lexicon: Path = LexiconFileOption,
     also: Optional[List[Path]] = typer.Option(None, "--also", help="Other lexicons (read only) where accepted IDs may be defined."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Check, show what would be added and which names change their answer; write nothing."),
-    sample: Optional[Path] = SampleOption,
-    sample_column: Optional[str] = SampleColumnOption,
+    sample: Optional[Path] = CheckNamesOption,
+    sample_column: Optional[str] = NamesColumnOption,
     encoding: str = EncodingOption,
     allow_id_changes: bool = AllowChangesOption,
     lock_timeout: float = LockTimeoutOption,
@@ -307,11 +307,11 @@ def apply_command(
     accept: alias of suggested_id; alias: alias of target_id; new: entity target_id of
     type; reject or empty: nothing. lang defaults to und.
 
-    Every name of the review file (and of --sample, e.g. the data you clean) is resolved
+    Every name of the review file (and of --check-names, e.g. the data you clean) is resolved
     before and after: the names whose ID changes are listed; if one would lose its ID or
     get another, nothing is written (exit 1) unless --allow-id-changes.
 
-    Example: translitnorm lexicon apply decisions.csv --lexicon lexicons/ours.tsv --sample data.csv --sample-column name
+    Example: translitnorm lexicon apply decisions.csv --lexicon lexicons/ours.tsv --check-names data.csv --names-column name
     """
     with _id_changes_refused():
         result = maintain.apply_decisions(decisions, lexicon, context=also or (), dry_run=dry_run, sample=sample,
