@@ -10,6 +10,7 @@ figures of docs/performance.md and a met/MISSED line per target.
 from __future__ import annotations
 
 import csv
+import os
 import resource
 import sys
 import tempfile
@@ -27,10 +28,21 @@ HELDOUT = ROOT / "tests" / "data" / "places" / "heldout-places.tsv"
 REGION_PREFIXES = tuple(code.lower() + "." for code in REGION_COUNTRIES)
 
 
+def children_cpu() -> float:
+    """CPU seconds of the finished child processes (the compile renders name parts in workers)."""
+    times = os.times()
+    return times.children_user + times.children_system
+
+
 def timed(action):
-    wall, cpu = time.perf_counter(), time.process_time()
+    """The result, wall seconds, CPU seconds of this process and CPU seconds of its workers."""
+    wall, cpu, workers = time.perf_counter(), time.process_time(), children_cpu()
     result = action()
-    return result, time.perf_counter() - wall, time.process_time() - cpu
+    return result, time.perf_counter() - wall, time.process_time() - cpu, children_cpu() - workers
+
+
+def load_average() -> str:
+    return " ".join(f"{figure:.1f}" for figure in os.getloadavg())
 
 
 def score(norm: Normaliser, rows: list[dict[str, str]]) -> dict[str, object]:
@@ -53,12 +65,18 @@ def main() -> None:
     rows = list(csv.DictReader(open(HELDOUT, encoding="utf-8"), delimiter="\t", quoting=csv.QUOTE_NONE))
     with tempfile.TemporaryDirectory() as cache:
         print("compiling the shipped lexicons into a fresh cache …", file=sys.stderr)
-        _, compile_wall, compile_cpu = timed(lambda: Normaliser.from_lexicons(default_lexicon_paths(), cache_dir=cache))
-        norm, load_wall, load_cpu = timed(lambda: Normaliser.from_lexicons(default_lexicon_paths(), cache_dir=cache))
-    result, resolve_wall, _ = timed(lambda: score(norm, rows))
+        load_before = load_average()
+        _, compile_wall, compile_cpu, compile_workers = timed(
+            lambda: Normaliser.from_lexicons(default_lexicon_paths(), cache_dir=cache))
+        load_after_compile = load_average()
+        norm, load_wall, load_cpu, _ = timed(lambda: Normaliser.from_lexicons(default_lexicon_paths(), cache_dir=cache))
+    result, resolve_wall, _, _ = timed(lambda: score(norm, rows))
     index = norm.index
     print(f"entities {len(index.entity_ids):,}, name parts {len(index.parts):,}")
-    print(f"compile      {compile_wall:6.1f} s wall, {compile_cpu:6.1f} s CPU")
+    print(f"load average (1, 5, 15 min) {load_before} before the compile, {load_after_compile} after it, "
+          f"{load_average()} at the end; {os.cpu_count()} cores")
+    print(f"compile      {compile_wall:6.1f} s wall, {compile_cpu:6.1f} s CPU (main process), "
+          f"{compile_workers:6.1f} s CPU (workers)")
     print(f"cached load  {load_wall:6.2f} s wall, {load_cpu:6.2f} s CPU")
     print(f"resolve      {len(rows) / resolve_wall:6.0f} names/s ({len(rows)} held-out names)")
     print(f"max RSS      {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")

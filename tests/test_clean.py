@@ -62,9 +62,9 @@ def test_seeds_keep_every_row_and_column_and_gain_ids(seeds_output):
     assert rows["Bakiev's"]["name_score"] == "1.0000" and rows["Bakiev's"]["name_method"] == "exact"
     # GeoNames' Polish name of Bishkek (places-kg.tsv) makes Biszkek exact; a key match before
     assert rows["Biszkek"]["name_id"] == "kg.bishkek" and rows["Biszkek"]["name_method"] == "exact"
-    unknown = rows["Daniyar Usenov"]
+    unknown = rows["Azimbek Beknazarov"]
     assert unknown["name_id"].startswith("~") and unknown["name_method"] == "cluster"
-    assert unknown["name_canonical"] == "Daniyar Usenov" and unknown["name_score"] == ""
+    assert unknown["name_canonical"] == "Azimbek Beknazarov" and unknown["name_score"] == ""
     assert summary.rows == len(source) - 1
     assert summary.methods["cluster"] == sum(1 for r in cleaned[1:] if r[-1] == "cluster")
     assert sum(summary.methods.values()) == summary.rows
@@ -103,7 +103,7 @@ def test_review_has_ambiguous_names_and_big_new_clusters_sorted_by_count(tmp_pat
 
 def test_empty_and_null_names_stay_empty_and_no_cluster_leaves_unknowns_without_id(tmp_path, shipped):
     data = tmp_path / "data.jsonl"
-    data.write_text('{"name": ""}\n{"name": null}\n{"other": 1}\n{"name": "Felix Kulov"}\n', encoding="utf-8")
+    data.write_text('{"name": ""}\n{"name": null}\n{"other": 1}\n{"name": "Azimbek Beknazarov"}\n', encoding="utf-8")
     output = tmp_path / "out.jsonl"
     summary = clean_file(data, output, ["name"], shipped, cluster=False)
     rows = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
@@ -206,7 +206,7 @@ def test_added_columns_that_already_exist_are_refused(tmp_path, shipped):
 
 def test_formats_round_trip_and_parquet_keeps_types(tmp_path, shipped):
     source = tmp_path / "in.parquet"
-    pq.write_table(pa.table({"row": pa.array([1, 2, 3], pa.int64()), "name": ["Bakijew", None, "Felix Kulov"],
+    pq.write_table(pa.table({"row": pa.array([1, 2, 3], pa.int64()), "name": ["Bakijew", None, "Azimbek Beknazarov"],
                              "when": pa.array([1.5, 2.5, None])}), source)
     as_parquet = tmp_path / "out.parquet"
     clean_file(source, as_parquet, ["name"], shipped)
@@ -287,7 +287,7 @@ def test_jobs_2_gives_the_same_output_as_jobs_1(tmp_path, shipped, monkeypatch):
 def test_cli_reads_stdin_writes_stdout_and_prints_a_summary(tmp_path):
     runner = CliRunner()
     result = runner.invoke(app, ["clean", "-", "--column", "name", "--lexicon", str(ROOT / "lexicons")],
-                           input="name\nKurmanbek Bakijew\nFelix Kulov\n")
+                           input="name\nKurmanbek Bakijew\nAzimbek Beknazarov\n")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0] == "name," + ",".join(ADDED)
@@ -324,7 +324,7 @@ def test_cli_latin1_input_with_encoding_option(tmp_path):
 
 def test_progress_reports_each_stage_up_to_its_total(tmp_path, shipped):
     data = tmp_path / "in.csv"
-    write_csv(data, [["name"], *[["Bakiev"], ["Felix Kulov"], ["Daniar Ussenov"]] * 5])
+    write_csv(data, [["name"], *[["Bakiev"], ["Azimbek Beknazarov"], ["Bolot Temirow"]] * 5])
     seen: dict[str, tuple[int, int | None]] = {}
     clean_file(data, tmp_path / "out.csv", ["name"], shipped, batch_rows=4,
                progress=lambda stage, done, total: seen.__setitem__(stage, (done, total)))

@@ -75,7 +75,7 @@ def test_prefix_names_the_added_columns_and_needs_one_column(tmp_path):
 
 def test_summary_json_holds_the_summary_for_programs(tmp_path):
     summary = tmp_path / "summary.json"
-    result = clean(tmp_path, b"name\nBakijew\nBakijew\nDaniyar Usenov\n\nMr. X\x00\n", "-c", "name",
+    result = clean(tmp_path, b"name\nBakijew\nBakijew\nBolot Temirov\n\nMr. X\x00\n", "-c", "name",
                    "--summary-json", str(summary), "--on-error", "skip", "--review", str(tmp_path / "r.csv"))
     assert result.exit_code == 0, result.output
     data = json.loads(summary.read_text(encoding="utf-8"))
