@@ -75,6 +75,10 @@ class FormEntry(NamedTuple):
     schemes: int  # bit set over ``scheme_ids``: the schemes whose rendering gave the form
 
 
+# Named rows made in bulk on every look-up: tuple.__new__ skips NamedTuple's Python-level __new__.
+_form_entry = functools.partial(tuple.__new__, FormEntry)
+
+
 class EntityPart(NamedTuple):
     """One name part of an entity: which part, in which of its names, in which slot."""
 
@@ -304,9 +308,11 @@ class CompiledIndex:
         >>> [(index.parts[entry.part], "ky-bgn" in index.scheme_names(entry.schemes)) for entry in index.entries("exact", "osh")]
         [('Ош', True)]
         """
+        packed_entries = getattr(self, table).get(form)
+        if not packed_entries:
+            return []
         sets = self.scheme_sets
-        return [FormEntry(packed >> _SCHEME_BITS, sets[packed & _SET_NUMBER_MASK])
-                for packed in getattr(self, table).get(form, ())]
+        return [_form_entry((packed >> _SCHEME_BITS, sets[packed & _SET_NUMBER_MASK])) for packed in packed_entries]
 
     def scheme_names(self, schemes: int) -> list[str]:
         """The scheme IDs of a scheme set (a :attr:`FormEntry.schemes` bit set)."""
