@@ -182,7 +182,7 @@ def _parse_scheme(filename: str, text: str) -> Scheme:
         raise SchemeDefinitionError(f"schemes/{filename}: id {data['id']!r} must match the file name")
     if data["provider"] != "table" and not data.get("transform"):
         raise SchemeDefinitionError(f"schemes/{filename}: provider {data['provider']} needs a transform")
-    groups = [{"source": data["source"], "samples": data["samples"]}] if data.get("samples") else []
+    groups = [data] if data.get("samples") else []  # top-level samples (and known_failures) of the scheme's source
     try:
         sample_groups = tuple(SampleGroup(group["source"], tuple((str(a), str(b)) for a, b in group["samples"]),
                                           tuple(KnownFailure(*map(str, t)) for t in group.get("known_failures", ())))
@@ -302,7 +302,7 @@ def schemes(lang: str | None = None) -> list[Scheme]:
     """All schemes sorted by id, or only those for source language ``lang``.
 
     >>> [s.id for s in schemes(lang="be")]
-    ['be-bgn', 'be-lacinka', 'be-national', 'be-passport']
+    ['be-bgn', 'be-lacinka', 'be-national', 'be-national2023', 'be-passport']
     """
     registry = _registry()
     if lang is None:
