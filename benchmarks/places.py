@@ -94,7 +94,9 @@ def main() -> None:
     print(f"- right ID ≥ 95%: {share:.1%} — {'met' if share >= 0.95 else 'MISSED'}")
     print(f"- foreign cities with a regional ID = 0: {len(result['foreign_regional'])} — {'met' if not result['foreign_regional'] else 'MISSED'}")
     print(f"- out-of-lexicon false answers ≤ 1%: {outside_share:.1%} — {'met' if outside_share <= 0.01 else 'MISSED'}")
-    print(f"- compile ≤ 60 s: {compile_wall:.1f} s wall ({compile_cpu:.1f} s CPU) — {'met' if compile_wall <= 60 else 'met on CPU time only' if compile_cpu <= 60 else 'MISSED'}")
+    compile_all_cpu = compile_cpu + compile_workers
+    print(f"- compile ≤ 60 s: {compile_wall:.1f} s wall ({compile_all_cpu:.1f} s CPU with the workers) — "
+          f"{'met' if compile_wall <= 60 else 'met on CPU time only' if compile_all_cpu <= 60 else 'MISSED'}")
     print(f"- cached load ≤ 2 s: {load_wall:.2f} s wall ({load_cpu:.2f} s CPU) — {'met' if load_wall <= 2 else 'met on CPU time only' if load_cpu <= 2 else 'MISSED'}")
 
 
