@@ -235,7 +235,7 @@ def letter_model_without(words: set[str]):
     reduced = backtranslit._LetterModel(sorted(training_words() - words))
 
     def clear() -> None:
-        for cached in (clustering._part_key, clustering._name_likeness, clustering._kin_forms, backtranslit._word_sources):
+        for cached in (clustering._part_readings, clustering._name_likeness, clustering._kin_forms, backtranslit._word_sources):
             cached.cache_clear()
 
     clear()

@@ -167,6 +167,16 @@ def test_meeting_on_cyrillic_keeps_what_the_matcher_keeps_apart():
     assert groups({"Galina Petrova": 1, "Kalina Petrova": 1}) == [["Galina Petrova"], ["Kalina Petrova"]]
 
 
+def test_a_spelling_read_otherwise_joins_the_reading_two_other_spellings_agree_on():
+    # Cehov reads best as Цехов, next as Чехов: the Czech spelling without its háček
+    assert groups({"Cehov": 1, "Chekhov": 1, "Tschechow": 1}) == [["Cehov", "Chekhov", "Tschechow"]]
+    assert groups({"Kostomuksa": 1, "Kostomukscha": 1, "Kostomukša": 1}) == [
+        ["Kostomuksa", "Kostomukscha", "Kostomukša"]]
+    # one other spelling is no evidence of which letter was meant
+    assert groups({"Cehov": 1, "Chekhov": 1}) == [["Cehov"], ["Chekhov"]]
+    assert groups({"Chukov": 1, "Shukov": 1}) == [["Chukov"], ["Shukov"]]
+
+
 def test_short_forms_join_the_one_person_they_can_stand_for():
     assert groups({"Kurmanbek Bakiev": 1, "K. Bakiyev": 1, "Bakiyev": 1}) == [
         ["Bakiyev", "K. Bakiyev", "Kurmanbek Bakiev"]]
@@ -193,22 +203,25 @@ def test_cleaning_in_halves_gives_the_same_ids():
     # whole file, 1.10 % of the names seen in both halves have two IDs (0.375 % and 2.19 % when IDs
     # came from the key most spellings read as); what remains is by design: a bare surname joins a
     # full name only in a file where that person is the only one of the name, and a half that lacks
-    # a cluster's best-read spelling anchors on the best it holds.
+    # a cluster's best-read spelling anchors on the best it holds. Joining a spelling by its next
+    # readings (cluster._join_alternative_readings) raised these from 0.275 % and 1.10 %: a half that
+    # lacks the two spellings agreeing on the reading keeps the spelling apart (Aqqoja Aşirov
+    # joins Aqqoscha Aschirow and Akkozha Ashirov in the whole file only).
     rows = cluster_quality.id_rows(n_people=1000, n_rows=20000)
     changed_rows, split_names = cluster_quality.id_stability(rows, cluster_quality.translitnorm_ids)
-    assert changed_rows <= 0.00275 and split_names <= 0.0110
+    assert changed_rows <= 0.00375 and split_names <= 0.01336
 
 
 def test_labelled_variants_cluster_with_high_precision_and_recall(capsys):
     # tests/data/cluster/variant-groups.tsv, B-cubed over both files, dev and hold-out entities.
-    # Figures reached: P 1.000 / R 0.899 (all; 0.893 without the Kazakh/Kyrgyz join and the narrow
-    # reading beam, with the letter model of the current lexicons); best baseline at P ≥ 0.98:
-    # levenshtein≤1, R 0.526 (1.71×; the issue asks for 2×, which no recall can reach here once a
-    # baseline passes 0.5).
+    # Figures reached: P 1.000 / R 0.954 (all; 0.899 before spellings joined by their next
+    # readings, 0.893 without the Kazakh/Kyrgyz join and the narrow reading beam, with the letter
+    # model of the current lexicons); best baseline at P ≥ 0.98: levenshtein≤1, R 0.526 (1.82×; the
+    # issue asks for 2×, which no recall can reach here once a baseline passes 0.5).
     totals = cluster_quality.clustering_table("all")
     precision, recall = totals["translitnorm"]
-    assert precision >= 0.999 and recall >= 0.8988
-    assert recall >= 1.71 * max(r for s, (p, r) in totals.items() if p >= 0.98 and s not in ("translitnorm", "latin-keys"))
+    assert precision >= 0.999 and recall >= 0.9542
+    assert recall >= 1.81 * max(r for s, (p, r) in totals.items() if p >= 0.98 and s not in ("translitnorm", "latin-keys"))
 
 
 def test_city_spellings_are_labelled_as_the_benchmark_says():
@@ -233,15 +246,15 @@ def test_city_spellings_are_labelled_as_the_benchmark_says():
 
 def test_city_spellings_cluster_with_high_precision_and_twice_the_best_baselines_recall(capsys):
     # B-cubed on the dev places of city-spellings.tsv (GeoNames' Latin names in many languages).
-    # Figures reached: P 0.995 / R 0.386 (0.384 with a letter model that never saw the places'
-    # Russian names); the best baseline at P ≥ 0.98 is ngram-fingerprint, R 0.157 (2.46×);
+    # Figures reached: P 0.9946 / R 0.4109 (0.4091 with a letter model that never saw the places'
+    # Russian names); the best baseline at P ≥ 0.98 is ngram-fingerprint, R 0.157 (2.62×);
     # levenshtein≤1 reaches R 0.497 at P 0.970, below the precision that counts.
     totals = cluster_quality.cities_table("dev")
     precision, recall = totals["translitnorm"]
-    assert precision >= 0.995 and recall >= 0.386
-    assert totals["translitnorm, no leak"][1] >= 0.3836
+    assert precision >= 0.9945 and recall >= 0.4109
+    assert totals["translitnorm, no leak"][1] >= 0.4091
     best = max(r for s, (p, r) in totals.items() if p >= 0.98 and s in cluster_quality.BASELINES)
-    assert recall >= 2.46 * best
+    assert recall >= 2.61 * best
 
 
 def test_scale_benchmark_runs_and_reports_memory(capsys):
