@@ -62,6 +62,7 @@ from rapidfuzz.distance import Levenshtein  # noqa: E402
 from unidecode import unidecode  # noqa: E402
 
 from translitnorm import cluster as clustering  # noqa: E402
+from translitnorm.cluster_fuzzy import fuzzy_pairs  # noqa: E402
 from translitnorm.backtranslit import cyrillic_sources, is_held_out  # noqa: E402
 from translitnorm.romanise import romanise, schemes  # noqa: E402
 
@@ -202,7 +203,7 @@ def latin_keys_only(names: list[str]) -> list[list[str]]:
     for name in names:
         by_key[clustering.name_key(name)].append(name)
     union = clustering._Union(sorted(by_key))
-    for first, second in clustering._fuzzy_pairs(sorted(by_key)):
+    for first, second in fuzzy_pairs(sorted(by_key)):
         union.join(first, second)
     groups: dict[str, list[str]] = defaultdict(list)
     for key, members in by_key.items():
@@ -377,6 +378,73 @@ def misses_by_cause(part: str) -> dict[str, list[str]]:
                 else:
                     causes["misread; the true form is not among the top 10 (exonym, host-language form, lost diacritics)"].append(line)
     return dict(causes)
+
+
+# Endings that host languages add to a name (Lithuanian Omskas, Latvian Omska, Esperanto Omsko,
+# Latin Silistrae), as Cyrillic keys.
+_HOST_ENDINGS = ("ас", "ис", "ус", "а", "о", "е", "и", "у", "ум", "ае", "ен")
+_ADJECTIVE_ENDINGS = re.compile(r"(ск|скии|ская|ское|нии|ная|ное|ии|ая|ое|ов|ев|ин)$")
+_CONSONANTS = re.compile(r"[аеиоуюяёэыйь]")
+
+
+def city_miss_cause(spelling: str, cyrillic: str) -> str:
+    """Why a spelling of a place read as it is stays out of its place's largest cluster."""
+    reading = clustering.read_name(spelling)
+    true = " ".join(sorted(clustering.cyrillic_key(word) for word in re.split(r"[\s]+", cyrillic)))
+    true_flat, read_flat = true.replace(" ", ""), reading.key.replace(" ", "")
+    if reading.key == true or read_flat == true_flat:
+        return "read right; the place's other spellings were read otherwise"
+    similarity = 1 - Levenshtein.normalized_distance(read_flat, true_flat)
+    if similarity < 0.5:
+        return "another name (former name, translation, local-language name): cannot be bridged"
+    if len(reading.parts) + len(reading.initials) != len(cyrillic.split()):
+        return "words added, dropped, split or joined (Opština Lazarevac, Gornyy Altaysk)"
+    for ending in _HOST_ENDINGS:
+        if read_flat.endswith(ending) and Levenshtein.distance(read_flat[:-len(ending)], true_flat) <= 1:
+            return "host-language ending (Lithuanian -as, Latvian -a, Esperanto -o, Latin -ae)"
+    stem = _ADJECTIVE_ENDINGS.sub("", true_flat)
+    if stem != true_flat and read_flat.startswith(stem[:-1]) and _ADJECTIVE_ENDINGS.search(read_flat):
+        return "another ending of an adjectival or possessive name (-sk/-skiy/-skoye, -noe/-naya)"
+    if read_flat[:1] != true_flat[:1]:
+        return "different first letter"
+    if clustering._sibilants(read_flat) != clustering._sibilants(true_flat):
+        return "ж ш щ ч read otherwise"
+    if _CONSONANTS.sub("", read_flat) == _CONSONANTS.sub("", true_flat):
+        return "vowels spelled otherwise (Ukrainian і for о, ia/ja/ya for я)"
+    return "other letters"
+
+
+def city_misses_by_cause(part: str) -> dict[str, list[str]]:
+    """The spellings of city-spellings.tsv kept out of their place's largest cluster, by cause."""
+    rows = {row["spelling"]: row for row in city_rows() if part in ("all", row["part"])}
+    truth = {spelling: row["geonameid"] for spelling, row in rows.items()}
+    clusters = translitnorm_clusters(list(truth))
+    where = {member: index for index, cluster in enumerate(clusters) for member in cluster}
+    members: dict[str, list[str]] = defaultdict(list)
+    for spelling, place in truth.items():
+        members[place].append(spelling)
+    causes: dict[str, list[str]] = defaultdict(list)
+    for place, spellings in sorted(members.items()):
+        sizes: dict[int, int] = defaultdict(int)
+        for spelling in spellings:
+            sizes[where[spelling]] += 1
+        main = min(sizes, key=lambda index: (-sizes[index], index))
+        for spelling in sorted(spellings):
+            if where[spelling] != main:
+                row = rows[spelling]
+                line = f"{spelling} ({row['sources']}) read {clustering.read_name(spelling).key}, is {row['cyrillic']} [{place}]"
+                causes[city_miss_cause(spelling, row["cyrillic"])].append(line)
+    return dict(causes)
+
+
+def show_city_misses(part: str, limit: int) -> None:
+    causes = city_misses_by_cause(part)
+    total = sum(len(lines) for lines in causes.values())
+    print(f"\n### Recall lost, cities, {part}: {total} spellings outside their place's largest cluster, by cause\n")
+    for cause, lines in sorted(causes.items(), key=lambda item: -len(item[1])):
+        print(f"{len(lines)}  {cause}")
+        for line in lines[:limit]:
+            print("      ", line)
 
 
 def show_misses(part: str, limit: int) -> None:
@@ -598,6 +666,7 @@ def main(argv: list[str] | None = None) -> None:
         if args.show_errors:
             show_errors("dev", args.show_errors)
             show_misses("all", args.show_errors)
+            show_city_misses("dev", args.show_errors)
         backtranslit_held_out(args.schemes_per_name)
         backtranslit_press(args.show_errors or 10)
     if args.scale:

@@ -145,16 +145,17 @@ def test_kyrgyz_and_russian_forms_of_one_place_meet_through_the_cross_language_c
 def test_fuzzy_blocks_find_the_same_neighbours_as_comparing_every_pair():
     from rapidfuzz.distance import Levenshtein
 
-    from translitnorm.cluster import _fuzzy_pairs, _neighbours, name_key
+    from translitnorm.cluster import name_key
+    from translitnorm.cluster_fuzzy import fuzzy_pairs, neighbours
 
     rows = cluster_quality.id_rows(n_people=300, n_rows=3000)
     keys = sorted({name_key(name) for name in rows} | {part for name in rows for part in name_key(name).split()})
-    blocked = set(_fuzzy_pairs(keys))
+    blocked = set(fuzzy_pairs(keys))
     every_pair = set()
     for index, first in enumerate(keys):
         for second in keys[index + 1:]:
             shorter, longer = sorted((first, second), key=lambda key: (len(key), key))
-            if Levenshtein.distance(shorter, longer) <= 2 and _neighbours(shorter, longer):
+            if Levenshtein.distance(shorter, longer) <= 2 and neighbours(shorter, longer):
                 every_pair.add((shorter, longer))
     assert len(every_pair) > 20 and blocked == every_pair
 
@@ -175,6 +176,18 @@ def test_a_spelling_read_otherwise_joins_the_reading_two_other_spellings_agree_o
     # one other spelling is no evidence of which letter was meant
     assert groups({"Cehov": 1, "Chekhov": 1}) == [["Cehov"], ["Chekhov"]]
     assert groups({"Chukov": 1, "Shukov": 1}) == [["Chukov"], ["Shukov"]]
+
+
+def test_a_spelling_with_an_ending_another_language_added_joins_the_bare_name():
+    assert groups({"Maikopas": 1, "Maikop": 1}) == [["Maikop", "Maikopas"]]              # Lithuanian -as
+    assert groups({"Omska": 1, "Omsko": 1, "Omsk": 1}) == [["Omsk", "Omska", "Omsko"]]    # Latvian, Esperanto
+    assert groups({"Čehovs": 1, "Chekhov": 1}) == [["Chekhov", "Čehovs"]]                 # Latvian -s
+    assert groups({"Vladimiras Putinas": 1, "Vladimir Putin": 1}) == [["Vladimir Putin", "Vladimiras Putinas"]]
+    # what must stay apart: a woman's surname, a town named after a family, a short stem, two fits
+    assert groups({"Ivanova": 1, "Ivanov": 1, "Ivanovo": 1}) == [["Ivanov"], ["Ivanova"], ["Ivanovo"]]
+    assert groups({"Romana": 1, "Roman": 1}) == [["Roman"], ["Romana"]]
+    assert groups({"Taras": 1, "Tara": 1}) == [["Tara"], ["Taras"]]
+    assert groups({"Ivanovas": 1, "Ivanov": 1, "Ivanovo": 1}) == [["Ivanov"], ["Ivanovas"], ["Ivanovo"]]
 
 
 def test_short_forms_join_the_one_person_they_can_stand_for():
@@ -246,15 +259,15 @@ def test_city_spellings_are_labelled_as_the_benchmark_says():
 
 def test_city_spellings_cluster_with_high_precision_and_twice_the_best_baselines_recall(capsys):
     # B-cubed on the dev places of city-spellings.tsv (GeoNames' Latin names in many languages).
-    # Figures reached: P 0.9946 / R 0.4109 (0.4091 with a letter model that never saw the places'
-    # Russian names); the best baseline at P ≥ 0.98 is ngram-fingerprint, R 0.157 (2.62×);
+    # Figures reached: P 0.9945 / R 0.4281 (0.4262 with a letter model that never saw the places'
+    # Russian names); the best baseline at P ≥ 0.98 is ngram-fingerprint, R 0.157 (2.72×);
     # levenshtein≤1 reaches R 0.497 at P 0.970, below the precision that counts.
     totals = cluster_quality.cities_table("dev")
     precision, recall = totals["translitnorm"]
-    assert precision >= 0.9945 and recall >= 0.4109
-    assert totals["translitnorm, no leak"][1] >= 0.4091
+    assert precision >= 0.9945 and recall >= 0.4280
+    assert totals["translitnorm, no leak"][1] >= 0.4262
     best = max(r for s, (p, r) in totals.items() if p >= 0.98 and s in cluster_quality.BASELINES)
-    assert recall >= 2.61 * best
+    assert recall >= 2.72 * best
 
 
 def test_scale_benchmark_runs_and_reports_memory(capsys):

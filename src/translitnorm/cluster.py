@@ -43,21 +43,19 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import product
 from typing import Iterable, Mapping
 
-from rapidfuzz.distance import Levenshtein
-
 from translitnorm.backtranslit import _decode, _readable, _split, cyrillic_key, word_log_probability
+from translitnorm.cluster_fuzzy import SIBILANTS, VOWELS, fuzzy_pairs
 from translitnorm.crosslang import _directions, _languages, variants
-from translitnorm.keys import as_latin, exact_form, matching_key, surname_genders_differ
+from translitnorm.keys import as_latin, exact_form, matching_key
+from translitnorm.morphology import bare_forms
 from translitnorm.text import is_cyrillic, parse_name
 
 #: The language whose schemes read Latin spellings into Cyrillic when clustering (its channel
 #: holds the Russian schemes; see backtranslit.channel_scheme_ids).
 CLUSTER_LANG = "ru"
-# Key letters a fuzzy edit must not touch: DESIGN's lesson, merging them multiplies false matches.
-_SIBILANTS = frozenset("чшщж")
-_VOWELS = frozenset("aeiou")
 _CYRILLIC_VOWELS = frozenset("аеиоуюяәөүұі")
 # READING_BEAM: hypotheses the decoder keeps per Latin position when the clusterer reads a word
 # (backtranslit.BEAM, 12, serves the ranked lists of ``cyrillic_sources``). Only the best reading
@@ -68,14 +66,12 @@ READING_BEAM = 4
 # ALTERNATIVE_MARGIN: how much lower (log-likelihood) than a part's best reading another reading
 # may score and still join the spelling to a spelling whose best reading it is (see cluster_names).
 ALTERNATIVE_MARGIN = 5.0
-SIBILANT_FREE_LENGTH = 9
-# SMALL_BLOCK: a fuzzy block up to this size is compared pair by pair; a larger one (one-word
-# names of one first letter) is searched through its one- and two-letter deletions instead.
-SMALL_BLOCK = 24
+# BARE_STEM: letters a name must keep once a host-language ending is cut (see _join_bare_forms):
+# Taras is not Tara, nor Maras Mar; one fewer after -sk (Omskas, Omsk).
+BARE_STEM = 5
 #: Languages whose names Russian text writes with other letters, and whose forms meet the Russian
 #: ones in clustering (translitnorm.crosslang's correspondences): Kazakh and Kyrgyz ж for дж.
 KIN_LANGS = ("kk", "ky")
-_DIGITS = re.compile(r"\d+")
 # Endings of a surname as a Cyrillic key (й, ы → и): what a bare word must end with to be
 # taken for a surname that a full name can explain (Бакиев, Ахматова, Шевченко, Чайковский).
 _SURNAME_ENDING = re.compile(r"(ов|ев|ин|ова|ева|ина|скии|цкии|ская|цкая|енко|ко|ук|юк|чук)$")
@@ -318,12 +314,14 @@ def cluster_names(names_with_counts: Mapping[str, int] | Iterable[tuple[str, int
     # 1c. a spelling whose best reading meets no other spelling joins the spelling whose best reading
     # is one of its close alternatives (Cheliabinsk, read шелябинск, then челябинск: Chelyabinsk)
     _join_alternative_readings(names, readings, cyrillic, first_with_key, union)
+    # 1d. a spelling with an ending another language added joins the bare name (Maikopas: Maikop)
+    _join_bare_forms(names, readings, cyrillic, first_with_key, union, lang)
     # 2. fuzzy neighbours of the keys, Latin and Cyrillic, in buckets (Latin ones per ж ш щ ч, as above)
-    for keyed, vowels in ((latin_keys, _VOWELS), (cyrillic, _CYRILLIC_VOWELS)) if fuzzy else ():
+    for keyed, vowels in ((latin_keys, VOWELS), (cyrillic, _CYRILLIC_VOWELS)) if fuzzy else ():
         by_key: dict[str, dict[str, str]] = defaultdict(dict)
         for name in names:
             by_key[keyed[name]].setdefault(_sibilants(readings[name].key) if keyed is not cyrillic else "", name)
-        for first, second in _fuzzy_pairs(sorted(key for key in by_key if key.strip()), vowels):
+        for first, second in fuzzy_pairs(sorted(key for key in by_key if key.strip()), vowels):
             for signature, name in by_key[first].items():
                 if signature in by_key[second]:
                     union.join(name, by_key[second][signature])
@@ -384,8 +382,58 @@ def _join_alternative_readings(names: list[str], readings: dict[str, NameReading
         union.join(name, other)
 
 
+def _join_bare_forms(names: list[str], readings: dict[str, NameReading], cyrillic: dict[str, str],
+                     first_with_key: dict[str, str], union: _Union, lang: str) -> None:
+    """Join a spelling whose reading no other spelling shares to the one cluster that holds it
+    without an ending its language's grammar added (:func:`translitnorm.morphology.bare_forms`,
+    the table the matcher reads): Lithuanian Maikopas, Čechovas, Tolstojus; Latvian Čehovs;
+    Latvian, Esperanto and Lithuanian Omska, Omsko, Kazanė.
+
+    The clusterer cannot tell a place from a person, so the endings the table allows for
+    places only (Latvian -a: Novosibirska, but Ivanova is Ivanov's wife; Esperanto -o: but
+    Ivanovo is a town) are cut only after -sk, where Russian has no -ska, -sko or -ske name;
+    and the stem left must keep BARE_STEM letters (Taras is not Tara). Where the cut name fits
+    two clusters (Ivanovas: Ivanov or Ivanovo), nothing is joined."""
+    holding: dict[str, int] = defaultdict(int)
+    for name in names:
+        holding[cyrillic[name]] += 1
+    joins = []
+    for name in names:
+        if holding[cyrillic[name]] > 1 or not readings[name].parts:
+            continue
+        fits = {union.root(first_with_key[key]) for key in _bare_keys(name, lang) if key in first_with_key}
+        fits.discard(union.root(name))
+        if len(fits) == 1:
+            joins.append((name, fits.pop()))
+    for name, root in joins:
+        union.join(name, root)
+
+
+def _bare_keys(name: str, lang: str) -> set[str]:
+    """Cyrillic keys of ``name`` with one part's host-language ending cut (see _join_bare_forms)."""
+    tokens = parse_name(name).tokens
+    initials = tuple(f"{as_latin(t.text)[:1].casefold()}." for t in tokens if t.initial)
+    words = [token.text for token in tokens if not token.initial]
+    options, own_keys = [], []
+    for word in words:
+        own = _part_key(word.lower(), lang)
+        own_keys.append(own)
+        cut = set()
+        for bare in () if is_cyrillic(word) else bare_forms(word):
+            after_sk = bare.text.casefold().endswith("sk")
+            if len(bare.text) < BARE_STEM - after_sk or (bare.places_only and not after_sk):
+                continue
+            cut.add(_part_key(bare.text.lower(), lang))
+        options.append(sorted({own} | cut))
+    if all(len(option) == 1 for option in options):
+        return set()
+    found = {" ".join(sorted(part for part in parts if part) + sorted(initials)) for parts in product(*options)}
+    found.discard(" ".join(sorted(part for part in own_keys if part) + sorted(initials)))
+    return found
+
+
 def _sibilants(key: str) -> str:
-    return "".join(char for char in key if char in _SIBILANTS)
+    return "".join(char for char in key if char in SIBILANTS)
 
 
 def _anchor_key(group: list[str], readings: dict[str, NameReading]) -> str:
@@ -462,109 +510,3 @@ def _can_stand_for(short: str, reading: NameReading, full: str, full_reading: Na
     written = [as_latin(token.text) for token in parse_name(full).tokens if not token.initial]
     letters = {text[:1].casefold() for text in written} | {part[:1] for part in rest}
     return all(initial in letters for initial in reading.initials)
-
-
-def _allowed_edits(length: int) -> int:
-    """Edits a name part of this key length may differ by: none below 7 letters, where one letter
-    more often makes another real name (Lesina, Levina) than a typo."""
-    return 2 if length >= 12 else 1 if length >= 7 else 0
-
-
-def _fuzzy_pairs(keys: list[str], vowels: frozenset[str] = _VOWELS) -> Iterable[tuple[str, str]]:
-    """Pairs of keys that are fuzzy neighbours (:func:`_neighbours`), found in blocks, never all pairs.
-
-    Neighbours differ in one part only, at the same place, and keep its first letter, so each key
-    is filed once per part long enough to be edited (7 key letters, :func:`_allowed_edits`) under
-    the other parts, that part's place and first letter. A block is compared pair by pair when
-    small; a large one (one-word names) through deletion neighbourhoods: two parts within d edits
-    share a form with at most d letters deleted from each, so only keys sharing one are compared.
-    """
-    blocks: dict[tuple[str, int, str], list[str]] = defaultdict(list)
-    for key in keys:
-        if key.startswith("="):
-            continue
-        parts = key.split(" ")
-        for place, part in enumerate(parts):
-            if _allowed_edits(len(part)):
-                blocks[(" ".join(parts[:place] + parts[place + 1:]), place, part[0])].append(key)
-    for (_, place, _), members in sorted(blocks.items()):
-        if len(members) < 2:
-            continue
-        if len(members) <= SMALL_BLOCK:
-            candidates: Iterable[tuple[str, str]] = (
-                (first, second) for index, first in enumerate(members) for second in members[index + 1:])
-        else:
-            candidates = _sharing_deletions(members, place)
-        for first, second in candidates:
-            # the shorter key first, as _neighbours reads its endings off the first
-            first, second = sorted((first, second), key=lambda key: (len(key), key))
-            if _neighbours(first, second, vowels):
-                yield first, second
-
-
-def _sharing_deletions(members: list[str], place: int) -> set[tuple[str, str]]:
-    """Pairs of ``members`` whose part at ``place`` shares a form with as many letters deleted as
-    the part may differ by (:func:`_allowed_edits`)."""
-    by_form: dict[str, list[str]] = defaultdict(list)
-    for key in members:
-        part = key.split(" ")[place]
-        for form in _deletions(part, _allowed_edits(len(part))):
-            by_form[form].append(key)
-    pairs = set()
-    for sharing in by_form.values():
-        for index, first in enumerate(sharing):
-            for second in sharing[index + 1:]:
-                if first != second:
-                    pairs.add((min(first, second), max(first, second)))
-    return pairs
-
-
-def _deletions(text: str, depth: int) -> set[str]:
-    """``text`` and every form of it with up to ``depth`` letters deleted.
-
-    >>> sorted(_deletions("abc", 1))
-    ['ab', 'abc', 'ac', 'bc']
-    """
-    forms = {text}
-    frontier = {text}
-    for _ in range(depth):
-        frontier = {form[:index] + form[index + 1:] for form in frontier for index in range(len(form))}
-        forms |= frontier
-    return forms
-
-
-def _neighbours(first: str, second: str, vowels: frozenset[str] = _VOWELS) -> bool:
-    """True when two name keys are variants of one name: one part a little off, nothing DESIGN forbids.
-
-    Stricter than the matcher's fuzzy tier (translitnorm.lookup, a ratio of 85 over a key
-    the lexicon knows), on purpose: links here join unknown spellings transitively, with no
-    lexicon name and no decision rule to check them, so a loose link merges two names for good.
-
-    All parts but one must have equal keys (two misspelt parts are more often two other
-    names), and the one that differs must keep its first letter (Halina is not Kalina),
-    its final -a (Roman is not Romana), its ending but for a vowel more or less
-    (Korjavin, Korjavine), its gender ending, its digits and its ч/ш/щ/ж, and change
-    no consonant into another.
-    """
-    first_parts, second_parts = first.split(" "), second.split(" ")
-    if len(first_parts) != len(second_parts):
-        return False
-    differing = [(a, b) for a, b in zip(first_parts, second_parts) if a != b]
-    if len(differing) != 1:
-        return False
-    [(a, b)] = differing
-    if Levenshtein.distance(a, b) > _allowed_edits(min(len(a), len(b))):
-        return False
-    if a[0] != b[0] or a.endswith(("a", "а")) != b.endswith(("a", "а")):
-        return False
-    if _DIGITS.findall(a) != _DIGITS.findall(b) or surname_genders_differ(a, b):
-        return False
-    for tag, source, target in Levenshtein.editops(a, b):
-        old, new = a[source:source + 1], b[target:target + 1]
-        if old in _SIBILANTS or new in _SIBILANTS:
-            return False
-        if tag == "replace" and old not in vowels and new not in vowels:
-            return False  # Astahova, Astapova: one consonant for another is usually another name
-        if source >= len(a) - 2 and not (tag != "replace" and (old or new) in vowels):
-            return False  # endings carry the grammar: Alekseev (surname) is not Aleksei (given name)
-    return True
