@@ -128,6 +128,8 @@ class NameReading:
     #: Keys of the name with one part read otherwise: the part's other readings that score within
     #: ALTERNATIVE_MARGIN of its best (Cheliabinsk: шелябинск best, челябинск next).
     alternatives: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    #: The full parts as written, in order, each with its key.
+    written: tuple[tuple[str, str], ...] = field(default=(), repr=False, compare=False)
 
     @property
     def key(self) -> str:
@@ -145,7 +147,7 @@ def read_name(name: str, lang: str = CLUSTER_LANG) -> NameReading:
     >>> read_name("Ekaterina Ivanova").surnames, read_name("IVANOVA, Ekaterina").surnames
     (('иванова',), ('иванова',))
     """
-    parts, initials, surnames, others = [], [], [], []
+    parts, initials, surnames, others, written = [], [], [], [], []
     tokens = parse_name(name).tokens
     full_count = sum(not token.initial for token in tokens)
     first_full = True
@@ -159,6 +161,7 @@ def read_name(name: str, lang: str = CLUSTER_LANG) -> NameReading:
         if not key:
             continue
         others.append((len(parts), readings[1:]))
+        written.append((token.text, key))
         # A lone word may be a surname (Bakiyev); in a longer name the first word is a given
         # name (Ekaterina Ivanova) unless a comma says otherwise (IVANOVA, Ekaterina).
         position_fits = token.surname_hint if hinted else (full_count == 1 or not first_full)
@@ -169,7 +172,8 @@ def read_name(name: str, lang: str = CLUSTER_LANG) -> NameReading:
     dotted = tuple(f"{initial}." for initial in sorted(initials))
     alternatives = dict.fromkeys(" ".join(sorted(parts[:place] + [other] + parts[place + 1:]) + list(dotted))
                                  for place, readings in others for other in readings)
-    return NameReading(tuple(sorted(parts)), tuple(sorted(initials)), tuple(sorted(surnames)), tuple(alternatives))
+    return NameReading(tuple(sorted(parts)), tuple(sorted(initials)), tuple(sorted(surnames)), tuple(alternatives),
+                       tuple(written))
 
 
 def _part_key(text: str, lang: str) -> str:
@@ -401,7 +405,7 @@ def _join_bare_forms(names: list[str], readings: dict[str, NameReading], cyrilli
     for name in names:
         if holding[cyrillic[name]] > 1 or not readings[name].parts:
             continue
-        fits = {union.root(first_with_key[key]) for key in _bare_keys(name, lang) if key in first_with_key}
+        fits = {union.root(first_with_key[key]) for key in _bare_keys(readings[name], lang) if key in first_with_key}
         fits.discard(union.root(name))
         if len(fits) == 1:
             joins.append((name, fits.pop()))
@@ -409,26 +413,21 @@ def _join_bare_forms(names: list[str], readings: dict[str, NameReading], cyrilli
         union.join(name, root)
 
 
-def _bare_keys(name: str, lang: str) -> set[str]:
-    """Cyrillic keys of ``name`` with one part's host-language ending cut (see _join_bare_forms)."""
-    tokens = parse_name(name).tokens
-    initials = tuple(f"{as_latin(t.text)[:1].casefold()}." for t in tokens if t.initial)
-    words = [token.text for token in tokens if not token.initial]
-    options, own_keys = [], []
-    for word in words:
-        own = _part_key(word.lower(), lang)
-        own_keys.append(own)
-        cut = set()
+def _bare_keys(reading: NameReading, lang: str) -> set[str]:
+    """Cyrillic keys of a name with host-language endings cut from its parts (see _join_bare_forms)."""
+    options = []
+    for word, own in reading.written:
+        cut = {own}
         for bare in () if is_cyrillic(word) else bare_forms(word):
             after_sk = bare.text.casefold().endswith("sk")
-            if len(bare.text) < BARE_STEM - after_sk or (bare.places_only and not after_sk):
-                continue
-            cut.add(_part_key(bare.text.lower(), lang))
-        options.append(sorted({own} | cut))
+            if len(bare.text) >= BARE_STEM - after_sk and (after_sk or not bare.places_only):
+                cut.add(_part_key(bare.text.lower(), lang))
+        options.append(sorted(cut))
     if all(len(option) == 1 for option in options):
         return set()
-    found = {" ".join(sorted(part for part in parts if part) + sorted(initials)) for parts in product(*options)}
-    found.discard(" ".join(sorted(part for part in own_keys if part) + sorted(initials)))
+    dotted = [f"{initial}." for initial in reading.initials]
+    found = {" ".join(sorted(part for part in parts if part) + dotted) for parts in product(*options)}
+    found.discard(reading.key)
     return found
 
 
