@@ -10,6 +10,7 @@ name, one row at a time) on a sample of rows. Memory is the peak of the summed r
 
     PYTHONPATH=src:benchmarks python benchmarks/clean_speed.py                 # 1M rows, 50k names, 100k entities
     PYTHONPATH=src:benchmarks python benchmarks/clean_speed.py --rows 100000 --distinct 5000 --entities 10000
+    PYTHONPATH=src:benchmarks python benchmarks/clean_speed.py --realistic   # the lexicon of benchmarks/realistic.py
 
 Targets: >= 100,000 rows/s end to end with the index cached; peak memory under 1 GiB;
 identical output for every ``--jobs``.
@@ -174,15 +175,20 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2], help="--jobs values to run and compare")
     parser.add_argument("--baseline-sample", type=int, default=1_000, help="rows the naive baseline resolves")
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "translitnorm-clean-bench")
+    parser.add_argument("--realistic", action="store_true",
+                        help="people drawn by real name counts (benchmarks/realistic.py) instead of the synthetic lexicon")
     args = parser.parse_args()
 
     from synthetic import write_lexicon, write_rows_csv
+    if args.realistic:
+        from realistic import write_lexicon
 
     work = args.workdir
     work.mkdir(parents=True, exist_ok=True)
     cache = work / "index-cache"
-    lexicon = work / f"lexicon-{args.entities}.tsv"
-    rows = work / f"rows-{args.rows}-{args.distinct}-{args.entities}.csv"
+    kind = "realistic-" if args.realistic else ""
+    lexicon = work / f"lexicon-{kind}{args.entities}.tsv"
+    rows = work / f"rows-{args.rows}-{args.distinct}-{kind}{args.entities}.csv"
     if not lexicon.exists():
         print(f"generating a lexicon of {args.entities:,} people …", flush=True)
         write_lexicon(lexicon, args.entities)

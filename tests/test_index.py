@@ -121,6 +121,17 @@ def test_saved_and_loaded_the_index_reads_the_same(tmp_path, index):
         CompiledIndex.load(path, digest="another digest")
 
 
+def test_a_loaded_index_reads_its_cross_language_forms_when_first_asked(tmp_path, index):
+    path = tmp_path / "index.marshal"
+    index.save(path)
+    loaded = CompiledIndex.load(path)
+    assert loaded.cross is None  # not read by the load: most runs never need it
+    assert loaded.entries("cross", exact_form("Харків")) == index.entries("cross", exact_form("Харків"))
+    assert loaded.form_table("cross") == index.form_table("cross")
+    loaded.save(tmp_path / "again.marshal")  # saved again, read or not, it is the same index
+    assert CompiledIndex.load(tmp_path / "again.marshal").form_table("cross") == index.form_table("cross")
+
+
 def test_a_pickled_index_reads_the_same(index):
     index.entities_of(0)  # derived tables built: they are not shipped, but built again on use
     copy = pickle.loads(pickle.dumps(index))

@@ -24,7 +24,7 @@ def _scan_by_ratio(all_keys, key, cutoff):
 @settings(max_examples=300, deadline=None)
 @given(lexicon=st.lists(keys, min_size=1, max_size=300, unique=True), key=keys, cutoff=st.sampled_from([75.0, 85.0, 90.0]))
 def test_by_ratio_keeps_every_key_that_reaches_the_cutoff_in_scan_order(lexicon, key, cutoff):
-    near = KeyNeighbours(lexicon)
+    near = KeyNeighbours(lexicon, scan_at_most=0)  # the pair filter, whatever the span
     shortest, longest = length_span(key, cutoff)
     found = near.by_ratio(key, shortest, longest, cutoff)
     bucket, qualifying = _scan_by_ratio(lexicon, key, cutoff)
@@ -49,7 +49,7 @@ def test_the_index_prunes_a_realistic_bucket():
     endings = ["ov", "ev", "in", "enko", "ski", "uly", "bekov", "aev"]
     lexicon = {rng.choice("bkpsvt") + "".join(rng.choice(stems) for _ in range(rng.randint(1, 3))) + rng.choice(endings)
                for _ in range(20_000)}
-    near = KeyNeighbours(lexicon)
+    near = KeyNeighbours(lexicon)  # as the matcher builds it
     key = "bakivtokov"
     shortest, longest = length_span(key, 85.0)
     found = near.by_ratio(key, shortest, longest, 85.0)

@@ -25,9 +25,9 @@ from typing import TYPE_CHECKING, Callable, Literal, NamedTuple, Sequence
 
 from translitnorm import cache
 from translitnorm.crosslang import variants
-from translitnorm.keys import exact_form, folded_form, matching_key
+from translitnorm.keys import exact_form, folded_form
 from translitnorm.neighbours import KeyNeighbours
-from translitnorm.rendering import CYRILLIC_SCHEME, LEXICON_SCHEME, PartRenderings, rendered_parts, scheme_langs
+from translitnorm.rendering import CYRILLIC_SCHEME, LEXICON_SCHEME, PartForms, rendered_parts, scheme_ids, scheme_langs
 from translitnorm.runtime import collector_paused
 from translitnorm.lexicon import Entity, Lexicon, script_of_lang
 from translitnorm.romanise import romanise, romanisations, schemes
@@ -40,7 +40,9 @@ if TYPE_CHECKING:
 log = logging.getLogger("translitnorm.cache")
 
 # 5: cache files carry a digest of their content (translitnorm.cache); 6: entity populations
-FORMAT_VERSION = 6
+# 7: a form made from one name part holds its packed entry alone, not a one-entry tuple; the
+#    cross table is saved as a marshal blob of its own, read on first use
+FORMAT_VERSION = 7
 # How the index packs its rows into plain ints (small to save, fast to load). Nothing outside
 # this module unpacks them: the accessors of CompiledIndex give named rows.
 # Form entries: ``part << _SCHEME_BITS | set number``; the sets themselves (bit i =
@@ -73,6 +75,10 @@ class FormEntry(NamedTuple):
 
     part: int
     schemes: int  # bit set over ``scheme_ids``: the schemes whose rendering gave the form
+
+
+# Named rows made in bulk on every look-up: tuple.__new__ skips NamedTuple's Python-level __new__.
+_form_entry = functools.partial(tuple.__new__, FormEntry)
 
 
 class EntityPart(NamedTuple):
@@ -136,18 +142,21 @@ class CompiledIndex:
     part_initials: list[str]  # part id -> the letters its renderings start with
     postings: list[Sequence[int]]  # part id -> packed (entity, name, slot)
     scheme_ids: list[str]
-    exact: dict[str, Sequence[int]]
-    folded: dict[str, Sequence[int]]
-    keys: dict[str, Sequence[int]]
+    exact: dict[str, int | tuple[int, ...]]  # form -> packed entry, or a tuple of them (packed_entries)
+    folded: dict[str, int | tuple[int, ...]]
+    keys: dict[str, int | tuple[int, ...]]
     # Forms of the same name in the other Cyrillic languages (Харьков → Харків, Харкаў),
     # as written and romanised: a looser tier than the name's own renderings.
-    cross: dict[str, Sequence[int]] = field(default_factory=dict)
+    # Half of a large index's forms, and only looked at for a part no own form found: read from
+    # the cache file on first use (_cross_blob holds it until then; cross is None).
+    cross: dict[str, int | tuple[int, ...]] | None = field(default_factory=dict)
     part_langs: list[str] = field(default_factory=list)  # part id -> language of a Cyrillic part, '' for Latin
     scheme_sets: list[int] = field(default_factory=list)
     # entity -> its population as the lexicon's notes state it (Entity.population), -1 when they state
     # none: the prominence and common-word rules of the decision read it.
     populations: list[int] = field(default_factory=list)
     digest: str = ""
+    _cross_blob: bytes = field(default=b"", repr=False, compare=False)
     _set_numbers: dict[int, int] = field(default_factory=dict, repr=False)
     _neighbours: KeyNeighbours | None = field(default=None, repr=False, compare=False)
     _entity_tables: "_EntityTables | None" = field(default=None, repr=False, compare=False)
@@ -184,9 +193,7 @@ class CompiledIndex:
     @classmethod
     def _compile(cls, lexicon: Lexicon, digest: str, reused: "ReusedForms | None" = None,
                  jobs: int | None = None, progress: Callable[[int, int], None] | None = None) -> "CompiledIndex":
-        scheme_ids = [LEXICON_SCHEME, CYRILLIC_SCHEME] + [scheme.id for scheme in schemes()]
-        scheme_number = {scheme_id: number for number, scheme_id in enumerate(scheme_ids)}
-        index = cls([], [], [], [], [], [], [], scheme_ids, {}, {}, {}, {}, [], [], digest=digest)
+        index = cls([], [], [], [], [], [], [], list(scheme_ids()), {}, {}, {}, {}, [], [], digest=digest)
         part_number: dict[tuple[str, str], int] = {}
         for entity_number, entity in enumerate(lexicon):
             index.entity_ids.append(entity.id)
@@ -224,7 +231,7 @@ class CompiledIndex:
             if is_known:
                 reused.file_again(index, number, text, lang)
             else:
-                index._add_part(number, next(rendered), scheme_number)
+                index._add_part(number, next(rendered))
         index._freeze()
         return index
 
@@ -234,41 +241,19 @@ class CompiledIndex:
         full collection of a long run (and they save and load as tuples)."""
         self.entity_names = [tuple(names) for names in self.entity_names]
         self.postings = [tuple(postings) for postings in self.postings]
+        # Most forms come from one name part: that entry is kept as a bare int, which saves a
+        # tuple per form (millions in a large index) in memory and in the time to load it.
         for table in (self.exact, self.folded, self.keys, self.cross):
             for form, entries in table.items():
-                table[form] = tuple(entries)
+                table[form] = entries[0] if len(entries) == 1 else tuple(entries)
 
-    def _add_part(self, number: int, rendered: "PartRenderings", scheme_number: dict[str, int]) -> None:
-        if rendered.other_languages:
-            self._add_cross_language_forms(number, rendered, scheme_number)
-        initials = set()
-        for table, reduce in ((self.exact, exact_form), (self.folded, folded_form), (self.keys, matching_key)):
-            masks: dict[str, int] = {}
-            for scheme_id, rendering in rendered.own.items():
-                form = reduce(rendering)
-                if form:
-                    masks[form] = masks.get(form, 0) | 1 << scheme_number[scheme_id]
-            for form, mask in masks.items():
+    def _add_part(self, number: int, forms: "PartForms") -> None:
+        # Cross-language forms first: scheme sets are numbered in the order they are first filed.
+        for table, entries in ((self.cross, forms.cross), (self.exact, forms.exact), (self.folded, forms.folded),
+                               (self.keys, forms.keys)):
+            for form, mask in entries:
                 table.setdefault(form, []).append(number << _SCHEME_BITS | self._set_number(mask))
-                if reduce is exact_form:
-                    initials.add(form[0])
-        self.part_initials.append("".join(sorted(initials)))
-
-    def _add_cross_language_forms(self, number: int, rendered: "PartRenderings", scheme_number: dict[str, int]) -> None:
-        own = rendered.own.values()
-        own_forms = {exact_form(rendering) for rendering in own} | {folded_form(r) for r in own}
-        for renderings in rendered.other_languages:
-            masks: dict[str, int] = {}
-            for scheme_id, rendering in renderings.items():
-                # dict, not set: the same insertion order in every run, so the same cache bytes
-                for form in dict.fromkeys((exact_form(rendering), folded_form(rendering))):
-                    if form and form not in own_forms:
-                        masks[form] = masks.get(form, 0) | 1 << scheme_number[scheme_id]
-            for form, mask in masks.items():
-                entries = self.cross.setdefault(form, [])
-                if any(entry >> _SCHEME_BITS == number for entry in entries):
-                    continue  # an earlier, more regular variant already gives this form
-                entries.append(number << _SCHEME_BITS | self._set_number(mask))
+        self.part_initials.append(forms.initials)
 
     def _set_number(self, mask: int) -> int:
         number = self._set_numbers.get(mask)
@@ -304,9 +289,22 @@ class CompiledIndex:
         >>> [(index.parts[entry.part], "ky-bgn" in index.scheme_names(entry.schemes)) for entry in index.entries("exact", "osh")]
         [('Ош', True)]
         """
+        packed = getattr(self, table).get(form) if table != "cross" else self.form_table(table).get(form)
+        if packed is None:
+            return []
         sets = self.scheme_sets
-        return [FormEntry(packed >> _SCHEME_BITS, sets[packed & _SET_NUMBER_MASK])
-                for packed in getattr(self, table).get(form, ())]
+        if type(packed) is int:
+            return [_form_entry((packed >> _SCHEME_BITS, sets[packed & _SET_NUMBER_MASK]))]
+        return [_form_entry((entry >> _SCHEME_BITS, sets[entry & _SET_NUMBER_MASK])) for entry in packed]
+
+    def form_table(self, table: FormTable) -> dict[str, "int | tuple[int, ...]"]:
+        """A form table as it is packed (see :func:`packed_entries`); the cross table is read from
+        the cache file's blob the first time it is asked for."""
+        if table == "cross" and self.cross is None:
+            with collector_paused():
+                self.cross = marshal.loads(self._cross_blob)
+            self._cross_blob = b""
+        return getattr(self, table)
 
     def scheme_names(self, schemes: int) -> list[str]:
         """The scheme IDs of a scheme set (a :attr:`FormEntry.schemes` bit set)."""
@@ -376,11 +374,14 @@ class CompiledIndex:
     def _state(self) -> tuple:
         return (FORMAT_VERSION, self.digest, self.entity_ids, self.entity_types, self.canonicals,
                 self.entity_names, self.parts, self.part_initials, self.postings, self.scheme_ids,
-                self.exact, self.folded, self.keys, self.cross, self.part_langs, self.scheme_sets, self.populations)
+                self.exact, self.folded, self.keys, self.form_table("cross"), self.part_langs, self.scheme_sets,
+                self.populations)
 
     def save(self, path: str | os.PathLike) -> None:
         """Write the index atomically to ``path`` (a cache file: private, with a digest of its content)."""
-        cache.write_entry(path, marshal.dumps(self._state()))
+        state = list(self._state())
+        state[_CROSS_AT] = self._cross_blob or marshal.dumps(self.cross)
+        cache.write_entry(path, marshal.dumps(tuple(state)))
 
     @classmethod
     def load(cls, path: str | os.PathLike, digest: str | None = None) -> "CompiledIndex":
@@ -398,6 +399,7 @@ class CompiledIndex:
         if digest is not None and state[1] != digest:
             raise cache.CacheRefused(f"{path}: compiled from other lexicons than the ones asked for")
         index = cls(*state[2:], digest=state[1])  # type: ignore[misc]
+        index._cross_blob, index.cross = index.cross, None
         index._check_shape(path)
         return index
 
@@ -406,11 +408,11 @@ class CompiledIndex:
         cheap check of types and lengths, so a bad file fails here and not in the middle of a run."""
         lists = (self.entity_ids, self.entity_types, self.canonicals, self.entity_names, self.parts,
                  self.part_initials, self.postings, self.scheme_ids, self.part_langs, self.scheme_sets, self.populations)
-        tables = (self.exact, self.folded, self.keys, self.cross)
+        tables = (self.exact, self.folded, self.keys)
         entities = len(self.entity_ids)
         parts = len(self.parts)
         if (not isinstance(self.digest, str) or not all(isinstance(value, list) for value in lists)
-                or not all(isinstance(table, dict) for table in tables)
+                or not all(isinstance(table, dict) for table in tables) or not isinstance(self._cross_blob, bytes)
                 or {len(self.entity_types), len(self.canonicals), len(self.entity_names), len(self.populations)} != {entities}
                 or {len(self.part_initials), len(self.postings), len(self.part_langs)} != {parts}):
             raise cache.CacheRefused(f"{path}: the index's tables do not fit together")
@@ -433,6 +435,14 @@ class _EntityTables(NamedTuple):
     named: list[frozenset[int]]  # part -> entities whose whole name it is
     parts: list[tuple[EntityPart, ...]]  # entity -> its name parts
 
+
+def packed_entries(value: "int | Sequence[int]") -> "Sequence[int]":
+    """The packed entries a form table holds for a form: one bare int, or a tuple of them."""
+    return (value,) if type(value) is int else value
+
+
+# Where the cross table sits in the saved state (CompiledIndex._state).
+_CROSS_AT = 13
 
 # Fields of CompiledIndex derived on first use (or naming a local file): never pickled.
 _DERIVED = ("_neighbours", "_entity_tables", "cache_file")

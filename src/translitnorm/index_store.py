@@ -17,7 +17,7 @@ from typing import Callable, Iterable, Sequence
 
 from translitnorm import cache
 from translitnorm.index import (_SCHEME_BITS, _SET_NUMBER_MASK, CYRILLIC_SCHEME, FORMAT_VERSION, LEXICON_SCHEME,
-                                CompiledIndex, display_name)
+                                CompiledIndex, display_name, packed_entries)
 from translitnorm.lexicon import Entity, LexiconError, Problem, lexicon_files, load_lexicons, no_files_problem
 from translitnorm.romanise import schemes
 from translitnorm.version import __version__
@@ -165,8 +165,8 @@ class ReusedForms:
         self.forms: dict[int, list[tuple[str, str, int]]] = {}
         sets = base.scheme_sets
         for table in ("cross", "exact", "folded", "keys"):
-            for form, entries in getattr(base, table).items():
-                for packed in entries:
+            for form, entries in base.form_table(table).items():
+                for packed in packed_entries(entries):
                     self.forms.setdefault(packed >> _SCHEME_BITS, []).append((table, form, sets[packed & _SET_NUMBER_MASK]))
 
     def display_name(self, entity: Entity) -> str:

@@ -121,6 +121,7 @@ def _long_rule(match: re.Match) -> str:
     return _RULE_MAP[match.group(0)]
 
 
+@lru_cache(maxsize=None)  # one character: few distinct ones, met in every Cyrillic name
 def _ascii_key(ch: str) -> str:
     """Key letters for a character no rule covers (another diacritic, another script)."""
     folded = unidecode(ch).casefold()

@@ -21,6 +21,7 @@ The result of a look-up is a dict part → :class:`PartMatch`, cached per text.
 
 from __future__ import annotations
 
+import functools
 from typing import NamedTuple, Sequence
 
 from rapidfuzz import fuzz, process
@@ -81,6 +82,10 @@ class PartMatch(NamedTuple):
         return self.schemes != 1 << 0  # bit 0 is the lexicon's own Latin names
 
 
+# Made in bulk on every look-up: tuple.__new__ skips NamedTuple's Python-level __new__.
+_part_match = functools.partial(tuple.__new__, PartMatch)
+
+
 def strong(matches: dict[int, PartMatch]) -> bool:
     """True when a look-up found something better than a fuzzy neighbour."""
     return any(match.tier != FUZZY for match in matches.values())
@@ -111,8 +116,9 @@ class PartLookup:
 
         def file(table: FormTable, form: str, tier: str, score: float, note: str = "") -> None:
             for part, schemes in index.entries(table, form):
-                if part not in found or found[part].score < score:
-                    found[part] = PartMatch(tier, score, schemes, form, note)
+                current = found.get(part)
+                if current is None or current.score < score:
+                    found[part] = _part_match((tier, score, schemes, form, note))
 
         exact = exact_form(text)
         if not exact:

@@ -1,7 +1,7 @@
 """A helper process of index compilation: renders a share of the name parts.
 
 Reads a pickled list of ``(text, lang)`` parts on standard input and writes the pickled
-list of their renderings, as ``(own, other_languages)`` pairs, on standard output (see
+list of their forms (:class:`translitnorm.rendering.PartForms` as plain tuples) on standard output (see
 :func:`translitnorm.rendering.rendered_parts`). Not a command for users.
 """
 
@@ -10,12 +10,12 @@ from __future__ import annotations
 import pickle
 import sys
 
-from translitnorm.rendering import render_part
+from translitnorm.rendering import part_forms
 
 
 def main() -> None:
     parts = pickle.loads(sys.stdin.buffer.read())
-    rendered = [tuple(render_part(text, lang)) for text, lang in parts]
+    rendered = [tuple(part_forms(text, lang)) for text, lang in parts]
     sys.stdout.buffer.write(pickle.dumps(rendered, protocol=pickle.HIGHEST_PROTOCOL))
     sys.stdout.buffer.flush()
 

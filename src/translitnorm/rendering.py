@@ -1,8 +1,9 @@
-"""What the index files for one distinct name part: its renderings under every scheme.
+"""What the index files for one distinct name part: its renderings under every scheme, reduced to
+the forms it is found by.
 
-Rendering is nearly all the work of compiling an index (:mod:`translitnorm.index`), and each
-part's renderings depend on the part alone, so many parts are shared with helper processes
-(``python -m translitnorm.render_worker``).
+Rendering and reducing are nearly all the work of compiling an index (:mod:`translitnorm.index`),
+and each part's forms depend on the part alone, so many parts are shared with helper processes
+(``python -m translitnorm.render_worker``); the index only files what they give.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Iterator, NamedTuple
 
 from translitnorm.crosslang import variants
+from translitnorm.keys import exact_form, folded_form, matching_key
 from translitnorm.romanise import romanisations, schemes
 from translitnorm.runtime import available_cores  # the one definition of "how many cores"
 
@@ -71,20 +73,92 @@ def render_part(text: str, lang: str) -> PartRenderings:
     return PartRenderings(own, tuple(other_languages))
 
 
+class PartForms(NamedTuple):
+    """What the index files for one distinct name part: every form it is found by, each with the
+    bit set of the schemes (numbered as :func:`scheme_ids`) whose rendering gave it, in filing order."""
+
+    exact: tuple[tuple[str, int], ...]
+    folded: tuple[tuple[str, int], ...]
+    keys: tuple[tuple[str, int], ...]
+    cross: tuple[tuple[str, int], ...]  # its forms in the other Cyrillic languages (not among its own)
+    initials: str  # the letters its exact forms start with, sorted
+
+
+@functools.cache
+def scheme_ids() -> tuple[str, ...]:
+    """Every scheme an index records, in the order of its scheme bit sets."""
+    return (LEXICON_SCHEME, CYRILLIC_SCHEME) + tuple(scheme.id for scheme in schemes())
+
+
+@functools.cache
+def _scheme_bits() -> dict[str, int]:
+    return {scheme_id: 1 << number for number, scheme_id in enumerate(scheme_ids())}
+
+
+def part_forms(text: str, lang: str) -> PartForms:
+    """The forms of a name part in ``lang`` ('' for a Latin part) that the index files.
+
+    >>> forms = part_forms("Бакиев", "ky")
+    >>> exact = dict(forms.exact)
+    >>> "бакиев" in exact, "bakiyev" in exact, "bakijew" in exact, forms.initials
+    (True, True, True, 'bб')
+    """
+    rendered = render_part(text, lang)
+    own = _scheme_masks(rendered.own)
+    cross = _cross_forms(own, rendered.other_languages) if rendered.other_languages else ()
+    tables = []
+    for reduce in (exact_form, folded_form, matching_key):
+        masks: dict[str, int] = {}
+        for rendering, mask in own.items():
+            form = reduce(rendering)
+            if form:
+                masks[form] = masks.get(form, 0) | mask
+        tables.append(tuple(masks.items()))
+    initials = "".join(sorted({form[0] for form, _ in tables[0]}))
+    return PartForms(tables[0], tables[1], tables[2], cross, initials)
+
+
+def _scheme_masks(renderings: dict[str, str]) -> dict[str, int]:
+    """Each distinct rendering with the bit set of the schemes that gave it, in order of first appearance
+    (about 45 schemes give a name part some ten distinct renderings: each is reduced once, and the
+    forms made from them come in the same order as rendering by rendering)."""
+    bits = _scheme_bits()
+    masks: dict[str, int] = {}
+    for scheme_id, rendering in renderings.items():
+        masks[rendering] = masks.get(rendering, 0) | bits[scheme_id]
+    return masks
+
+
+def _cross_forms(own: dict[str, int], other_languages: tuple[dict[str, str], ...]) -> tuple[tuple[str, int], ...]:
+    own_forms = {exact_form(rendering) for rendering in own} | {folded_form(rendering) for rendering in own}
+    filed: dict[str, int] = {}
+    for renderings in other_languages:
+        masks: dict[str, int] = {}
+        for rendering, mask in _scheme_masks(renderings).items():
+            # dict, not set: the same insertion order in every run, so the same cache bytes
+            for form in dict.fromkeys((exact_form(rendering), folded_form(rendering))):
+                if form and form not in own_forms:
+                    masks[form] = masks.get(form, 0) | mask
+        for form, mask in masks.items():
+            if form not in filed:  # else an earlier, more regular variant already gives this form
+                filed[form] = mask
+    return tuple(filed.items())
+
+
 @functools.cache
 def scheme_langs() -> frozenset[str]:
     """The languages that have schemes of their own."""
     return frozenset(scheme.lang for scheme in schemes())
 
 
-# Rendering is ~1 ms a part (≈ 45 schemes, and as many again for the forms in other Cyrillic
+# Rendering and reducing are ~2 ms a part (≈ 45 schemes, and as many again for the forms in other Cyrillic
 # languages); starting a process and loading the schemes in it costs about a second, so more
 # processes pay only from some thousands of parts on.
 PARALLEL_MIN_PARTS = 8_000
 
 
-def rendered_parts(parts: list[tuple[str, str]], jobs: int | None) -> Iterator[PartRenderings]:
-    """``render_part`` of every part, in order; shared with ``jobs - 1`` helper processes when
+def rendered_parts(parts: list[tuple[str, str]], jobs: int | None) -> Iterator[PartForms]:
+    """``part_forms`` of every part, in order; shared with ``jobs - 1`` helper processes when
     there are many parts (one process per core by default).
 
     The helpers are ``python -m translitnorm.render_worker`` processes fed through pipes, not a
@@ -95,13 +169,13 @@ def rendered_parts(parts: list[tuple[str, str]], jobs: int | None) -> Iterator[P
     """
     processes = available_cores() if jobs is None else jobs
     if processes <= 1 or len(parts) < PARALLEL_MIN_PARTS:
-        yield from (render_part(text, lang) for text, lang in parts)
+        yield from (part_forms(text, lang) for text, lang in parts)
         return
     size = -(-len(parts) // processes)
     shares = [parts[start:start + size] for start in range(0, len(parts), size)]
     helpers = [_start_render_helper(share) for share in shares[1:]]
     try:
-        yield from (render_part(text, lang) for text, lang in shares[0])
+        yield from (part_forms(text, lang) for text, lang in shares[0])
         for share, helper in zip(shares[1:], helpers):
             yield from _helper_result(helper, share)
     finally:
@@ -130,7 +204,7 @@ def _start_render_helper(share: list[tuple[str, str]]):
     return helper
 
 
-def _helper_result(helper, share: list[tuple[str, str]]) -> list[PartRenderings]:
+def _helper_result(helper, share: list[tuple[str, str]]) -> list[PartForms]:
     import pickle
 
     if helper is not None:
@@ -139,8 +213,8 @@ def _helper_result(helper, share: list[tuple[str, str]]) -> list[PartRenderings]
             if helper.wait() == 0:
                 rendered = pickle.loads(output)
                 if len(rendered) == len(share):
-                    return [PartRenderings(own, tuple(other)) for own, other in rendered]
+                    return [PartForms(*forms) for forms in rendered]
         except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError):
             pass
         log.warning("a helper process compiling the index failed; compiling its share here")
-    return [render_part(text, lang) for text, lang in share]
+    return [part_forms(text, lang) for text, lang in share]

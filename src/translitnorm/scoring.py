@@ -11,7 +11,6 @@ and describes as a :class:`~translitnorm.decision.Candidate` only those that are
 from __future__ import annotations
 
 import itertools
-from collections import Counter
 from functools import lru_cache
 from typing import Callable, Iterator, NamedTuple, Sequence
 
@@ -259,7 +258,7 @@ class CandidatePool:
         # How many query parts reach each entity (an entity that fits fewer query parts than
         # another cannot win), and which entities each part score reaches: with the two, the
         # entities are taken best bound first (see bound_factors) without scoring them all.
-        hit_counts: Counter[int] = Counter()
+        hit_counts: dict[int, int] = {}
         reached_at: dict[float, set[int]] = {}
         for matches in token_matches:
             reached: set[int] = set()
@@ -272,7 +271,8 @@ class CandidatePool:
                         reached_at[match.score] = set(found)
                     else:
                         level |= found
-            hit_counts.update(reached)
+            for entity in reached:
+                hit_counts[entity] = hit_counts.get(entity, 0) + 1
         self.hit_counts = hit_counts
         self.counts = sorted(set(hit_counts.values()), reverse=True)  # groups of entities, most query parts first
         self.levels = sorted(reached_at.items(), reverse=True)  # best part score first
