@@ -190,6 +190,14 @@ def test_a_spelling_with_an_ending_another_language_added_joins_the_bare_name():
     assert groups({"Ivanovas": 1, "Ivanov": 1, "Ivanovo": 1}) == [["Ivanov"], ["Ivanovas"], ["Ivanovo"]]
 
 
+def test_a_place_name_with_a_generic_word_joins_the_bare_name():
+    # text.GENERIC_PLACE_WORDS, the list the matcher sets aside ("Бишкек шаары" meets "Бишкек")
+    assert groups({"Bishkek shaary": 1, "Bishkek": 1}) == [["Bishkek", "Bishkek shaary"]]
+    assert groups({"Horad Barysaw": 1, "Barysaw": 1}) == [["Barysaw", "Horad Barysaw"]]
+    # the generic word links nothing by itself
+    assert groups({"Bishkek shaary": 1, "Osh shaary": 1}) == [["Bishkek shaary"], ["Osh shaary"]]
+
+
 def test_short_forms_join_the_one_person_they_can_stand_for():
     assert groups({"Kurmanbek Bakiev": 1, "K. Bakiyev": 1, "Bakiyev": 1}) == [
         ["Bakiyev", "K. Bakiyev", "Kurmanbek Bakiev"]]
@@ -259,15 +267,15 @@ def test_city_spellings_are_labelled_as_the_benchmark_says():
 
 def test_city_spellings_cluster_with_high_precision_and_twice_the_best_baselines_recall(capsys):
     # B-cubed on the dev places of city-spellings.tsv (GeoNames' Latin names in many languages).
-    # Figures reached: P 0.9945 / R 0.4281 (0.4262 with a letter model that never saw the places'
-    # Russian names); the best baseline at P ≥ 0.98 is ngram-fingerprint, R 0.157 (2.72×);
+    # Figures reached: P 0.9945 / R 0.4293 (0.4275 with a letter model that never saw the places'
+    # Russian names); the best baseline at P ≥ 0.98 is ngram-fingerprint, R 0.157 (2.73×);
     # levenshtein≤1 reaches R 0.497 at P 0.970, below the precision that counts.
     totals = cluster_quality.cities_table("dev")
     precision, recall = totals["translitnorm"]
-    assert precision >= 0.9945 and recall >= 0.4280
-    assert totals["translitnorm, no leak"][1] >= 0.4262
+    assert precision >= 0.9945 and recall >= 0.4293
+    assert totals["translitnorm, no leak"][1] >= 0.4275
     best = max(r for s, (p, r) in totals.items() if p >= 0.98 and s in cluster_quality.BASELINES)
-    assert recall >= 2.72 * best
+    assert recall >= 2.73 * best
 
 
 def test_scale_benchmark_runs_and_reports_memory(capsys):

@@ -51,7 +51,7 @@ from translitnorm.cluster_fuzzy import SIBILANTS, VOWELS, fuzzy_pairs
 from translitnorm.crosslang import _directions, _languages, variants
 from translitnorm.keys import as_latin, exact_form, matching_key
 from translitnorm.morphology import bare_forms
-from translitnorm.text import is_cyrillic, parse_name
+from translitnorm.text import GENERIC_PLACE_WORDS, is_cyrillic, parse_name
 
 #: The language whose schemes read Latin spellings into Cyrillic when clustering (its channel
 #: holds the Russian schemes; see backtranslit.channel_scheme_ids).
@@ -418,6 +418,8 @@ def _bare_keys(reading: NameReading, lang: str) -> set[str]:
     options = []
     for word, own in reading.written:
         cut = {own}
+        if word.casefold() in GENERIC_PLACE_WORDS and len(reading.written) > 1:
+            cut.add("")  # Bishkek shaary, Opština Lazarevac: the word for a town or a district set aside
         for bare in () if is_cyrillic(word) else bare_forms(word):
             after_sk = bare.text.casefold().endswith("sk")
             if len(bare.text) >= BARE_STEM - after_sk and (after_sk or not bare.places_only):
