@@ -212,6 +212,50 @@ class Scorer:
                          lambda: self.explaining_scheme(masks, query), f"{text} ({lang} {role})", match.form, parts)
 
 
+class HitCounts:
+    """How many query parts reach each entity, grouped by that number.
+
+    Held as the largest part's set of entities plus counts over the other parts' sets, not
+    counted entity by entity: a common surname reaches thousands of people, and counting
+    each of them was most of the time of a name with such a surname, though only the few
+    that other parts reach too are usually scored.
+
+    >>> hits = HitCounts([{1, 2, 3, 4}, {2, 5}, {2}])
+    >>> hits.counts, sorted(hits.members(3)), sorted(hits.members(1)), len(hits)
+    ([3, 1], [2], [1, 3, 4, 5], 5)
+    """
+
+    def __init__(self, reached_by_part: Sequence[set[int]]):
+        sets = [reached for reached in reached_by_part if reached]
+        largest = max(range(len(sets)), key=lambda at: len(sets[at])) if sets else -1
+        self._largest: set[int] = sets[largest] if sets else set()
+        others: dict[int, int] = {}
+        for at, reached in enumerate(sets):
+            if at != largest:
+                for entity in reached:
+                    others[entity] = others.get(entity, 0) + 1
+        largest_set = self._largest
+        # Every entity some other part reaches, with its whole count; the rest of the largest
+        # set is reached by one part only.
+        self._counted = {entity: hits + (entity in largest_set) for entity, hits in others.items()}
+        self._reached_once = len(largest_set) - sum(1 for entity in self._counted if entity in largest_set)
+        counts = set(self._counted.values())
+        if self._reached_once:
+            counts.add(1)
+        self.counts = sorted(counts, reverse=True)
+
+    def __len__(self) -> int:
+        return len(self._counted) + self._reached_once
+
+    def members(self, count: int) -> list[int]:
+        """The entities that exactly ``count`` query parts reach (in no particular order)."""
+        members = [entity for entity, hits in self._counted.items() if hits == count]
+        if count == 1 and self._reached_once:
+            counted = self._counted
+            members += [entity for entity in self._largest if entity not in counted]
+        return members
+
+
 class CandidatePool:
     """The entities one parsed name may be, best first (ties by ID, so results never drift).
 
@@ -258,7 +302,7 @@ class CandidatePool:
         # How many query parts reach each entity (an entity that fits fewer query parts than
         # another cannot win), and which entities each part score reaches: with the two, the
         # entities are taken best bound first (see bound_factors) without scoring them all.
-        hit_counts: dict[int, int] = {}
+        reached_by_part: list[set[int]] = []
         reached_at: dict[float, set[int]] = {}
         for matches in token_matches:
             reached: set[int] = set()
@@ -271,10 +315,9 @@ class CandidatePool:
                         reached_at[match.score] = set(found)
                     else:
                         level |= found
-            for entity in reached:
-                hit_counts[entity] = hit_counts.get(entity, 0) + 1
-        self.hit_counts = hit_counts
-        self.counts = sorted(set(hit_counts.values()), reverse=True)  # groups of entities, most query parts first
+            reached_by_part.append(reached)
+        self.hits = HitCounts(reached_by_part)
+        self.counts = self.hits.counts  # groups of entities, most query parts first
         self.levels = sorted(reached_at.items(), reverse=True)  # best part score first
         self.factors = bound_factors(len(full), len(initials))
         self.next_group = 0
@@ -313,8 +356,7 @@ class CandidatePool:
                 if self.next_group >= len(self.counts) or (len(scores) >= wanted and self.next_group > 0):
                     return
                 count = self.counts[self.next_group]
-                members = (list(self.hit_counts) if len(self.counts) == 1
-                           else [entity for entity, hits in self.hit_counts.items() if hits == count])
+                members = self.hits.members(count)
                 self.next_group += 1
                 self.queue = self._in_bound_order(count, members)
                 continue
@@ -336,7 +378,7 @@ class CandidatePool:
 
     def top(self, limit: int | None) -> list[Candidate]:
         """The best ``limit`` candidates (all of them for None)."""
-        self._score_people(limit if limit is not None else len(self.hit_counts))
+        self._score_people(limit if limit is not None else len(self.hits))
         self.scored.sort(key=lambda scored: (-scored.score, scored.entity))
         shown = self.scored if limit is None else self.scored[:limit]
         candidates = []
