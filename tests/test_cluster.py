@@ -145,16 +145,17 @@ def test_kyrgyz_and_russian_forms_of_one_place_meet_through_the_cross_language_c
 def test_fuzzy_blocks_find_the_same_neighbours_as_comparing_every_pair():
     from rapidfuzz.distance import Levenshtein
 
-    from translitnorm.cluster import _fuzzy_pairs, _neighbours, name_key
+    from translitnorm.cluster import name_key
+    from translitnorm.cluster_fuzzy import fuzzy_pairs, neighbours
 
     rows = cluster_quality.id_rows(n_people=300, n_rows=3000)
     keys = sorted({name_key(name) for name in rows} | {part for name in rows for part in name_key(name).split()})
-    blocked = set(_fuzzy_pairs(keys))
+    blocked = set(fuzzy_pairs(keys))
     every_pair = set()
     for index, first in enumerate(keys):
         for second in keys[index + 1:]:
             shorter, longer = sorted((first, second), key=lambda key: (len(key), key))
-            if Levenshtein.distance(shorter, longer) <= 2 and _neighbours(shorter, longer):
+            if Levenshtein.distance(shorter, longer) <= 2 and neighbours(shorter, longer):
                 every_pair.add((shorter, longer))
     assert len(every_pair) > 20 and blocked == every_pair
 
@@ -165,6 +166,36 @@ def test_meeting_on_cyrillic_keeps_what_the_matcher_keeps_apart():
         ["Chukov"], ["Schukow", "Zhukov"], ["Shukov"]]
     assert groups({"Tomsk-7": 1, "Tomsk-8": 1}) == [["Tomsk-7"], ["Tomsk-8"]]                   # digits
     assert groups({"Galina Petrova": 1, "Kalina Petrova": 1}) == [["Galina Petrova"], ["Kalina Petrova"]]
+
+
+def test_a_spelling_read_otherwise_joins_the_reading_two_other_spellings_agree_on():
+    # Cehov reads best as Цехов, next as Чехов: the Czech spelling without its háček
+    assert groups({"Cehov": 1, "Chekhov": 1, "Tschechow": 1}) == [["Cehov", "Chekhov", "Tschechow"]]
+    assert groups({"Kostomuksa": 1, "Kostomukscha": 1, "Kostomukša": 1}) == [
+        ["Kostomuksa", "Kostomukscha", "Kostomukša"]]
+    # one other spelling is no evidence of which letter was meant
+    assert groups({"Cehov": 1, "Chekhov": 1}) == [["Cehov"], ["Chekhov"]]
+    assert groups({"Chukov": 1, "Shukov": 1}) == [["Chukov"], ["Shukov"]]
+
+
+def test_a_spelling_with_an_ending_another_language_added_joins_the_bare_name():
+    assert groups({"Maikopas": 1, "Maikop": 1}) == [["Maikop", "Maikopas"]]              # Lithuanian -as
+    assert groups({"Omska": 1, "Omsko": 1, "Omsk": 1}) == [["Omsk", "Omska", "Omsko"]]    # Latvian, Esperanto
+    assert groups({"Čehovs": 1, "Chekhov": 1}) == [["Chekhov", "Čehovs"]]                 # Latvian -s
+    assert groups({"Vladimiras Putinas": 1, "Vladimir Putin": 1}) == [["Vladimir Putin", "Vladimiras Putinas"]]
+    # what must stay apart: a woman's surname, a town named after a family, a short stem, two fits
+    assert groups({"Ivanova": 1, "Ivanov": 1, "Ivanovo": 1}) == [["Ivanov"], ["Ivanova"], ["Ivanovo"]]
+    assert groups({"Romana": 1, "Roman": 1}) == [["Roman"], ["Romana"]]
+    assert groups({"Taras": 1, "Tara": 1}) == [["Tara"], ["Taras"]]
+    assert groups({"Ivanovas": 1, "Ivanov": 1, "Ivanovo": 1}) == [["Ivanov"], ["Ivanovas"], ["Ivanovo"]]
+
+
+def test_a_place_name_with_a_generic_word_joins_the_bare_name():
+    # text.GENERIC_PLACE_WORDS, the list the matcher sets aside ("Бишкек шаары" meets "Бишкек")
+    assert groups({"Bishkek shaary": 1, "Bishkek": 1}) == [["Bishkek", "Bishkek shaary"]]
+    assert groups({"Horad Barysaw": 1, "Barysaw": 1}) == [["Barysaw", "Horad Barysaw"]]
+    # the generic word links nothing by itself
+    assert groups({"Bishkek shaary": 1, "Osh shaary": 1}) == [["Bishkek shaary"], ["Osh shaary"]]
 
 
 def test_short_forms_join_the_one_person_they_can_stand_for():
@@ -189,28 +220,67 @@ def test_cleaning_in_halves_gives_the_same_ids():
     # Rows with many variants, cleaned whole and in two halves (benchmarks/cluster_quality.py, IDs
     # across files). Figures reached, with the letter model of the current lexicons and the
     # passport, Latvian, Lithuanian, Tajik Latin and Kazakh German schemes among the channels that
-    # read Latin names back into Cyrillic: 0.29 % of rows get another ID in their half than in the
-    # whole file, 1.26 % of the names seen in both halves have two IDs (0.375 % and 2.19 % when IDs
-    # came from the key most spellings read as; 0.275 % and 1.10 % before the heads of state and of
-    # government since 1991 joined the lexicons, whose Cyrillic names the letter model is counted
-    # from); what remains is by design: a bare surname joins a
+    # read Latin names back into Cyrillic: 0.415 % of rows get another ID in their half than in the
+    # whole file, 1.73 % of the names seen in both halves have two IDs (0.375 % and 2.19 % when IDs
+    # came from the key most spellings read as). The letter model is counted from the lexicons'
+    # Cyrillic names: before the heads of state and of government since 1991 joined them (264 new
+    # words, 66 of them Serbian Cyrillic with ђ ћ џ љ њ ј) the same code gave 0.375 % and 1.336 %;
+    # without those 66 words, 0.40 % and 1.57 %. What remains is by design: a bare surname joins a
     # full name only in a file where that person is the only one of the name, and a half that lacks
-    # a cluster's best-read spelling anchors on the best it holds.
+    # a cluster's best-read spelling anchors on the best it holds. Joining a spelling by its next
+    # readings (cluster._join_alternative_readings) raised these from 0.275 % and 1.10 %: a half that
+    # lacks the two spellings agreeing on the reading keeps the spelling apart (Aqqoja Aşirov
+    # joins Aqqoscha Aschirow and Akkozha Ashirov in the whole file only).
     rows = cluster_quality.id_rows(n_people=1000, n_rows=20000)
     changed_rows, split_names = cluster_quality.id_stability(rows, cluster_quality.translitnorm_ids)
-    assert changed_rows <= 0.0029 and split_names <= 0.0126
+    assert changed_rows <= 0.00415 and split_names <= 0.0173
 
 
 def test_labelled_variants_cluster_with_high_precision_and_recall(capsys):
     # tests/data/cluster/variant-groups.tsv, B-cubed over both files, dev and hold-out entities.
-    # Figures reached: P 1.000 / R 0.899 (all; 0.893 without the Kazakh/Kyrgyz join and the narrow
-    # reading beam, with the letter model of the current lexicons); best baseline at P ≥ 0.98:
-    # levenshtein≤1, R 0.526 (1.71×; the issue asks for 2×, which no recall can reach here once a
-    # baseline passes 0.5).
+    # Figures reached: P 1.000 / R 0.954 (all; 0.899 before spellings joined by their next
+    # readings, 0.893 without the Kazakh/Kyrgyz join and the narrow reading beam, with the letter
+    # model of the current lexicons); best baseline at P ≥ 0.98: levenshtein≤1, R 0.526 (1.82×; the
+    # issue asks for 2×, which no recall can reach here once a baseline passes 0.5).
     totals = cluster_quality.clustering_table("all")
     precision, recall = totals["translitnorm"]
-    assert precision >= 0.999 and recall >= 0.8988
-    assert recall >= 1.71 * max(r for s, (p, r) in totals.items() if p >= 0.98 and s not in ("translitnorm", "latin-keys"))
+    assert precision >= 0.999 and recall >= 0.9542
+    assert recall >= 1.81 * max(r for s, (p, r) in totals.items() if p >= 0.98 and s not in ("translitnorm", "latin-keys"))
+
+
+def test_city_spellings_are_labelled_as_the_benchmark_says():
+    # tests/data/cluster/city-spellings.tsv (benchmarks/make_city_spellings.py): each place has two
+    # or more spellings distinct after case-folding, no spelling names two places, a place lies
+    # wholly in dev or in hold-out, and every spelling is Latin script.
+    rows = cluster_quality.city_rows()
+    by_place: dict[str, set[str]] = {}
+    parts: dict[str, set[str]] = {}
+    owner: dict[str, str] = {}
+    for row in rows:
+        folded = row["spelling"].casefold()
+        assert folded not in by_place.get(row["geonameid"], set()), row
+        assert owner.setdefault(folded, row["geonameid"]) == row["geonameid"], row
+        by_place.setdefault(row["geonameid"], set()).add(folded)
+        parts.setdefault(row["geonameid"], set()).add(row["part"])
+        assert not any("\u0400" <= char <= "\u052f" for char in row["spelling"]), row
+    assert len(rows) > 12000 and len(by_place) > 1300
+    assert all(len(spellings) >= 2 for spellings in by_place.values())
+    assert all(len(found) == 1 for found in parts.values())
+
+
+def test_city_spellings_cluster_with_high_precision_and_twice_the_best_baselines_recall(capsys):
+    # B-cubed on the dev places of city-spellings.tsv (GeoNames' Latin names in many languages).
+    # Figures reached: P 0.9944 / R 0.4326 (0.4311 with a letter model that never saw the places'
+    # Russian names; P 0.9945 / R 0.4293 before the heads of state and of government since 1991
+    # joined the lexicons the letter model is counted from); the best baseline at P ≥ 0.98 is
+    # ngram-fingerprint, R 0.157 (2.73×);
+    # levenshtein≤1 reaches R 0.497 at P 0.970, below the precision that counts.
+    totals = cluster_quality.cities_table("dev")
+    precision, recall = totals["translitnorm"]
+    assert precision >= 0.9944 and recall >= 0.4326
+    assert totals["translitnorm, no leak"][1] >= 0.4311
+    best = max(r for s, (p, r) in totals.items() if p >= 0.98 and s in cluster_quality.BASELINES)
+    assert recall >= 2.73 * best
 
 
 def test_scale_benchmark_runs_and_reports_memory(capsys):

@@ -41,23 +41,21 @@ import base64
 import hashlib
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import product
 from typing import Iterable, Mapping
 
-from rapidfuzz.distance import Levenshtein
-
-from translitnorm.backtranslit import _split, best_word_reading, cyrillic_key, word_log_probability
+from translitnorm.backtranslit import _decode, _readable, _split, cyrillic_key, word_log_probability
+from translitnorm.cluster_fuzzy import SIBILANTS, VOWELS, fuzzy_pairs
 from translitnorm.crosslang import _directions, _languages, variants
-from translitnorm.keys import as_latin, exact_form, matching_key, surname_genders_differ
-from translitnorm.text import is_cyrillic, parse_name
+from translitnorm.keys import as_latin, exact_form, matching_key
+from translitnorm.morphology import bare_forms
+from translitnorm.text import GENERIC_PLACE_WORDS, is_cyrillic, parse_name
 
 #: The language whose schemes read Latin spellings into Cyrillic when clustering (its channel
 #: holds the Russian schemes; see backtranslit.channel_scheme_ids).
 CLUSTER_LANG = "ru"
-# Key letters a fuzzy edit must not touch: DESIGN's lesson, merging them multiplies false matches.
-_SIBILANTS = frozenset("чшщж")
-_VOWELS = frozenset("aeiou")
 _CYRILLIC_VOWELS = frozenset("аеиоуюяәөүұі")
 # READING_BEAM: hypotheses the decoder keeps per Latin position when the clusterer reads a word
 # (backtranslit.BEAM, 12, serves the ranked lists of ``cyrillic_sources``). Only the best reading
@@ -65,13 +63,15 @@ _CYRILLIC_VOWELS = frozenset("аеиоуюяәөүұі")
 # same Cyrillic key as 12 for all but 8 (Nischni: нишни rather than нишний) in a quarter of the
 # time, the cost of clustering a million names (benchmarks/cluster_quality.py --scale).
 READING_BEAM = 4
-# SMALL_BLOCK: a fuzzy block up to this size is compared pair by pair; a larger one (one-word
-# names of one first letter) is searched through its one- and two-letter deletions instead.
-SMALL_BLOCK = 24
+# ALTERNATIVE_MARGIN: how much lower (log-likelihood) than a part's best reading another reading
+# may score and still join the spelling to a spelling whose best reading it is (see cluster_names).
+ALTERNATIVE_MARGIN = 5.0
+# BARE_STEM: letters a name must keep once a host-language ending is cut (see _join_bare_forms):
+# Taras is not Tara, nor Maras Mar; one fewer after -sk (Omskas, Omsk).
+BARE_STEM = 5
 #: Languages whose names Russian text writes with other letters, and whose forms meet the Russian
 #: ones in clustering (translitnorm.crosslang's correspondences): Kazakh and Kyrgyz ж for дж.
 KIN_LANGS = ("kk", "ky")
-_DIGITS = re.compile(r"\d+")
 # Endings of a surname as a Cyrillic key (й, ы → и): what a bare word must end with to be
 # taken for a surname that a full name can explain (Бакиев, Ахматова, Шевченко, Чайковский).
 _SURNAME_ENDING = re.compile(r"(ов|ев|ин|ова|ева|ина|скии|цкии|ская|цкая|енко|ко|ук|юк|чук)$")
@@ -125,6 +125,11 @@ class NameReading:
     parts: tuple[str, ...]
     initials: tuple[str, ...]
     surnames: tuple[str, ...] = ()
+    #: Keys of the name with one part read otherwise: the part's other readings that score within
+    #: ALTERNATIVE_MARGIN of its best (Cheliabinsk: шелябинск best, челябинск next).
+    alternatives: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    #: The full parts as written, in order, each with its key.
+    written: tuple[tuple[str, str], ...] = field(default=(), repr=False, compare=False)
 
     @property
     def key(self) -> str:
@@ -142,7 +147,7 @@ def read_name(name: str, lang: str = CLUSTER_LANG) -> NameReading:
     >>> read_name("Ekaterina Ivanova").surnames, read_name("IVANOVA, Ekaterina").surnames
     (('иванова',), ('иванова',))
     """
-    parts, initials, surnames = [], [], []
+    parts, initials, surnames, others, written = [], [], [], [], []
     tokens = parse_name(name).tokens
     full_count = sum(not token.initial for token in tokens)
     first_full = True
@@ -151,9 +156,12 @@ def read_name(name: str, lang: str = CLUSTER_LANG) -> NameReading:
         if token.initial:
             initials.append(as_latin(token.text)[:1].casefold())
             continue
-        key = _part_key(token.text.lower(), lang)
+        readings = _part_readings(token.text.lower(), lang)
+        key = readings[0] if readings else ""
         if not key:
             continue
+        others.append((len(parts), readings[1:]))
+        written.append((token.text, key))
         # A lone word may be a surname (Bakiyev); in a longer name the first word is a given
         # name (Ekaterina Ivanova) unless a comma says otherwise (IVANOVA, Ekaterina).
         position_fits = token.surname_hint if hinted else (full_count == 1 or not first_full)
@@ -161,21 +169,41 @@ def read_name(name: str, lang: str = CLUSTER_LANG) -> NameReading:
             surnames.append(key)
         first_full = False
         parts.append(key)
-    return NameReading(tuple(sorted(parts)), tuple(sorted(initials)), tuple(sorted(surnames)))
+    dotted = tuple(f"{initial}." for initial in sorted(initials))
+    alternatives = dict.fromkeys(" ".join(sorted(parts[:place] + [other] + parts[place + 1:]) + list(dotted))
+                                 for place, readings in others for other in readings)
+    return NameReading(tuple(sorted(parts)), tuple(sorted(initials)), tuple(sorted(surnames)), tuple(alternatives),
+                       tuple(written))
+
+
+def _part_key(text: str, lang: str) -> str:
+    """One name part as a Cyrillic key; digits kept (Tomsk-7), hyphens and spaces dropped."""
+    readings = _part_readings(text, lang)
+    return readings[0] if readings else ""
 
 
 @lru_cache(maxsize=500_000)
-def _part_key(text: str, lang: str) -> str:
-    """One name part as a Cyrillic key; digits kept (Tomsk-7), hyphens and spaces dropped."""
+def _part_readings(text: str, lang: str) -> tuple[str, ...]:
+    """One name part as Cyrillic keys: the best reading's, then the other readings' within
+    ALTERNATIVE_MARGIN of it (a part of one word only; a part of several pieces has one key)."""
     if is_cyrillic(text):
-        return cyrillic_key(exact_form(text))
-    pieces = []
-    for piece in _split(text):
+        return (cyrillic_key(exact_form(text)),)
+    pieces = _split(text)
+    if len(pieces) == 1 and pieces[0][:1].isalpha():
+        hypotheses = _decode(_readable(pieces[0], lang), lang, READING_BEAM)
+        if not hypotheses:
+            return (cyrillic_key(pieces[0]),)
+        best = hypotheses[0][1]
+        keys = dict.fromkeys(cyrillic_key(text) for text, score in hypotheses if score >= best - ALTERNATIVE_MARGIN)
+        return tuple(keys)
+    read = []
+    for piece in pieces:
         if piece[:1].isalpha():
-            pieces.append(best_word_reading(piece, lang, READING_BEAM))
+            hypotheses = _decode(_readable(piece, lang), lang, READING_BEAM)
+            read.append(hypotheses[0][0] if hypotheses else piece)
         else:
-            pieces.append("".join(char for char in piece if char.isdigit()))
-    return cyrillic_key("".join(pieces))
+            read.append("".join(char for char in piece if char.isdigit()))
+    return (cyrillic_key("".join(read)),)
 
 
 def _kin_keys(reading: NameReading) -> set[str]:
@@ -287,12 +315,17 @@ def cluster_names(names_with_counts: Mapping[str, int] | Iterable[tuple[str, int
         for kin_key in _kin_keys(readings[name]):
             if kin_key in first_with_key:
                 union.join(name, first_with_key[kin_key])
+    # 1c. a spelling whose best reading meets no other spelling joins the spelling whose best reading
+    # is one of its close alternatives (Cheliabinsk, read шелябинск, then челябинск: Chelyabinsk)
+    _join_alternative_readings(names, readings, cyrillic, first_with_key, union)
+    # 1d. a spelling with an ending another language added joins the bare name (Maikopas: Maikop)
+    _join_bare_forms(names, readings, cyrillic, first_with_key, union, lang)
     # 2. fuzzy neighbours of the keys, Latin and Cyrillic, in buckets (Latin ones per ж ш щ ч, as above)
-    for keyed, vowels in ((latin_keys, _VOWELS), (cyrillic, _CYRILLIC_VOWELS)) if fuzzy else ():
+    for keyed, vowels in ((latin_keys, VOWELS), (cyrillic, _CYRILLIC_VOWELS)) if fuzzy else ():
         by_key: dict[str, dict[str, str]] = defaultdict(dict)
         for name in names:
             by_key[keyed[name]].setdefault(_sibilants(readings[name].key) if keyed is not cyrillic else "", name)
-        for first, second in _fuzzy_pairs(sorted(key for key in by_key if key.strip()), vowels):
+        for first, second in fuzzy_pairs(sorted(key for key in by_key if key.strip()), vowels):
             for signature, name in by_key[first].items():
                 if signature in by_key[second]:
                     union.join(name, by_key[second][signature])
@@ -325,8 +358,83 @@ def _join_equal_keys(names: list[str], keyed: dict[str, str], union: _Union) -> 
     return first_with_key
 
 
+def _join_alternative_readings(names: list[str], readings: dict[str, NameReading], cyrillic: dict[str, str],
+                               first_with_key: dict[str, str], union: _Union) -> None:
+    """Join a spelling whose best reading no other spelling shares to the spellings that read as one
+    of its other close readings (NameReading.alternatives, best first), when two or more do.
+
+    The best reading of a spelling that mixes conventions is often a near miss (Cehov: Цехов;
+    Cheliabinsk: Шелябинск; Kostomuksa: Коштомукша) while its next readings hold the name that
+    other spellings agree on. Two spellings, not one, because a lone reading is no evidence of
+    which letter the spelling meant: Chukov (Чуков, or Шуков in French) stays apart from a lone
+    Shukov, as ж ш щ ч stay apart everywhere. Measured on the dev places of city-spellings.tsv:
+    recall 0.386 → 0.411 at precision 0.995 → 0.995; on the variant groups 0.899 → 0.954 at 1.000.
+    """
+    holding: dict[str, int] = defaultdict(int)
+    for name in names:
+        holding[cyrillic[name]] += 1
+    joins = []
+    for name in names:
+        if holding[cyrillic[name]] > 1:
+            continue
+        for key in readings[name].alternatives:
+            if holding[key] >= 2:
+                other = first_with_key[key]
+                joins.append((name, other))
+                break
+    for name, other in joins:
+        union.join(name, other)
+
+
+def _join_bare_forms(names: list[str], readings: dict[str, NameReading], cyrillic: dict[str, str],
+                     first_with_key: dict[str, str], union: _Union, lang: str) -> None:
+    """Join a spelling whose reading no other spelling shares to the one cluster that holds it
+    without an ending its language's grammar added (:func:`translitnorm.morphology.bare_forms`,
+    the table the matcher reads): Lithuanian Maikopas, Čechovas, Tolstojus; Latvian Čehovs;
+    Latvian, Esperanto and Lithuanian Omska, Omsko, Kazanė.
+
+    The clusterer cannot tell a place from a person, so the endings the table allows for
+    places only (Latvian -a: Novosibirska, but Ivanova is Ivanov's wife; Esperanto -o: but
+    Ivanovo is a town) are cut only after -sk, where Russian has no -ska, -sko or -ske name;
+    and the stem left must keep BARE_STEM letters (Taras is not Tara). Where the cut name fits
+    two clusters (Ivanovas: Ivanov or Ivanovo), nothing is joined."""
+    holding: dict[str, int] = defaultdict(int)
+    for name in names:
+        holding[cyrillic[name]] += 1
+    joins = []
+    for name in names:
+        if holding[cyrillic[name]] > 1 or not readings[name].parts:
+            continue
+        fits = {union.root(first_with_key[key]) for key in _bare_keys(readings[name], lang) if key in first_with_key}
+        fits.discard(union.root(name))
+        if len(fits) == 1:
+            joins.append((name, fits.pop()))
+    for name, root in joins:
+        union.join(name, root)
+
+
+def _bare_keys(reading: NameReading, lang: str) -> set[str]:
+    """Cyrillic keys of a name with host-language endings cut from its parts (see _join_bare_forms)."""
+    options = []
+    for word, own in reading.written:
+        cut = {own}
+        if word.casefold() in GENERIC_PLACE_WORDS and len(reading.written) > 1:
+            cut.add("")  # Bishkek shaary, Opština Lazarevac: the word for a town or a district set aside
+        for bare in () if is_cyrillic(word) else bare_forms(word):
+            after_sk = bare.text.casefold().endswith("sk")
+            if len(bare.text) >= BARE_STEM - after_sk and (after_sk or not bare.places_only):
+                cut.add(_part_key(bare.text.lower(), lang))
+        options.append(sorted(cut))
+    if all(len(option) == 1 for option in options):
+        return set()
+    dotted = [f"{initial}." for initial in reading.initials]
+    found = {" ".join(sorted(part for part in parts if part) + dotted) for parts in product(*options)}
+    found.discard(reading.key)
+    return found
+
+
 def _sibilants(key: str) -> str:
-    return "".join(char for char in key if char in _SIBILANTS)
+    return "".join(char for char in key if char in SIBILANTS)
 
 
 def _anchor_key(group: list[str], readings: dict[str, NameReading]) -> str:
@@ -403,109 +511,3 @@ def _can_stand_for(short: str, reading: NameReading, full: str, full_reading: Na
     written = [as_latin(token.text) for token in parse_name(full).tokens if not token.initial]
     letters = {text[:1].casefold() for text in written} | {part[:1] for part in rest}
     return all(initial in letters for initial in reading.initials)
-
-
-def _allowed_edits(length: int) -> int:
-    """Edits a name part of this key length may differ by: none below 7 letters, where one letter
-    more often makes another real name (Lesina, Levina) than a typo."""
-    return 2 if length >= 12 else 1 if length >= 7 else 0
-
-
-def _fuzzy_pairs(keys: list[str], vowels: frozenset[str] = _VOWELS) -> Iterable[tuple[str, str]]:
-    """Pairs of keys that are fuzzy neighbours (:func:`_neighbours`), found in blocks, never all pairs.
-
-    Neighbours differ in one part only, at the same place, and keep its first letter, so each key
-    is filed once per part long enough to be edited (7 key letters, :func:`_allowed_edits`) under
-    the other parts, that part's place and first letter. A block is compared pair by pair when
-    small; a large one (one-word names) through deletion neighbourhoods: two parts within d edits
-    share a form with at most d letters deleted from each, so only keys sharing one are compared.
-    """
-    blocks: dict[tuple[str, int, str], list[str]] = defaultdict(list)
-    for key in keys:
-        if key.startswith("="):
-            continue
-        parts = key.split(" ")
-        for place, part in enumerate(parts):
-            if _allowed_edits(len(part)):
-                blocks[(" ".join(parts[:place] + parts[place + 1:]), place, part[0])].append(key)
-    for (_, place, _), members in sorted(blocks.items()):
-        if len(members) < 2:
-            continue
-        if len(members) <= SMALL_BLOCK:
-            candidates: Iterable[tuple[str, str]] = (
-                (first, second) for index, first in enumerate(members) for second in members[index + 1:])
-        else:
-            candidates = _sharing_deletions(members, place)
-        for first, second in candidates:
-            # the shorter key first, as _neighbours reads its endings off the first
-            first, second = sorted((first, second), key=lambda key: (len(key), key))
-            if _neighbours(first, second, vowels):
-                yield first, second
-
-
-def _sharing_deletions(members: list[str], place: int) -> set[tuple[str, str]]:
-    """Pairs of ``members`` whose part at ``place`` shares a form with as many letters deleted as
-    the part may differ by (:func:`_allowed_edits`)."""
-    by_form: dict[str, list[str]] = defaultdict(list)
-    for key in members:
-        part = key.split(" ")[place]
-        for form in _deletions(part, _allowed_edits(len(part))):
-            by_form[form].append(key)
-    pairs = set()
-    for sharing in by_form.values():
-        for index, first in enumerate(sharing):
-            for second in sharing[index + 1:]:
-                if first != second:
-                    pairs.add((min(first, second), max(first, second)))
-    return pairs
-
-
-def _deletions(text: str, depth: int) -> set[str]:
-    """``text`` and every form of it with up to ``depth`` letters deleted.
-
-    >>> sorted(_deletions("abc", 1))
-    ['ab', 'abc', 'ac', 'bc']
-    """
-    forms = {text}
-    frontier = {text}
-    for _ in range(depth):
-        frontier = {form[:index] + form[index + 1:] for form in frontier for index in range(len(form))}
-        forms |= frontier
-    return forms
-
-
-def _neighbours(first: str, second: str, vowels: frozenset[str] = _VOWELS) -> bool:
-    """True when two name keys are variants of one name: one part a little off, nothing DESIGN forbids.
-
-    Stricter than the matcher's fuzzy tier (translitnorm.lookup, a ratio of 85 over a key
-    the lexicon knows), on purpose: links here join unknown spellings transitively, with no
-    lexicon name and no decision rule to check them, so a loose link merges two names for good.
-
-    All parts but one must have equal keys (two misspelt parts are more often two other
-    names), and the one that differs must keep its first letter (Halina is not Kalina),
-    its final -a (Roman is not Romana), its ending but for a vowel more or less
-    (Korjavin, Korjavine), its gender ending, its digits and its ч/ш/щ/ж, and change
-    no consonant into another.
-    """
-    first_parts, second_parts = first.split(" "), second.split(" ")
-    if len(first_parts) != len(second_parts):
-        return False
-    differing = [(a, b) for a, b in zip(first_parts, second_parts) if a != b]
-    if len(differing) != 1:
-        return False
-    [(a, b)] = differing
-    if Levenshtein.distance(a, b) > _allowed_edits(min(len(a), len(b))):
-        return False
-    if a[0] != b[0] or a.endswith(("a", "а")) != b.endswith(("a", "а")):
-        return False
-    if _DIGITS.findall(a) != _DIGITS.findall(b) or surname_genders_differ(a, b):
-        return False
-    for tag, source, target in Levenshtein.editops(a, b):
-        old, new = a[source:source + 1], b[target:target + 1]
-        if old in _SIBILANTS or new in _SIBILANTS:
-            return False
-        if tag == "replace" and old not in vowels and new not in vowels:
-            return False  # Astahova, Astapova: one consonant for another is usually another name
-        if source >= len(a) - 2 and not (tag != "replace" and (old or new) in vowels):
-            return False  # endings carry the grammar: Alekseev (surname) is not Aleksei (given name)
-    return True

@@ -114,7 +114,12 @@ def _reduce(form: str) -> str:
     keyed = _LONG_RULE_PATTERN.sub(_long_rule, form).translate(_SINGLE_LETTER_RULES)
     if not _KEY_ALPHABET.issuperset(keyed):
         keyed = "".join(ch if ch in _KEY_ALPHABET else _ascii_key(ch) for ch in keyed)
-    return _DOUBLED.sub(r"\1", keyed)
+    # Searching first: most keys hold no doubled letter, and sub with a template costs more than a search.
+    return _DOUBLED.sub(_first_letter, keyed) if _DOUBLED.search(keyed) else keyed
+
+
+def _first_letter(run: re.Match) -> str:
+    return run.group(1)
 
 
 def _long_rule(match: re.Match) -> str:

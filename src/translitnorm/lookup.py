@@ -200,7 +200,7 @@ class PartLookup:
                     found[part] = PartMatch(CROSS, score, schemes, form, note)
 
     def _fuzzy(self, key: str, found: dict[int, PartMatch]) -> None:
-        # A fuzzy neighbour here is looser than the clusterer's (translitnorm.cluster._neighbours) on
+        # A fuzzy neighbour here is looser than the clusterer's (translitnorm.cluster_fuzzy.neighbours) on
         # purpose: here a neighbour is a key the lexicon vouches for, its score is capped below the
         # key tier, and the whole name must still pass the decision's threshold and margin; the
         # clusterer links unknown spellings to each other, transitively, with nothing to check

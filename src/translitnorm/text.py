@@ -200,6 +200,8 @@ def _clean_once(text: str) -> str:
 
 def _split_initials(word: str) -> list[Token] | None:
     """'В.В.' → two initials; 'K.' or 'K' → one; None when the word is not made of initials."""
+    if len(word) > 1 and "." not in word and "-" not in word:
+        return None  # most words: a whole name part
     # "К.-Ж." is one initial of a hyphenated given name (Касым-Жомарт).
     letters = [chunk.strip("-") for chunk in word.replace(".-", "-").split(".") if chunk.strip("-")]
     if letters and all(all(len(piece) == 1 and _LETTER.match(piece) for piece in chunk.split("-")) for chunk in letters):
