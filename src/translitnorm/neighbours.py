@@ -61,8 +61,8 @@ class _Bucket:
         self.postings = {pair: np.array(positions, dtype=np.int32) for pair, positions in postings.items()}
 
     def span(self, shortest: int, longest: int) -> tuple[int, int]:
-        return (int(np.searchsorted(self.lengths, shortest, side="left")),
-                int(np.searchsorted(self.lengths, longest, side="right")))
+        lengths = self.lengths  # the array's own method: numpy's module function wraps it in Python
+        return int(lengths.searchsorted(shortest, side="left")), int(lengths.searchsorted(longest, side="right"))
 
     def shared_pairs(self, pairs: set[str], start: int, stop: int) -> np.ndarray:
         """How many of ``pairs`` each key in positions [start, stop) has (counted over the span
@@ -71,7 +71,7 @@ class _Bucket:
         for pair in pairs:
             positions = self.postings.get(pair)
             if positions is not None:
-                first, last = np.searchsorted(positions, (start, stop))
+                first, last = positions.searchsorted((start, stop))
                 if last > first:
                     found.append(positions[first:last])
         if not found:
