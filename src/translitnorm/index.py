@@ -293,9 +293,7 @@ class CompiledIndex:
         if packed is None:
             return []
         sets = self.scheme_sets
-        if type(packed) is int:
-            return [_form_entry((packed >> _SCHEME_BITS, sets[packed & _SET_NUMBER_MASK]))]
-        return [_form_entry((entry >> _SCHEME_BITS, sets[entry & _SET_NUMBER_MASK])) for entry in packed]
+        return [_form_entry((entry >> _SCHEME_BITS, sets[entry & _SET_NUMBER_MASK])) for entry in packed_entries(packed)]
 
     def form_table(self, table: FormTable) -> dict[str, "int | tuple[int, ...]"]:
         """A form table as it is packed (see :func:`packed_entries`); the cross table is read from
@@ -371,17 +369,23 @@ class CompiledIndex:
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state, _neighbours=None, _entity_tables=None, cache_file=None)
 
-    def _state(self) -> tuple:
+    def _state(self, cross_as_saved: bool = False) -> tuple:
+        """Everything the index holds, in the order :meth:`load` reads it back. The cross table is
+        the table itself (what two indexes are compared by: marshal bytes are not canonical), or with
+        ``cross_as_saved`` its marshal blob as the cache file holds it, passed through unread when the
+        index was loaded and never asked for it."""
+        if cross_as_saved:
+            cross = self._cross_blob if self.cross is None else marshal.dumps(self.cross)
+        else:
+            cross = self.form_table("cross")
         return (FORMAT_VERSION, self.digest, self.entity_ids, self.entity_types, self.canonicals,
                 self.entity_names, self.parts, self.part_initials, self.postings, self.scheme_ids,
-                self.exact, self.folded, self.keys, self.form_table("cross"), self.part_langs, self.scheme_sets,
+                self.exact, self.folded, self.keys, cross, self.part_langs, self.scheme_sets,
                 self.populations)
 
     def save(self, path: str | os.PathLike) -> None:
         """Write the index atomically to ``path`` (a cache file: private, with a digest of its content)."""
-        state = list(self._state())
-        state[_CROSS_AT] = self._cross_blob or marshal.dumps(self.cross)
-        cache.write_entry(path, marshal.dumps(tuple(state)))
+        cache.write_entry(path, marshal.dumps(self._state(cross_as_saved=True)))
 
     @classmethod
     def load(cls, path: str | os.PathLike, digest: str | None = None) -> "CompiledIndex":
@@ -437,12 +441,13 @@ class _EntityTables(NamedTuple):
 
 
 def packed_entries(value: "int | Sequence[int]") -> "Sequence[int]":
-    """The packed entries a form table holds for a form: one bare int, or a tuple of them."""
+    """The packed entries a form table holds for a form: one bare int, or a tuple of them.
+
+    >>> packed_entries(5), packed_entries((5, 6))
+    ((5,), (5, 6))
+    """
     return (value,) if type(value) is int else value
 
-
-# Where the cross table sits in the saved state (CompiledIndex._state).
-_CROSS_AT = 13
 
 # Fields of CompiledIndex derived on first use (or naming a local file): never pickled.
 _DERIVED = ("_neighbours", "_entity_tables", "cache_file")
