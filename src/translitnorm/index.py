@@ -199,7 +199,6 @@ class CompiledIndex:
             index.entity_ids.append(entity.id)
             index.entity_types.append(entity.type)
             index.populations.append(-1 if entity.population is None else entity.population)
-            index.canonicals.append(reused.display_name(entity) if reused is not None else display_name(entity))
             names = []
             for name_number, name in enumerate(entity.names):
                 names.append((name.lang, name.text, name.role))
@@ -224,6 +223,9 @@ class CompiledIndex:
         parts = list(zip(index.parts, index.part_langs))
         known = [reused is not None and reused.has(text, lang) for text, lang in parts]
         rendered = rendered_parts([part for part, is_known in zip(parts, known) if not is_known], jobs)
+        # Helper processes (if any) are rendering by now: the display names are romanised meanwhile.
+        index.canonicals = [reused.display_name(entity) if reused is not None else display_name(entity)
+                            for entity in lexicon]
         step = max(len(parts) // 10, 1)
         for number, ((text, lang), is_known) in enumerate(zip(parts, known)):
             if progress and number and number % step == 0:
@@ -241,18 +243,32 @@ class CompiledIndex:
         full collection of a long run (and they save and load as tuples)."""
         self.entity_names = [tuple(names) for names in self.entity_names]
         self.postings = [tuple(postings) for postings in self.postings]
-        # Most forms come from one name part: that entry is kept as a bare int, which saves a
-        # tuple per form (millions in a large index) in memory and in the time to load it.
         for table in (self.exact, self.folded, self.keys, self.cross):
             for form, entries in table.items():
-                table[form] = entries[0] if len(entries) == 1 else tuple(entries)
+                if type(entries) is list:
+                    table[form] = tuple(entries)
+
+    def _file(self, table: dict, form: str, part: int, mask: int) -> None:
+        """File a form of part ``part`` given by the schemes of ``mask``. Most forms come from one name
+        part: that entry is kept as a bare int, which saves a tuple per form (millions in a large index)
+        in memory and in the time to load it; a second entry makes a list (a tuple once frozen)."""
+        number = self._set_numbers.get(mask)
+        packed = part << _SCHEME_BITS | (self._set_number(mask) if number is None else number)
+        held = table.get(form)
+        if held is None:
+            table[form] = packed
+        elif type(held) is int:
+            table[form] = [held, packed]
+        else:
+            held.append(packed)
 
     def _add_part(self, number: int, forms: "PartForms") -> None:
         # Cross-language forms first: scheme sets are numbered in the order they are first filed.
+        file = self._file
         for table, entries in ((self.cross, forms.cross), (self.exact, forms.exact), (self.folded, forms.folded),
                                (self.keys, forms.keys)):
             for form, mask in entries:
-                table.setdefault(form, []).append(number << _SCHEME_BITS | self._set_number(mask))
+                file(table, form, number, mask)
         self.part_initials.append(forms.initials)
 
     def _set_number(self, mask: int) -> int:
