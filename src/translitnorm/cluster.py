@@ -279,14 +279,17 @@ class _Union:
 
 
 def cluster_names(names_with_counts: Mapping[str, int] | Iterable[tuple[str, int]], *,
-                  lang: str = CLUSTER_LANG, fuzzy: bool = True) -> list[Cluster]:
+                  lang: str = CLUSTER_LANG, fuzzy: bool = True,
+                  readings: Mapping[str, NameReading] | None = None) -> list[Cluster]:
     """Cluster distinct spellings (with their counts); clusters by count (desc), then representative.
 
     Spellings join when their matching keys are equal and, unless ``fuzzy`` is false (the stricter
     setting), when their keys are fuzzy neighbours (one edit in a long part, see the module doc).
 
     The representative is the most frequent member (ties: alphabetical). Empty names are left out.
-    ``lang``: the language whose schemes read the Latin spellings into Cyrillic.
+    ``lang``: the language whose schemes read the Latin spellings into Cyrillic. ``readings``: names
+    already read (``read_name(name, lang)``, e.g. by the processes that resolved them); reading is
+    most of the work, and the rest are read here.
 
     >>> [c.members for c in cluster_names([("Temir Sariyev", 2), ("Temir Sarijew", 1), ("Temir Saryev", 1)])]
     [(('Temir Sariyev', 2), ('Temir Sarijew', 1), ('Temir Saryev', 1))]
@@ -300,7 +303,8 @@ def cluster_names(names_with_counts: Mapping[str, int] | Iterable[tuple[str, int
         if name is not None and name.strip():
             counts[name] += count
     names = sorted(counts)
-    readings = {name: read_name(name, lang) for name in names}
+    given = readings or {}
+    readings = {name: given.get(name) or read_name(name, lang) for name in names}
     union = _Union(names)
     # Latin keys join only names whose Cyrillic readings have the same ж ш щ ч: German "sch" is
     # ж or ш, so Schukow shares a Latin key with Shukov (Шуков) and a reading with Zhukov (Жуков).
