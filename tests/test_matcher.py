@@ -112,6 +112,23 @@ def test_digits_belong_to_the_name(tmp_path):
     assert norm.resolve("Tomsk-7").id is None
 
 
+def test_a_short_word_does_not_find_a_long_name_whose_key_lost_its_letters(tmp_path):
+    # Жижич romanised the French way is Jijitch, whose key is "iч" (j, i and y are one key
+    # letter, runs collapse): the German word "Ich" has that key too and must not find him.
+    # A name as short as its key keeps its key: the surname Ю is still found as "Jou".
+    lexicon = tmp_path / "people.tsv"
+    lexicon.write_text("id\ttype\tlang\tname\trole\tnote\n"
+                       "me.zizic.zoran\tperson\tru\tЗоран Жижич\tsource\t\n"
+                       "kr.yu.anna\tperson\tru\tАнна Ю\tsource\t\n", encoding="utf-8")
+    norm = Normaliser.from_lexicons([lexicon], cache_dir=tmp_path / "cache")
+    assert norm.resolve("Ich").id is None
+    assert norm.resolve("Ich").candidates == ()
+    assert norm.resolve("Jijitch").id == "me.zizic.zoran"
+    assert norm.resolve("Zoran Zhizhich").id == "me.zizic.zoran"
+    short = norm.resolve("Anna Jou")
+    assert (short.id, short.method) == ("kr.yu.anna", "key")
+
+
 def test_decision_rule_is_configurable(shipped):
     strict = Normaliser(shipped.index, DecisionRule(min_score=0.99, min_score_single=0.99))
     assert strict.resolve("Roza Otounbayeva").id is None  # key-level evidence is not enough for this rule

@@ -21,6 +21,11 @@ HEADS = ROOT / "tests" / "data" / "people" / "heads-since-1991.tsv"
 # Two heads of government share a name: Andris Bērziņš, president of Latvia 2011–2015, and
 # Andris Bērziņš, its prime minister 2000–2002.  Their name alone must give no ID.
 NAMESAKES = {"lv.berzins.andris", "lv.berzins.andris.1951"}
+# Two acting heads have no Russian form that a source gives: Serbia's acting president of
+# 2004 (no ru.wikipedia article; his Serbian Cyrillic name is cited from en.wikipedia) and
+# Azerbaijan's acting prime minister of 1993 (cited in Azerbaijani from RFE/RL).  They carry
+# the names their sources give, and their notes say that no Russian form was found.
+WITHOUT_RUSSIAN_FORM = {"rs.mihailovic.vojislav": "sr", "az.masimli.ali": None}
 
 
 def heads() -> list[dict[str, str]]:
@@ -51,7 +56,10 @@ def test_the_heads_named_in_issue_18_are_there():
 
 def test_each_head_cites_the_article_its_russian_or_ukrainian_name_is_taken_from(entities):
     for row in heads():
-        assert row["source"].startswith(("ru.wikipedia: ", "uk.wikipedia: ")), row
+        if row["id"] in WITHOUT_RUSSIAN_FORM:
+            assert "no Russian" in row["source"], row
+        else:
+            assert row["source"].startswith(("ru.wikipedia: ", "uk.wikipedia: ")), row
         canonical = next(name for name in entities[row["id"]].names if name.role == "canonical")
         assert canonical.note == f"{row['offices']}; {row['source']}"
 
@@ -59,7 +67,11 @@ def test_each_head_cites_the_article_its_russian_or_ukrainian_name_is_taken_from
 def test_each_head_has_a_cyrillic_source_name_in_russian_or_ukrainian(entities):
     for row in heads():
         langs = {name.lang for name in entities[row["id"]].names if name.role == "source"}
-        assert langs & {"ru", "uk"}, row["id"]
+        if row["id"] in WITHOUT_RUSSIAN_FORM:
+            own = WITHOUT_RUSSIAN_FORM[row["id"]]
+            assert langs == ({own} if own else set()), row["id"]
+        else:
+            assert langs & {"ru", "uk"}, row["id"]
 
 
 @pytest.mark.parametrize("form", ["canonical", "source"])

@@ -111,11 +111,23 @@ def part_forms(text: str, lang: str) -> PartForms:
         masks: dict[str, int] = {}
         for rendering, mask in own.items():
             form = reduce(rendering)
-            if form:
+            if form and not (reduce is matching_key and _key_says_too_little(form, rendering)):
                 masks[form] = masks.get(form, 0) | mask
         tables.append(tuple(masks.items()))
     initials = "".join(sorted({form[0] for form, _ in tables[0]}))
     return PartForms(tables[0], tables[1], tables[2], cross, initials)
+
+
+# A key of fewer letters than this is filed only for a rendering no longer than this: the
+# French rendering of Жижич, Jijitch, reduces to the key "iч" (j, i and y are one key letter
+# and runs of one letter collapse), which the German word "Ich" also has, and a word of
+# three letters must not find a surname of six. Short names keep their short keys (Li, Lee).
+_SHORTEST_KEY_OF_A_LONGER_NAME = 3
+
+
+def _key_says_too_little(key: str, rendering: str) -> bool:
+    """Whether ``key`` lost most of the letters of ``rendering`` (see _SHORTEST_KEY_OF_A_LONGER_NAME)."""
+    return len(key) < _SHORTEST_KEY_OF_A_LONGER_NAME < len(exact_form(rendering))
 
 
 def _scheme_masks(renderings: dict[str, str]) -> dict[str, int]:
