@@ -293,12 +293,12 @@ def _decode(latin: str, lang: str, beam_width: int = BEAM) -> list[tuple[str, fl
     Cyrillic side.
 
     Reading the names no lexicon knows is most of the work of clustering them, so the inner loop
-    is written out by hand (no call per hypothesis; the letter model's cache read directly): the
+    is written out by hand (no call per hypothesis; the letter model's known values read directly): the
     same sums in the same order, so the same scores, as ``add``, kept for the rarer steps.
     """
     channel = _channel(lang)
     model = _letter_model()
-    extend, extended, width = model.extend, model._extended, model.order - 1
+    extend, known_after, width = model.extend, model.known_after, model.order - 1
     length = len(latin)
     # Accented letters may stand for the plain ones (French é for е: Lénine; Polish ń: Murmańsk):
     # the word is also read with them folded, each folded letter at FOLDED_LETTER's cost.
@@ -346,7 +346,7 @@ def _decode(latin: str, lang: str, beam_width: int = BEAM) -> list[tuple[str, fl
         if final_here:
             break
         states = [(text, lm, piecewise, mask, _context_of(text),
-                   text[-width:] if len(text) >= width else "^" * (width - len(text)) + text)
+                   known_after(text[-width:] if len(text) >= width else "^" * (width - len(text)) + text))
                   for text, (_, lm, piecewise, mask) in beam.items()]
         reached = False
         for size in range(1, min(longest, length - position) + 1):
@@ -362,7 +362,7 @@ def _decode(latin: str, lang: str, beam_width: int = BEAM) -> list[tuple[str, fl
                 options = pieces.get(reading)
                 if options is None:
                     continue
-                for text, lm, piecewise, mask, context, history in states:
+                for text, lm, piecewise, mask, context, known in states:
                     choices = options.get((context, final))
                     if not choices:
                         continue
@@ -370,7 +370,7 @@ def _decode(latin: str, lang: str, beam_width: int = BEAM) -> list[tuple[str, fl
                     for cyrillic, logp, piece_mask in choices:
                         # add(target, text + cyrillic, lm + extend(text, cyrillic), piecewise + logp + cost,
                         #     mask & piece_mask if not cost else 0), written out
-                        step = extended.get((history, cyrillic))
+                        step = known.get(cyrillic)
                         if step is None:
                             step = extend(text, cyrillic)
                         new_lm = lm + step

@@ -44,7 +44,8 @@ class LetterModel:
         self.types = {history: len(counter) for history, counter in self.counts.items()}
         self.uniform = 1.0 / (len(alphabet) + 2)
         self._logp = functools.lru_cache(maxsize=500_000)(self._compute)
-        self._extended: dict[tuple[str, str], float] = {}  # bounded: histories × pieces of the alphabet
+        # history → added letters → log p; bounded: histories × pieces of the alphabet
+        self._extended: dict[str, dict[str, float]] = defaultdict(dict)
 
     def _compute(self, history: str, letter: str) -> float:
         probability = self.uniform
@@ -61,11 +62,16 @@ class LetterModel:
         """log P(added | text) letter by letter."""
         width = self.order - 1
         history = text[-width:] if len(text) >= width else "^" * (width - len(text)) + text
-        key = (history, added)
-        value = self._extended.get(key)
+        known = self._extended[history]
+        value = known.get(added)
         if value is None:
-            value = self._extended[key] = self._extend_uncached(history, added)
+            value = known[added] = self._extend_uncached(history, added)
         return value
+
+    def known_after(self, history: str) -> dict[str, float]:
+        """What :meth:`extend` knows already after ``history`` (the text's last ``order - 1``
+        letters, ``^``-padded): added letters → log p, for a caller that asks it many times."""
+        return self._extended[history]
 
     def _extend_uncached(self, history: str, added: str) -> float:
         value = 0.0
