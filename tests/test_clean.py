@@ -19,7 +19,7 @@ import translitnorm.clean as clean_module
 from translitnorm import Normaliser, batch
 from translitnorm.backtranslit import best_cyrillic
 from translitnorm.clean import REVIEW_HEADER, clean_file
-from translitnorm.cluster import read_name
+from translitnorm.cluster import name_keys
 from translitnorm.cli import app, clean_cmd  # noqa: F401  (registers the command)
 from translitnorm.io import InputError
 from translitnorm.lexicon import LexiconLine, format_lines
@@ -296,12 +296,12 @@ def test_names_with_no_id_are_read_where_they_are_resolved_as_clustering_and_the
     unknown = [name for name in plain if plain[name].method == "none"]
     assert len(unknown) >= 5
     for name, outcome in outcomes.items():
-        assert replace(outcome, reading=None, source=None) == plain[name]
+        assert replace(outcome, cluster_keys=None, source=None) == plain[name]
         if name not in unknown:
-            assert outcome.reading is None and outcome.source is None
+            assert outcome.cluster_keys is None and outcome.source is None
             continue
-        assert outcome.reading == read_name(name, "ru")
-        assert outcome.reading.alternatives == read_name(name, "ru").alternatives
+        assert outcome.cluster_keys == name_keys(name, "ru")
+        assert outcome.cluster_keys.reading.alternatives == name_keys(name, "ru").reading.alternatives
         may_be_new_cluster = outcome.reason != "ambiguous" and not (outcome.reason == "below-threshold"
                                                                      and outcome.score >= 0.6)
         expected = best_cyrillic(name) if may_be_new_cluster and not is_cyrillic(name) else None

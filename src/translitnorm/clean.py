@@ -244,8 +244,8 @@ def _clean_file(input, output, columns, normaliser, *, input_format, output_form
         if cluster and unknown:
             if progress:
                 progress("clustering", 0, len(unknown))
-            readings = {name: outcomes[name].reading for name in unknown if outcomes[name].reading is not None}
-            clusters = cluster_names(unknown, lang=CLUSTER_LANG, fuzzy=fuzzy_clusters, readings=readings)
+            keys = {name: outcomes[name].cluster_keys for name in unknown if outcomes[name].cluster_keys is not None}
+            clusters = cluster_names(unknown, lang=CLUSTER_LANG, fuzzy=fuzzy_clusters, keys=keys)
             cluster_of = {name: c for c in clusters for name, _ in c.members}
             if progress:
                 progress("clustering", len(unknown), len(unknown))

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 from translitnorm.backtranslit import best_cyrillic
 from translitnorm.batch import WorkerPool, resolve_each
-from translitnorm.cluster import Cluster, NameReading, read_name
+from translitnorm.cluster import Cluster, NameKeys, name_keys
 from translitnorm.decision import EMPTY, NONE, Resolution
 from translitnorm.io import atomic_output
 from translitnorm.script import is_cyrillic
@@ -43,10 +43,10 @@ class Outcome:
     method: str
     reason: str | None = None
     candidates: tuple[tuple[str, float], ...] = ()
-    #: A name with no ID read into Cyrillic for clustering (:func:`translitnorm.cluster.read_name`),
-    #: when asked for: read by the process that resolved it, so the reading, most of the cost of
-    #: clustering, is shared among the processes as the resolving is.
-    reading: NameReading | None = None
+    #: What clustering needs of a name with no ID (:func:`translitnorm.cluster.name_keys`), when asked
+    #: for: worked out by the process that resolved it, so reading the name into Cyrillic, most of the
+    #: cost of clustering, is shared among the processes as the resolving is.
+    cluster_keys: NameKeys | None = None
     #: The Cyrillic source the review file suggests for the name (:func:`best_cyrillic`), when asked
     #: for and the name may be listed as a new cluster's, for the same reason.
     source: str | None = None
@@ -67,7 +67,7 @@ def resolve_distinct(normaliser: "Normaliser", names: Iterable[str], *, jobs: in
     are enough names (see :data:`translitnorm.batch.PARALLEL_MIN_NAMES`).
 
     With ``cluster_lang``, each name that gets no ID is also read for clustering in that language
-    (:attr:`Outcome.reading`); with ``source_min_score`` (the review's ``min_score``), each that may be
+    (:attr:`Outcome.cluster_keys`); with ``source_min_score`` (the review's ``min_score``), each that may be
     listed as a new cluster's gets its suggested source (:attr:`Outcome.source`).
 
     The result does not depend on ``jobs``: every name is resolved (and read) on its own.
@@ -91,10 +91,10 @@ def _outcome_read(resolution: Resolution, *, cluster_lang: str | None, source_mi
     if outcome.method != NONE:
         return outcome
     name = resolution.query
-    reading = read_name(name, cluster_lang) if cluster_lang is not None else None
+    keys = name_keys(name, cluster_lang) if cluster_lang is not None else None
     may_be_listed = source_min_score is not None and _reason(outcome, source_min_score, True) == "new-cluster"
     source = best_cyrillic(name) if may_be_listed and not is_cyrillic(name) else None
-    return replace(outcome, reading=reading, source=source)
+    return replace(outcome, cluster_keys=keys, source=source)
 
 
 def _reason(outcome: Outcome, min_score: float, in_big_cluster: bool) -> str | None:
