@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from translitnorm import Candidate, DecisionRule, Normaliser
+from translitnorm.decision import DECISION
 from translitnorm.index import CompiledIndex
 from translitnorm.index_store import build_index
 from translitnorm.keys import matching_key
@@ -127,6 +128,37 @@ def test_a_short_word_does_not_find_a_long_name_whose_key_lost_its_letters(tmp_p
     assert norm.resolve("Zoran Zhizhich").id == "me.zizic.zoran"
     short = norm.resolve("Anna Jou")
     assert (short.id, short.method) == ("kr.yu.anna", "key")
+
+
+def _towns(tmp_path, *lines: str) -> Normaliser:
+    tmp_path.mkdir(exist_ok=True)
+    lexicon = tmp_path / "towns.tsv"
+    lexicon.write_text("id\ttype\tlang\tname\trole\tnote\n" + "".join(line + "\n" for line in lines), encoding="utf-8")
+    return Normaliser.from_lexicons([lexicon], cache_dir=tmp_path / "cache")
+
+
+def test_a_slip_of_a_city_name_is_the_city_when_the_near_names_are_villages_it_outweighs(tmp_path):
+    # Krasnojarks is one swap from Krasnoyarsk and one letter from the village Krasnoyarka:
+    # the city has ten times the people of the village, as the prominence rule asks.
+    norm = _towns(tmp_path,
+                  "ru.krasnoyarsk\tplace\tru\tКрасноярск\tsource\tpopulation:1090811",
+                  "ru.krasnoyarka\tplace\tru\tКрасноярка\tsource\tpopulation:4006")
+    found = norm.resolve("Krasnojarks")
+    assert (found.id, found.method) == ("ru.krasnoyarsk", "fuzzy")
+    decision, = norm.explain("Krasnojarks").of_stage(DECISION)
+    assert decision.output == "ru.krasnoyarsk" and "ru.krasnoyarka" in decision.evidence["slip"]  # the village set aside is named
+    assert norm.resolve("Krasnoyarka").id == "ru.krasnoyarka"  # the village's own name stays the village's
+
+
+def test_a_slip_near_two_places_of_like_size_or_a_person_gets_no_id(tmp_path):
+    near_town = _towns(tmp_path / "a",
+                       "ru.krasnoyarsk\tplace\tru\tКрасноярск\tsource\tpopulation:30000",
+                       "ru.krasnoyarka\tplace\tru\tКрасноярка\tsource\tpopulation:4006")
+    assert near_town.resolve("Krasnojarks").id is None  # 30,000 is not ten times 4,006
+    near_person = _towns(tmp_path / "b",
+                         "ru.krasnoyarsk\tplace\tru\tКрасноярск\tsource\tpopulation:1090811",
+                         "ru.krasnoyarkin.ivan\tperson\tru\tИван Красноярка\tsource\t")
+    assert near_person.resolve("Krasnojarks").id is None  # a person's surname is never outweighed
 
 
 def test_decision_rule_is_configurable(shipped):

@@ -83,3 +83,19 @@ def test_common_word_rule_is_one_figure(norm):
     # the village Сноў has 2,600 people: with no minimum it is given again
     anything = Normaliser(norm.index, dataclasses.replace(norm.rule, common_word_min_population=0))
     assert anything.resolve("Snow").id == "by.snow"
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("Rostow am Don", "ru.rostov-on-don"),      # German exonym: Don is also a title (Spanish, Italian)
+    ("Rostov na Donu", "ru.rostov-on-don"),
+    ("Bishkek mayor", "kg.bishkek"),            # a title after a place's name is still a title
+    ("Moscow governor", "ru.moscow"),
+])
+def test_a_title_word_after_the_first_word_can_belong_to_a_place_name(norm, query, expected):
+    assert norm.resolve(query).id == expected
+
+
+def test_a_title_word_before_a_name_stays_a_title(norm):
+    assert norm.resolve("Don").method == "empty"
+    kurmanbek = norm.resolve("Kurmanbek Bakiyev president")
+    assert kurmanbek.id == "kg.bakiev.kurmanbek" and kurmanbek.method == "exact"

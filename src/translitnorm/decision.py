@@ -404,7 +404,8 @@ def _decision_detail(step: Step) -> str:
     found, given = step.evidence, step.output
     threshold, margin, score = found["threshold"], found["margin"], found["score"]
     if given and found["prominent"]:
-        return f"{given} ({found['canonical']}), score {score:.3f}: {found['prominent']}"
+        slip = f"; one word found fuzzily, one slip ({found['slip']}) from it" if found["slip"] and score < threshold else ""
+        return f"{given} ({found['canonical']}), score {score:.3f}: {found['prominent']}{slip}"
     if given and found["slip"] and score < threshold:
         return (f"{given} ({found['canonical']}), score {score:.3f}: one word found fuzzily, "
                 f"one slip ({found['slip']}) from it, and no other surname or place near it in the lexicon")

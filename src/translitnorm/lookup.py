@@ -22,7 +22,7 @@ The result of a look-up is a dict part → :class:`PartMatch`, cached per text.
 from __future__ import annotations
 
 import functools
-from typing import NamedTuple, Sequence
+from typing import Callable, NamedTuple, Sequence
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -219,12 +219,15 @@ class PartLookup:
                 if part not in found or found[part].score < score:
                     found[part] = PartMatch(FUZZY, score, schemes, neighbour)
 
-    def accepted_slip(self, text: str, best_id: str, best_form: str) -> str | None:
+    def accepted_slip(self, text: str, best_id: str, best_form: str,
+                      set_aside: Callable[[str], bool] = lambda rival_id: False) -> str | None:
         """For a one-word name ``text`` found only fuzzily as ``best_form`` (a key of the entity
         ``best_id``): the slip that explains it (see slips.py), when its key is long enough and no
         other entity of the whole lexicon has a surname or whole name near it; otherwise None.
         The wider search looks at every key, whatever its first letter or length, so that a
-        near name the fuzzy search left out still counts as a rival."""
+        near name the fuzzy search left out still counts as a rival. ``set_aside(rival_id)``:
+        whether a rival does not count (the matcher's rule: the best is a place of far more people
+        than the village of a near name); the slip then names the rivals set aside."""
         typed = matching_key(as_latin(text)) if is_cyrillic(text) else matching_key(text)
         if len(typed) < SLIP_MIN_KEY_LENGTH:
             return None
@@ -233,13 +236,23 @@ class PartLookup:
             return None
         index = self.index
         near = index.key_neighbours().by_edits(typed, SLIP_RIVAL_DISTANCE)
+        aside: set[str] = set()
         for key, _, _ in process.extract(typed, near, scorer=OSA.distance, score_cutoff=SLIP_RIVAL_DISTANCE, limit=None):
             for entry in index.entries("keys", key):
                 for posting in index.postings_of(entry.part):
                     # Only what a one-word name can be counts as a rival: a surname or a whole
                     # name (Gagrin is near the given name Garri, but one word is no given name).
-                    if posting.slot not in (GIVEN, PATRONYMIC) and index.entity_ids[posting.entity] != best_id:
+                    if posting.slot in (GIVEN, PATRONYMIC):
+                        continue
+                    rival_id = index.entity_ids[posting.entity]
+                    if rival_id == best_id or rival_id in aside:
+                        continue
+                    if not set_aside(rival_id):
                         return None
+                    aside.add(rival_id)
+        if aside:
+            return f"{kind}; smaller places near it set aside: {', '.join(sorted(aside)[:3])}" + (
+                f" and {len(aside) - 3} more" if len(aside) > 3 else "")
         return kind
 
     def _split_joined(self, tokens: Sequence[Token]) -> Sequence[Token]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from translitnorm.common_words import is_common_word
 from translitnorm.decision import (
-    EXACT, FOLDED, Candidate, DecisionRule, Explanation, PartEvidence, QueryForms, Resolution, bounding_step,
+    EXACT, FOLDED, FUZZY, Candidate, DecisionRule, Explanation, PartEvidence, QueryForms, Resolution, bounding_step,
     candidate_step, cleaning_steps, decided, decision_step, reason_against,
 )
 from translitnorm.elsewhere import named_elsewhere
@@ -64,15 +64,20 @@ class Matcher:
                                        if entity_type == "place" and population >= 0}
         return self._stated_population.get(entity_id)
 
-    def _prominent(self, pool: CandidatePool, candidates: list[Candidate], single: bool) -> tuple[list[Candidate], str | None]:
+    def _prominent(self, pool: CandidatePool, candidates: list[Candidate], single: bool,
+                   below_threshold: bool = False) -> tuple[list[Candidate], str | None]:
         """When the best candidates are namesake places within the margin and one has
         ``prominence_ratio`` times the people of each other one (Donetsk, Ukraine, and the town in
-        Rostov oblast), the candidates with that one first and why; else as they were and None."""
+        Rostov oblast), the candidates with that one first and why; else as they were and None.
+        ``below_threshold``: the winner may score below the threshold (the caller then requires
+        a slip that explains it)."""
         rule = self.rule
         if len(candidates) < 2 or not (self.population(candidates[0].id) and self.population(candidates[1].id)):
             return candidates, None
         every = pool.top(None)
         tied = [c for c in every if every[0].score - c.score < rule.margin]
+        if len(tied) < 2:
+            return candidates, None  # no namesake within the margin: nothing to weigh
         populations = [self.population(c.id) for c in tied]
         if not all(populations):
             return candidates, None
@@ -82,7 +87,8 @@ class Matcher:
         runner_people, runner = max(others, key=lambda item: item[0])
         # A place without a stated figure is counted at most uncounted_place_population: enough to be
         # outweighed by a city, never to outweigh anything itself.
-        if not self.stated_population(winner.id) or winner.score < rule.threshold(single) or people < rule.prominence_ratio * runner_people:
+        if (not self.stated_population(winner.id) or (winner.score < rule.threshold(single) and not below_threshold)
+                or people < rule.prominence_ratio * runner_people):
             return candidates, None
         why = (f"{len(others)} namesake(s) within {rule.margin} of it, but it has {self._people(winner.id)}, "
                f"≥ {rule.prominence_ratio:g}× the largest other ({runner.id}: {self._people(runner.id)})")
@@ -124,7 +130,7 @@ class Matcher:
     def _slip(self, parsed: ParsedName, candidates: list[Candidate], single: bool) -> str | None:
         """The slip that lets a one-word name found only fuzzily have its best candidate (see
         ``PartLookup.accepted_slip``), or None."""
-        if not (single and candidates and candidates[0].method == "fuzzy"
+        if not (single and candidates and candidates[0].method == FUZZY
                 and candidates[0].score < self.rule.threshold(single)):
             return None
         best = candidates[0]
@@ -135,7 +141,17 @@ class Matcher:
         target = self.scorer.scheme_target(best.scheme) if best.scheme else None
         if target is not None and target not in ("en", "intl") and target not in language_hints(text):
             return None
-        return self.parts.accepted_slip(text, best.id, best.matched_form)
+        return self.parts.accepted_slip(text, best.id, best.matched_form,
+                                        lambda rival_id: self._slip_rival_set_aside(best, rival_id))
+
+    def _slip_rival_set_aside(self, best: Candidate, rival_id: str) -> bool:
+        """Whether a near name of another entity leaves a slip of the best's name unambiguous: the
+        best is a place of at least ``prominence_ratio`` times the people of the rival place (a
+        place without a figure counted as ``uncounted_place_population``, as in :meth:`_prominent`):
+        Krasnojarks is Krasnoyarsk, not the village Krasnoyarka. Never over a person or a region
+        (whose population no lexicon states)."""
+        stated, rival_people = self.stated_population(best.id), self.population(rival_id)
+        return bool(stated) and rival_people > 0 and stated >= self.rule.prominence_ratio * rival_people
 
     @staticmethod
     def _elsewhere(parsed: ParsedName, candidates: list[Candidate], single: bool) -> bool:
@@ -170,8 +186,17 @@ class Matcher:
             candidates = pool.top(rule.max_candidates)
             slip = self._slip(parsed, candidates, single)
         prominent = None
-        if reason_against(candidates, rule, single, slip, elsewhere) == "ambiguous":
-            candidates, prominent = self._prominent(pool, candidates, single)
+        reason = reason_against(candidates, rule, single, slip, elsewhere)
+        if reason == "ambiguous":
+            # A slip accepted for the best stands in for the threshold here too.
+            candidates, prominent = self._prominent(pool, candidates, single, below_threshold=bool(slip))
+        elif reason == "below-threshold" and single and len(candidates) > 1 and candidates[0].method == FUZZY:
+            # One word a slip away from namesakes (Krasnojarks: Krasnoyarsk and the village
+            # Krasnoyarka score alike): the far larger one, only if a slip explains it.
+            reordered, why = self._prominent(pool, candidates, single, below_threshold=True)
+            winner_slip = self._slip(parsed, reordered, single) if why else None
+            if winner_slip:
+                candidates, prominent, slip = reordered, why, winner_slip
         common_word = self._common_word(parsed, candidates, single)
         resolution = decided(raw, candidates, rule, single, slip, elsewhere, prominent, common_word)
         if explanation is not None:

@@ -19,7 +19,7 @@ from translitnorm.index import (
     CYRILLIC_SCHEME, GIVEN, LEXICON_SCHEME, OTHER, PATRONYMIC, SLOT_NAMES, SURNAME, WHOLE, CompiledIndex,
 )
 from translitnorm.keys import as_latin, exact_form
-from translitnorm.lookup import TIER_ORDER, PartLookup, PartMatch
+from translitnorm.lookup import TIER_ORDER, PartLookup, PartMatch, strong
 from translitnorm.romanise import schemes
 from translitnorm.text import ParsedName, Token
 
@@ -281,6 +281,14 @@ class CandidatePool:
         place_text = place_query.replace(" ", "")
         place_matches = (lookup.lookup(place_text, fuzzy=len(parsed.place_words) == 1)
                          if place_query and has_whole_names else {})
+        if parsed.later_titles and has_whole_names:
+            # A title word after the first part may belong to a place's name ("Rostow am Don"):
+            # that reading wins when it finds a place as written; else the title is a title
+            # ("Bishkek mayor" is Bishkek).
+            titled = " ".join(parsed.place_words_with_titles)
+            titled_matches = lookup.lookup(titled.replace(" ", ""), fuzzy=False)
+            if strong(titled_matches):
+                self.place_query, place_matches = titled, titled_matches
 
         self.scored: list[PersonScore | PlaceScore] = []
         places: set[int] = set()

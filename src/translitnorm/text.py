@@ -87,6 +87,9 @@ class ParsedName:
     tokens: tuple[Token, ...]
     dropped: tuple[str, ...] = ()
     normalised: tuple[str, ...] = ()  # the token noise that was repaired, for explain()
+    # Title words met after a name part, each with the number of tokens before it: dropped from
+    # a person's name, but part of a place's ("Rostow am Don": Don is also a title).
+    later_titles: tuple[tuple[int, str], ...] = ()
 
     @property
     def full_tokens(self) -> tuple[Token, ...]:
@@ -96,6 +99,19 @@ class ParsedName:
     def place_words(self) -> tuple[str, ...]:
         """The words that can make a place name, in order: generic words (город, city…) left out."""
         return tuple(t.text for t in self.tokens if t.text.casefold() not in GENERIC_PLACE_WORDS)
+
+    @property
+    def place_words_with_titles(self) -> tuple[str, ...]:
+        """The place words with the title words met after the first name part put back: a place
+        name may hold one ("Rostow am Don": Don is also a title), though it is not a person's part.
+
+        >>> parse_name("Rostow am Don").place_words, parse_name("Rostow am Don").place_words_with_titles
+        (('Rostow', 'am'), ('Rostow', 'am', 'Don'))
+        """
+        words = [t.text for t in self.tokens]
+        for position, title in reversed(self.later_titles):
+            words.insert(position, title)
+        return tuple(word for word in words if word.casefold() not in GENERIC_PLACE_WORDS)
 
 
 def clean_text(text: str) -> str:
@@ -245,6 +261,7 @@ def parse_name(raw: str) -> ParsedName:
     word_count = len(cleaned.split())
     all_caps = cleaned.upper() == cleaned
     tokens: list[Token] = []
+    later_titles: list[tuple[int, str]] = []
     for text, hint in groups:
         for word in text.split():
             bare = word.strip(".,")
@@ -252,6 +269,8 @@ def parse_name(raw: str) -> ParsedName:
                 continue
             if bare.casefold() in TITLES:
                 dropped.append(bare)
+                if tokens:
+                    later_titles.append((len(tokens), bare))
                 continue
             if not all_caps and bare.isupper() and 2 <= len(bare) <= 3 and bare.isalpha() and word_count > 1 and not word.endswith("."):
                 dropped.append(bare)  # an acronym (CNN, USA) is not a name part
@@ -262,8 +281,10 @@ def parse_name(raw: str) -> ParsedName:
                 continue
             tokens.append(Token(bare.strip("'-"), surname_hint=hint))
     kept: list[Token] = []
+    kept_before: list[int] = []  # for each position of ``tokens``, how many tokens before it were kept
     seen: set[str] = set()
     for token in tokens:
+        kept_before.append(len(kept))
         if not token.text:
             continue
         if not token.initial and token.text.casefold() in seen:
@@ -271,4 +292,6 @@ def parse_name(raw: str) -> ParsedName:
             continue
         seen.add(token.text.casefold()) if not token.initial else None
         kept.append(token)
-    return ParsedName(raw, cleaned, tuple(kept), tuple(dropped), normalised)
+    kept_before.append(len(kept))
+    return ParsedName(raw, cleaned, tuple(kept), tuple(dropped), normalised,
+                      tuple((kept_before[position], title) for position, title in later_titles))
