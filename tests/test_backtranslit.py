@@ -12,7 +12,11 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from translitnorm import CyrillicSource, cyrillic_sources
-from translitnorm.backtranslit import best_cyrillic, cyrillic_key, is_held_out
+import heapq
+import math
+
+from translitnorm import backtranslit
+from translitnorm.backtranslit import _decode, _readable, best_cyrillic, cyrillic_key, is_held_out
 from translitnorm.cli import app
 from translitnorm.romanise import UnknownLanguageError, romanise
 
@@ -35,6 +39,87 @@ import cluster_quality  # noqa: E402
 ])
 def test_issue_examples_come_first(spelling, lang, cyrillic):
     assert best_cyrillic(spelling, lang=lang) == cyrillic
+
+
+LATIN_WORDS = st.text(alphabet="abcdefghijklmnoprstuvwyzšžčéëáńł'", min_size=1, max_size=12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(LATIN_WORDS, min_size=1, max_size=3), st.sampled_from([" ", "-", ", "]), st.booleans())
+def test_the_best_source_is_the_first_of_the_ranked_sources(words, separator, upper):
+    name = separator.join(word.capitalize() for word in words)
+    name = name.upper() if upper else name
+    ranked = cyrillic_sources(name, top=1)
+    assert best_cyrillic(name) == (ranked[0].cyrillic if ranked else "")
+
+
+def _plain_decode(latin, lang, beam_width):
+    """The decoder written plainly, one call per hypothesis: the reference the fast loop must equal."""
+    channel, model = backtranslit._channel(lang), backtranslit._letter_model()
+    folded = "".join(backtranslit._plain(char) for char in latin)
+    folded = None if folded == latin else folded
+    beams = [dict() for _ in range(len(latin) + 1)]
+    beams[0][""] = (0.0, 0.0, 0.0, channel.everyone)
+
+    def add(target, text, lm, piecewise, mask):
+        mixed = backtranslit._LOG_MIXED + piecewise
+        if mask:
+            single = channel.single_log[mask.bit_count()]
+            high, low = max(single, mixed), min(single, mixed)
+            channel_logp = high + math.log(1.0 + math.exp(low - high))
+        else:
+            channel_logp = mixed
+        score = lm + channel_logp
+        if text not in target or score > target[text][0]:
+            target[text] = (score, lm, piecewise, mask)
+
+    for position in range(len(latin) + 1):
+        beam = beams[position]
+        if not beam:
+            continue
+        if len(beam) > beam_width:
+            beam = beams[position] = dict(heapq.nlargest(beam_width, beam.items(), key=lambda item: item[1][0]))
+        final_here = position == len(latin)
+        for text, (_, lm, piecewise, mask) in list(beam.items()):
+            if text and text[-1] not in backtranslit.VOWELS and text[-1] not in backtranslit.SIGNS:
+                for cyrillic, logp, piece_mask in channel.silent.get((backtranslit._CONSONANT, final_here), ()):
+                    add(beam, text + cyrillic, lm + model.extend(text, cyrillic), piecewise + logp, mask & piece_mask)
+        if final_here:
+            break
+        states = [(text, values) for text, values in beam.items()]
+        reached = False
+        for size in range(1, min(channel.longest, len(latin) - position) + 1):
+            written = latin[position:position + size]
+            readings = [(written, 0.0)]
+            if folded is not None and folded[position:position + size] != written:
+                plain = folded[position:position + size]
+                readings.append((plain, backtranslit._LOG_FOLDED * sum(a != b for a, b in zip(written, plain))))
+            for reading, cost in readings:
+                for text, (_, lm, piecewise, mask) in states:
+                    context = backtranslit._context_of(text)
+                    for cyrillic, logp, piece_mask in channel.pieces.get(reading, {}).get((context, position + size == len(latin)), ()):
+                        reached = True
+                        add(beams[position + size], text + cyrillic, lm + model.extend(text, cyrillic),
+                            piecewise + logp + cost, mask & piece_mask if not cost else 0)
+        if not reached and not any(beams[position + 1:]):
+            for text, (_, lm, piecewise, mask) in states:
+                add(beams[position + 1], text, lm, piecewise - 8.0, 0)
+    ranked = [(text, score + model.finish(text)) for text, (score, _, _, _) in beams[len(latin)].items() if text]
+    return sorted(ranked, key=lambda item: (-item[1], item[0]))[:beam_width]
+
+
+@pytest.mark.parametrize("word", ["tschechow", "chekhov", "lénine", "murmańsk", "zhúkov", "schtschedrin", "o'brien",
+                                  "mendeļejevs", "x", "qqq", "ivanoff", "nischni"])
+@pytest.mark.parametrize("beam_width", [1, 4, 12])
+def test_the_decoder_scores_exactly_as_its_plain_form(word, beam_width):
+    assert _decode(_readable(word, "ru"), "ru", beam_width) == _plain_decode(_readable(word, "ru"), "ru", beam_width)
+
+
+@settings(max_examples=60, deadline=None)
+@given(LATIN_WORDS, st.sampled_from([4, 12]), st.sampled_from(["ru", "uk", "kk"]))
+def test_the_decoder_scores_any_word_exactly_as_its_plain_form(word, beam_width, lang):
+    latin = _readable(word, lang)
+    assert _decode(latin, lang, beam_width) == _plain_decode(latin, lang, beam_width)
 
 
 def test_sources_list_exactly_the_schemes_that_give_the_spelling_back():
@@ -115,9 +200,10 @@ def test_cyrillic_command_prints_a_table_and_json():
     assert wrong.exit_code == 2 and "did you mean 'ky'" in wrong.output
 
 
-def test_docstring_examples_run():
+@pytest.mark.parametrize("module", ["backtranslit", "letter_model"])
+def test_docstring_examples_run(module):
     import doctest
+    import importlib
 
-    import translitnorm.backtranslit as module
-
-    assert doctest.testmod(module).failed == 0
+    found = doctest.testmod(importlib.import_module(f"translitnorm.{module}"))
+    assert found.attempted > 0 and found.failed == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import gzip
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pyarrow as pa
@@ -16,10 +17,14 @@ from typer.testing import CliRunner
 
 import translitnorm.clean as clean_module
 from translitnorm import Normaliser, batch
+from translitnorm.backtranslit import best_cyrillic
 from translitnorm.clean import REVIEW_HEADER, clean_file
+from translitnorm.cluster import name_keys
 from translitnorm.cli import app, clean_cmd  # noqa: F401  (registers the command)
 from translitnorm.io import InputError
 from translitnorm.lexicon import LexiconLine, format_lines
+from translitnorm.review import resolve_distinct
+from translitnorm.script import is_cyrillic
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds" / "example-names.csv"
@@ -282,6 +287,26 @@ def test_jobs_2_gives_the_same_output_as_jobs_1(tmp_path, shipped, monkeypatch):
     clean_file(data, tmp_path / "two.csv", ["name"], shipped, jobs=2, review=tmp_path / "r2.csv")
     assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "two.csv").read_bytes()
     assert (tmp_path / "r1.csv").read_bytes() == (tmp_path / "r2.csv").read_bytes()
+
+
+def test_names_with_no_id_are_read_where_they_are_resolved_as_clustering_and_the_review_read_them(shipped):
+    names = [row[2] for row in read_csv(SEEDS)[1:]] + ["Daniar Ussenov", "Tschechow", "Чехов", "Zzyx Qwrt"]
+    plain = resolve_distinct(shipped, names)
+    outcomes = resolve_distinct(shipped, names, cluster_lang="ru", source_min_score=0.6)
+    unknown = [name for name in plain if plain[name].method == "none"]
+    assert len(unknown) >= 5
+    for name, outcome in outcomes.items():
+        assert replace(outcome, cluster_keys=None, source=None) == plain[name]
+        if name not in unknown:
+            assert outcome.cluster_keys is None and outcome.source is None
+            continue
+        assert outcome.cluster_keys == name_keys(name, "ru")
+        assert outcome.cluster_keys.reading.alternatives == name_keys(name, "ru").reading.alternatives
+        may_be_new_cluster = outcome.reason != "ambiguous" and not (outcome.reason == "below-threshold"
+                                                                     and outcome.score >= 0.6)
+        expected = best_cyrillic(name) if may_be_new_cluster and not is_cyrillic(name) else None
+        assert outcome.source == expected
+    assert any(outcomes[name].source for name in unknown)
 
 
 def test_cli_reads_stdin_writes_stdout_and_prints_a_summary(tmp_path):

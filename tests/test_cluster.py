@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from translitnorm.cli import app, cluster_cmd  # noqa: F401  (registers the command)
-from translitnorm.cluster import cluster_id, cluster_names
+from translitnorm.cluster import cluster_id, cluster_names, name_keys
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import cluster_quality  # noqa: E402
@@ -92,6 +92,14 @@ def test_cluster_ids_do_not_depend_on_input_order(pairs, random):
     first = {(c.id, c.representative, c.members) for c in cluster_names(pairs)}
     second = {(c.id, c.representative, c.members) for c in cluster_names(shuffled)}
     assert first == second
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(VARIANTS), st.integers(1, 5)), min_size=1, max_size=30), st.randoms())
+def test_names_read_beforehand_cluster_as_names_read_here(pairs, random):
+    # clean reads the names in the processes that resolved them and hands their keys over
+    read = {name: name_keys(name) for name, _ in pairs if random.random() < 0.5}
+    assert cluster_names(pairs, keys=read) == cluster_names(pairs)
 
 
 def test_cluster_command_lists_clusters_as_table_and_json(tmp_path):

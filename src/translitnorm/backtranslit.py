@@ -13,10 +13,8 @@ hand-written reverse table:
    added as data, each with its source.
 2. **Decoding.** A beam search reads the Latin word left to right and builds Cyrillic words
    piece by piece; each hypothesis is scored by the channel and by how common its letter
-   sequences are in Cyrillic names (a character 4-gram model, Witten-Bell interpolated,
-   counted from ``data/cyrillic_name_words.txt``: the Cyrillic names of the shipped lexicons
-   and the training part of the ``benchmarks/data`` name lists, see
-   ``scripts/make_cyrillic_name_words.py``).
+   sequences are in Cyrillic names (:mod:`translitnorm.letter_model`, a character 4-gram model
+   of the Cyrillic names of the shipped lexicons and of the ``benchmarks/data`` name lists).
 3. **Evidence from the schemes.** The best hypotheses are romanised again under every scheme;
    those that give back the spelling as written (case and diacritics kept, separators
    dropped) are listed in :attr:`CyrillicSource.schemes` and raise the score: a spelling that
@@ -37,11 +35,12 @@ import math
 import re
 import tomllib
 import unicodedata
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from importlib import resources
-from typing import Iterable
 
+from translitnorm.letter_model import LetterModel as _LetterModel  # noqa: F401  (benchmarks/cluster_quality.py)
+from translitnorm.letter_model import letter_model as _letter_model
 from translitnorm.romanise import SCHEME_LANGS, SIGNS, VOWELS, romanise, schemes
 
 __all__ = ["CyrillicSource", "best_cyrillic", "cyrillic_key", "cyrillic_sources", "is_held_out"]
@@ -65,9 +64,6 @@ _LOG_SINGLE, _LOG_MIXED = math.log(SINGLE_SCHEME), math.log(1 - SINGLE_SCHEME)
 # accent, a host-language letter); low, so a scheme that writes the accent wins where one does.
 FOLDED_LETTER = 0.05
 _LOG_FOLDED = math.log(FOLDED_LETTER)
-# LM_ORDER: letters of context + 1; 4 tells -ов from -ав, not so long that a rare name is
-# unseen everywhere.
-LM_ORDER = 4
 # Latin characters read as the same apostrophe (soft sign, Ukrainian apostrophe, primes).
 _APOSTROPHES = str.maketrans({c: "'" for c in "ʹ’ʼ´`‘′"} | {c: '"' for c in "ʺ″“”"})
 # A word: letters with their combining marks (ALA-LC's tie, BGN's breve), inner apostrophes.
@@ -123,12 +119,9 @@ def cyrillic_sources(name: str, lang: str = "ru", top: int = 5) -> list[Cyrillic
     >>> cyrillic_sources("Ivanoff", top=1)[0].cyrillic
     'Иванов'
     """
-    if lang not in SCHEME_LANGS:
-        schemes(lang=lang)  # raises UnknownLanguageError with a suggestion
     if top < 1:
         raise ValueError(f"top must be at least 1, got {top}")
-    pieces = _split(unicodedata.normalize("NFC", name).translate(_APOSTROPHES))
-    words = [(i, piece) for i, piece in enumerate(pieces) if _WORD.fullmatch(piece) and not _CYRILLIC.search(piece)]
+    pieces, words = _latin_words(name, lang)
     if not words:
         text = name.strip()
         return [CyrillicSource(text, 0.0, 1.0, ())] if text else []
@@ -158,7 +151,23 @@ def best_cyrillic(name: str, lang: str = "ru") -> str:
     >>> best_cyrillic("Tchekhov"), best_cyrillic("Kurmanbek Bakiyev", lang="ky")
     ('Чехов', 'Курманбек Бакиев')
     """
-    return cyrillic_sources(name, lang, top=1)[0].cyrillic
+    # The first of cyrillic_sources(name, lang, top=1), without what only the ranked list needs:
+    # scores add up word by word, so the best combination is each word's best reading (and
+    # comes first among equal scores there too), and the schemes agreeing with it are not asked.
+    pieces, words = _latin_words(name, lang)
+    if not words:
+        return name.strip()
+    for index, word in words:
+        pieces[index] = _restore_case(word, _word_sources(word, lang)[0].cyrillic)
+    return "".join(pieces)
+
+
+def _latin_words(name: str, lang: str) -> tuple[list[str], list[tuple[int, str]]]:
+    """The pieces of ``name`` (:func:`_split`) and, with their places, the Latin words among them."""
+    if lang not in SCHEME_LANGS:
+        schemes(lang=lang)  # raises UnknownLanguageError with a suggestion
+    pieces = _split(unicodedata.normalize("NFC", name).translate(_APOSTROPHES))
+    return pieces, [(i, piece) for i, piece in enumerate(pieces) if _WORD.fullmatch(piece) and not _CYRILLIC.search(piece)]
 
 
 _KEY_FOLD = str.maketrans({"ё": "е", "э": "е", "є": "е", "й": "и", "ы": "и", "і": "и", "ї": "и", "'": None,
@@ -282,9 +291,15 @@ def _decode(latin: str, lang: str, beam_width: int = BEAM) -> list[tuple[str, fl
     bit mask) or piece by piece by any mixture of conventions (each piece with the share of
     schemes writing it so) — press spellings mix conventions. The letter model scores the
     Cyrillic side.
+
+    Reading the names no lexicon knows is most of the work of clustering them, so the inner loop
+    is written out by hand (no call per hypothesis; the letter model's known values read directly): the
+    same sums in the same order, so the same scores, as ``add``, kept for the rarer steps.
     """
     channel = _channel(lang)
-    extend, length = _letter_model().extend, len(latin)
+    model = _letter_model()
+    extend, known_after, width = model.extend, model.known_after, model.order - 1
+    length = len(latin)
     # Accented letters may stand for the plain ones (French é for е: Lénine; Polish ń: Murmańsk):
     # the word is also read with them folded, each folded letter at FOLDED_LETTER's cost.
     folded = "".join(_plain(char) for char in latin)
@@ -295,10 +310,11 @@ def _decode(latin: str, lang: str, beam_width: int = BEAM) -> list[tuple[str, fl
     beams[0][""] = (0.0, 0.0, 0.0, channel.everyone)
     longest, pieces, single_log = channel.longest, channel.pieces, channel.single_log
     log, exp = math.log, math.exp
+    log_mixed = _LOG_MIXED
 
     def add(target: dict, text: str, lm: float, piecewise: float, mask: int) -> None:
         # log(P_single + P_mixed), the one-scheme and the mixed reading of the spelling
-        mixed = _LOG_MIXED + piecewise
+        mixed = log_mixed + piecewise
         if mask:
             single = single_log[mask.bit_count()]
             if single > mixed:
@@ -317,7 +333,8 @@ def _decode(latin: str, lang: str, beam_width: int = BEAM) -> list[tuple[str, fl
         if not beam:
             continue
         if len(beam) > beam_width:
-            beam = beams[position] = dict(heapq.nlargest(beam_width, beam.items(), key=lambda item: item[1][0]))
+            # sorted(…, reverse=True)[:n] is heapq.nlargest(n, …) (stable for equal scores), done in C
+            beam = beams[position] = dict(sorted(beam.items(), key=_hypothesis_score, reverse=True)[:beam_width])
         final_here = position == length
         # Letters written as nothing (soft signs in most schemes): one, after a consonant.
         silent = channel.silent.get((_CONSONANT, final_here), ())
@@ -328,7 +345,9 @@ def _decode(latin: str, lang: str, beam_width: int = BEAM) -> list[tuple[str, fl
                         add(beam, text + cyrillic, lm + extend(text, cyrillic), piecewise + logp, mask & piece_mask)
         if final_here:
             break
-        states = [(text, lm, piecewise, mask, _context_of(text)) for text, (_, lm, piecewise, mask) in beam.items()]
+        states = [(text, lm, piecewise, mask, _context_of(text),
+                   known_after(text[-width:] if len(text) >= width else "^" * (width - len(text)) + text))
+                  for text, (_, lm, piecewise, mask) in beam.items()]
         reached = False
         for size in range(1, min(longest, length - position) + 1):
             written = latin[position:position + size]
@@ -338,23 +357,50 @@ def _decode(latin: str, lang: str, beam_width: int = BEAM) -> list[tuple[str, fl
                 readings.append((plain, _LOG_FOLDED * sum(a != b for a, b in zip(written, plain))))
             final = position + size == length
             target = beams[position + size]
+            held = target.get
             for reading, cost in readings:
                 options = pieces.get(reading)
                 if options is None:
                     continue
-                for text, lm, piecewise, mask, context in states:
-                    for cyrillic, logp, piece_mask in options.get((context, final), ()):
-                        reached = True
-                        add(target, text + cyrillic, lm + extend(text, cyrillic), piecewise + logp + cost,
-                            mask & piece_mask if not cost else 0)
+                for text, lm, piecewise, mask, context, known in states:
+                    choices = options.get((context, final))
+                    if not choices:
+                        continue
+                    reached = True
+                    for cyrillic, logp, piece_mask in choices:
+                        # add(target, text + cyrillic, lm + extend(text, cyrillic), piecewise + logp + cost,
+                        #     mask & piece_mask if not cost else 0), written out
+                        step = known.get(cyrillic)
+                        if step is None:
+                            step = extend(text, cyrillic)
+                        new_lm = lm + step
+                        new_piecewise = piecewise + logp + cost
+                        new_mask = mask & piece_mask if not cost else 0
+                        mixed = log_mixed + new_piecewise
+                        if new_mask:
+                            single = single_log[new_mask.bit_count()]
+                            if single > mixed:
+                                score = new_lm + (single + log(1.0 + exp(mixed - single)))
+                            else:
+                                score = new_lm + (mixed + log(1.0 + exp(single - mixed)))
+                        else:
+                            score = new_lm + mixed
+                        new_text = text + cyrillic
+                        old = held(new_text)
+                        if old is None or score > old[0]:
+                            target[new_text] = (score, new_lm, new_piecewise, new_mask)
         if not reached and not any(beams[position + 1:]):
             # A character no scheme writes: skip it at a cost rather than give nothing.
-            for text, lm, piecewise, mask, _ in states:
+            for text, lm, piecewise, mask, _, _ in states:
                 add(beams[position + 1], text, lm, piecewise - 8.0, 0)
-    finish = _letter_model().finish
+    finish = model.finish
     ranked = [(text, score + finish(text)) for text, (score, _, _, _) in beams[length].items() if text]
     ranked.sort(key=lambda item: (-item[1], item[0]))
     return ranked[:beam_width]
+
+
+def _hypothesis_score(item: tuple[str, tuple[float, float, float, int]]) -> float:
+    return item[1][0]
 
 
 def _context_of(text: str) -> str:
@@ -532,69 +578,3 @@ def _probe(scheme_id: str, alphabet: str) -> set[tuple[str, str, str, bool]]:
 def _popular_spellings() -> tuple[dict, ...]:
     text = resources.files("translitnorm").joinpath("data").joinpath("popular_spellings.toml").read_text(encoding="utf-8")
     return tuple(tomllib.loads(text)["spelling"])
-
-
-# ---------------------------------------------------------------------------
-# The letter model
-
-
-class _LetterModel:
-    """Character n-grams of Cyrillic name words, interpolated Witten-Bell.
-
-    Hand-written because the task is small (a few thousand words, one order) and the
-    libraries that do it (nltk.lm, kenlm) are large dependencies or need a build.
-    """
-
-    def __init__(self, words: Iterable[str], order: int = LM_ORDER) -> None:
-        self.order = order
-        self.counts: dict[str, Counter] = defaultdict(Counter)
-        alphabet = set()
-        for word in words:
-            padded = "^" * (order - 1) + word + "$"
-            alphabet.update(word)
-            for end in range(order - 1, len(padded)):
-                for size in range(order):
-                    self.counts[padded[end - size:end]][padded[end]] += 1
-        self.totals = {history: sum(counter.values()) for history, counter in self.counts.items()}
-        self.types = {history: len(counter) for history, counter in self.counts.items()}
-        self.uniform = 1.0 / (len(alphabet) + 2)
-        self._logp = functools.lru_cache(maxsize=500_000)(self._compute)
-        self._extended: dict[tuple[str, str], float] = {}  # bounded: histories × pieces of the alphabet
-
-    def _compute(self, history: str, letter: str) -> float:
-        probability = self.uniform
-        for size in range(0, len(history) + 1):
-            context = history[len(history) - size:]
-            total = self.totals.get(context)
-            if not total:
-                break
-            types = self.types[context]
-            probability = (self.counts[context][letter] + types * probability) / (total + types)
-        return math.log(probability)
-
-    def extend(self, text: str, added: str) -> float:
-        """log P(added | text) letter by letter."""
-        width = self.order - 1
-        history = text[-width:] if len(text) >= width else "^" * (width - len(text)) + text
-        key = (history, added)
-        value = self._extended.get(key)
-        if value is None:
-            value = self._extended[key] = self._extend_uncached(history, added)
-        return value
-
-    def _extend_uncached(self, history: str, added: str) -> float:
-        value = 0.0
-        for letter in added:
-            value += self._logp(history[-(self.order - 1):], letter)
-            history += letter
-        return value
-
-    def finish(self, text: str) -> float:
-        return self._logp(("^" * (self.order - 1) + text)[-(self.order - 1):], "$")
-
-
-@functools.cache
-def _letter_model() -> _LetterModel:
-    text = resources.files("translitnorm").joinpath("data").joinpath("cyrillic_name_words.txt").read_text(encoding="utf-8")
-    words = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
-    return _LetterModel(words)

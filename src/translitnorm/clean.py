@@ -32,7 +32,7 @@ from typing import Iterator, Sequence
 
 from translitnorm.batch import WorkerPool, available_cores
 from translitnorm.runtime import index_out_of_gc
-from translitnorm.cluster import Cluster, cluster_names
+from translitnorm.cluster import CLUSTER_LANG, Cluster, cluster_names
 from translitnorm.files import sigterm_as_interrupt
 from translitnorm.io import (
     STDIO, AddedColumn, InputError, Lookup, ReadOptions, TableWriter, atomic_output, detect_format, open_table,
@@ -227,7 +227,11 @@ def _clean_file(input, output, columns, normaliser, *, input_format, output_form
             # 2. resolve each distinct name once
             distinct = {name for counter in counts.values() for name in counter if name is not None and name.strip()}
             summary.distinct = len(distinct)
-            outcomes = resolve_distinct(normaliser, distinct, jobs=jobs, progress=progress, pool=pool)
+            # names with no ID are read for clustering (and the review) where they are resolved, so
+            # that this work too is shared among the processes
+            outcomes = resolve_distinct(normaliser, distinct, jobs=jobs, progress=progress, pool=pool,
+                                        cluster_lang=CLUSTER_LANG if cluster else None,
+                                        source_min_score=review_min_score if cluster and review is not None else None)
 
         # 3. cluster the names no lexicon knows, over the whole input
         unknown: Counter = Counter()
@@ -240,7 +244,8 @@ def _clean_file(input, output, columns, normaliser, *, input_format, output_form
         if cluster and unknown:
             if progress:
                 progress("clustering", 0, len(unknown))
-            clusters = cluster_names(unknown, fuzzy=fuzzy_clusters)
+            keys = {name: outcomes[name].cluster_keys for name in unknown if outcomes[name].cluster_keys is not None}
+            clusters = cluster_names(unknown, lang=CLUSTER_LANG, fuzzy=fuzzy_clusters, keys=keys)
             cluster_of = {name: c for c in clusters for name, _ in c.members}
             if progress:
                 progress("clustering", len(unknown), len(unknown))

@@ -176,6 +176,29 @@ def read_name(name: str, lang: str = CLUSTER_LANG) -> NameReading:
                        tuple(written))
 
 
+@dataclass(frozen=True)
+class NameKeys:
+    """What clustering works out for one name on its own: its Cyrillic reading, its Latin key
+    (:func:`name_key`) and the keys it has with host-language endings cut (see _join_bare_forms).
+    The same wherever it is worked out: ``translitnorm clean`` has it done by the processes that
+    resolve the names, and hands it to :func:`cluster_names`."""
+
+    reading: NameReading
+    latin: str
+    bare: frozenset[str]
+
+
+def name_keys(name: str, lang: str = CLUSTER_LANG) -> NameKeys:
+    """The :class:`NameKeys` of ``name``.
+
+    >>> keys = name_keys("Maikopas")
+    >>> keys.reading.parts, keys.latin, "маикоп" in keys.bare
+    (('маикопас',), 'maikopas', True)
+    """
+    reading = read_name(name, lang)
+    return NameKeys(reading, name_key(name), frozenset(_bare_keys(reading, lang)))
+
+
 def _part_key(text: str, lang: str) -> str:
     """One name part as a Cyrillic key; digits kept (Tomsk-7), hyphens and spaces dropped."""
     readings = _part_readings(text, lang)
@@ -279,14 +302,17 @@ class _Union:
 
 
 def cluster_names(names_with_counts: Mapping[str, int] | Iterable[tuple[str, int]], *,
-                  lang: str = CLUSTER_LANG, fuzzy: bool = True) -> list[Cluster]:
+                  lang: str = CLUSTER_LANG, fuzzy: bool = True,
+                  keys: Mapping[str, NameKeys] | None = None) -> list[Cluster]:
     """Cluster distinct spellings (with their counts); clusters by count (desc), then representative.
 
     Spellings join when their matching keys are equal and, unless ``fuzzy`` is false (the stricter
     setting), when their keys are fuzzy neighbours (one edit in a long part, see the module doc).
 
     The representative is the most frequent member (ties: alphabetical). Empty names are left out.
-    ``lang``: the language whose schemes read the Latin spellings into Cyrillic.
+    ``lang``: the language whose schemes read the Latin spellings into Cyrillic. ``keys``: names'
+    :func:`name_keys` worked out already (e.g. by the processes that resolved them); reading the
+    names is most of the work, and the names not in it are read here.
 
     >>> [c.members for c in cluster_names([("Temir Sariyev", 2), ("Temir Sarijew", 1), ("Temir Saryev", 1)])]
     [(('Temir Sariyev', 2), ('Temir Sarijew', 1), ('Temir Saryev', 1))]
@@ -300,11 +326,13 @@ def cluster_names(names_with_counts: Mapping[str, int] | Iterable[tuple[str, int
         if name is not None and name.strip():
             counts[name] += count
     names = sorted(counts)
-    readings = {name: read_name(name, lang) for name in names}
+    given = keys or {}
+    known = {name: given.get(name) or name_keys(name, lang) for name in names}
+    readings = {name: known[name].reading for name in names}
     union = _Union(names)
     # Latin keys join only names whose Cyrillic readings have the same ж ш щ ч: German "sch" is
     # ж or ш, so Schukow shares a Latin key with Shukov (Шуков) and a reading with Zhukov (Жуков).
-    latin_keys = {name: name_key(name) for name in names}
+    latin_keys = {name: known[name].latin for name in names}
     latin = {name: latin_keys[name] + "|" + _sibilants(readings[name].key) for name in names}
     cyrillic = {name: readings[name].key for name in names}
     # 1. equal keys, Latin or Cyrillic: hash blocks
@@ -319,7 +347,7 @@ def cluster_names(names_with_counts: Mapping[str, int] | Iterable[tuple[str, int
     # is one of its close alternatives (Cheliabinsk, read шелябинск, then челябинск: Chelyabinsk)
     _join_alternative_readings(names, readings, cyrillic, first_with_key, union)
     # 1d. a spelling with an ending another language added joins the bare name (Maikopas: Maikop)
-    _join_bare_forms(names, readings, cyrillic, first_with_key, union, lang)
+    _join_bare_forms(names, known, cyrillic, first_with_key, union)
     # 2. fuzzy neighbours of the keys, Latin and Cyrillic, in buckets (Latin ones per ж ш щ ч, as above)
     for keyed, vowels in ((latin_keys, VOWELS), (cyrillic, _CYRILLIC_VOWELS)) if fuzzy else ():
         by_key: dict[str, dict[str, str]] = defaultdict(dict)
@@ -386,8 +414,8 @@ def _join_alternative_readings(names: list[str], readings: dict[str, NameReading
         union.join(name, other)
 
 
-def _join_bare_forms(names: list[str], readings: dict[str, NameReading], cyrillic: dict[str, str],
-                     first_with_key: dict[str, str], union: _Union, lang: str) -> None:
+def _join_bare_forms(names: list[str], known: dict[str, NameKeys], cyrillic: dict[str, str],
+                     first_with_key: dict[str, str], union: _Union) -> None:
     """Join a spelling whose reading no other spelling shares to the one cluster that holds it
     without an ending its language's grammar added (:func:`translitnorm.morphology.bare_forms`,
     the table the matcher reads): Lithuanian Maikopas, Čechovas, Tolstojus; Latvian Čehovs;
@@ -403,9 +431,9 @@ def _join_bare_forms(names: list[str], readings: dict[str, NameReading], cyrilli
         holding[cyrillic[name]] += 1
     joins = []
     for name in names:
-        if holding[cyrillic[name]] > 1 or not readings[name].parts:
+        if holding[cyrillic[name]] > 1 or not known[name].reading.parts:
             continue
-        fits = {union.root(first_with_key[key]) for key in _bare_keys(readings[name], lang) if key in first_with_key}
+        fits = {union.root(first_with_key[key]) for key in known[name].bare if key in first_with_key}
         fits.discard(union.root(name))
         if len(fits) == 1:
             joins.append((name, fits.pop()))
