@@ -228,8 +228,9 @@ def test_cleaning_in_halves_gives_the_same_ids():
     # Rows with many variants, cleaned whole and in two halves (benchmarks/cluster_quality.py, IDs
     # across files). Figures reached, with the letter model of the current lexicons and the
     # passport, Latvian, Lithuanian, Tajik Latin and Kazakh German schemes among the channels that
-    # read Latin names back into Cyrillic: 0.415 % of rows get another ID in their half than in the
-    # whole file, 1.73 % of the names seen in both halves have two IDs (0.375 % and 2.19 % when IDs
+    # read Latin names back into Cyrillic: 0.445 % of rows get another ID in their half than in the
+    # whole file, 1.73 % of the names seen in both halves have two IDs (0.415 % and 1.73 % before
+    # four more heads of state and of government added 7 Cyrillic words; 0.375 % and 2.19 % when IDs
     # came from the key most spellings read as). The letter model is counted from the lexicons'
     # Cyrillic names: before the heads of state and of government since 1991 joined them (264 new
     # words, 66 of them Serbian Cyrillic with ђ ћ џ љ њ ј) the same code gave 0.375 % and 1.336 %;
@@ -241,7 +242,7 @@ def test_cleaning_in_halves_gives_the_same_ids():
     # joins Aqqoscha Aschirow and Akkozha Ashirov in the whole file only).
     rows = cluster_quality.id_rows(n_people=1000, n_rows=20000)
     changed_rows, split_names = cluster_quality.id_stability(rows, cluster_quality.translitnorm_ids)
-    assert changed_rows <= 0.00415 and split_names <= 0.0173
+    assert changed_rows <= 0.00445 and split_names <= 0.0173
 
 
 def test_labelled_variants_cluster_with_high_precision_and_recall(capsys):
@@ -278,7 +279,7 @@ def test_city_spellings_are_labelled_as_the_benchmark_says():
 
 def test_city_spellings_cluster_with_high_precision_and_twice_the_best_baselines_recall(capsys):
     # B-cubed on the dev places of city-spellings.tsv (GeoNames' Latin names in many languages).
-    # Figures reached: P 0.9944 / R 0.4326 (0.4311 with a letter model that never saw the places'
+    # Figures reached: P 0.9944 / R 0.4326 (0.4310 with a letter model that never saw the places'
     # Russian names; P 0.9945 / R 0.4293 before the heads of state and of government since 1991
     # joined the lexicons the letter model is counted from); the best baseline at P ≥ 0.98 is
     # ngram-fingerprint, R 0.157 (2.73×);
@@ -286,7 +287,7 @@ def test_city_spellings_cluster_with_high_precision_and_twice_the_best_baselines
     totals = cluster_quality.cities_table("dev")
     precision, recall = totals["translitnorm"]
     assert precision >= 0.9944 and recall >= 0.4326
-    assert totals["translitnorm, no leak"][1] >= 0.4311
+    assert totals["translitnorm, no leak"][1] >= 0.4310
     best = max(r for s, (p, r) in totals.items() if p >= 0.98 and s in cluster_quality.BASELINES)
     assert recall >= 2.73 * best
 
