@@ -132,6 +132,16 @@ def test_a_loaded_index_reads_its_cross_language_forms_when_first_asked(tmp_path
     assert CompiledIndex.load(tmp_path / "again.marshal").form_table("cross") == index.form_table("cross")
 
 
+def test_saving_a_loaded_index_passes_its_unread_cross_table_through(tmp_path, index):
+    index.save(tmp_path / "index.marshal")
+    loaded = CompiledIndex.load(tmp_path / "index.marshal")
+    loaded.save(tmp_path / "again.marshal")
+    assert loaded.cross is None  # saving did not read the cross table: it went to the file as read
+    again = CompiledIndex.load(tmp_path / "again.marshal")
+    assert again.cross is None and again._state() == index._state()
+    assert again.entries("cross", exact_form("Харків")) == index.entries("cross", exact_form("Харків")) != []
+
+
 def test_a_pickled_index_reads_the_same(index):
     index.entities_of(0)  # derived tables built: they are not shipped, but built again on use
     copy = pickle.loads(pickle.dumps(index))

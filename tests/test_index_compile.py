@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 from pathlib import Path
@@ -28,34 +29,43 @@ def compiled_in_one_process(shipped):
 
 def test_helper_processes_give_the_same_index(monkeypatch, shipped, compiled_in_one_process):
     monkeypatch.setattr(rendering, "PARALLEL_MIN_PARTS", 10)  # the shipped lexicons are small
-    started = []
-    real_start = rendering._start_render_helper
-    monkeypatch.setattr(rendering, "_start_render_helper", lambda share: started.append(len(share)) or real_start(share))
+    monkeypatch.setattr(rendering, "CHUNK_PARTS", 50)
+    started, delivered = [], []
+    real_start, real_deliver = rendering._start_render_helper, rendering._SharedRendering._deliver
+    monkeypatch.setattr(rendering, "_start_render_helper", lambda: started.append(1) or real_start())
+    monkeypatch.setattr(rendering._SharedRendering, "_deliver",
+                        lambda self, number, forms: delivered.append(len(forms)) or real_deliver(self, number, forms))
     parallel = CompiledIndex.compile(shipped, "digest", jobs=3)
-    assert len(started) == 2 and sum(started) < len(parallel.parts)
+    assert len(started) == 2 and 0 < sum(delivered) < len(parallel.parts)  # the helpers rendered a share
     assert parallel._state() == compiled_in_one_process._state()
 
 
-def test_a_failing_helper_costs_time_not_correctness(monkeypatch, shipped, compiled_in_one_process, caplog):
+@pytest.mark.parametrize("failure", ["exits at once", "dies after reading a little", "answers garbage"])
+def test_a_failing_helper_costs_time_not_correctness(monkeypatch, shipped, compiled_in_one_process, caplog, failure):
     monkeypatch.setattr(rendering, "PARALLEL_MIN_PARTS", 10)
+    monkeypatch.setattr(rendering, "CHUNK_PARTS", 50)
+    code = {"exits at once": "import sys; sys.exit(3)",
+            "dies after reading a little": "import sys; sys.stdin.buffer.read(100); sys.exit(3)",
+            "answers garbage": "import sys; sys.stdin.buffer.read(100); sys.stdout.write('garbage'); sys.stdout.flush()"}[failure]
 
-    def broken_helper(share):
-        return subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read(); sys.exit(3)"],
-                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE)
+    def broken_helper():
+        return subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
 
     monkeypatch.setattr(rendering, "_start_render_helper", broken_helper)
     parallel = CompiledIndex.compile(shipped, "digest", jobs=2)
     assert parallel._state() == compiled_in_one_process._state()
-    assert "compiling its share here" in caplog.text
+    assert "compiling its chunks here" in caplog.text
 
 
 def test_the_worker_module_gives_the_forms_the_library_does():
     import pickle
 
-    parts = [("Бакиев", "ky"), ("Харьков", "ru"), ("Bishkek", "")]
-    done = subprocess.run([sys.executable, "-m", "translitnorm.render_worker"], input=pickle.dumps(parts),
-                          capture_output=True, check=True)
-    assert pickle.loads(done.stdout) == [tuple(part_forms(*part)) for part in parts]
+    chunks = [[("Бакиев", "ky"), ("Харьков", "ru")], [("Bishkek", "")]]
+    done = subprocess.run([sys.executable, "-m", "translitnorm.render_worker"],
+                          input=b"".join(pickle.dumps(chunk) for chunk in chunks), capture_output=True, check=True)
+    output = io.BytesIO(done.stdout)
+    assert [pickle.load(output) for _ in chunks] == [[tuple(part_forms(*part)) for part in chunk] for chunk in chunks]
+    assert output.read() == b""  # one answer per chunk, and the helper ended with its input
 
 
 _STATE_DIGEST = """

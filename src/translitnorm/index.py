@@ -199,7 +199,6 @@ class CompiledIndex:
             index.entity_ids.append(entity.id)
             index.entity_types.append(entity.type)
             index.populations.append(-1 if entity.population is None else entity.population)
-            index.canonicals.append(reused.display_name(entity) if reused is not None else display_name(entity))
             names = []
             for name_number, name in enumerate(entity.names):
                 names.append((name.lang, name.text, name.role))
@@ -224,6 +223,9 @@ class CompiledIndex:
         parts = list(zip(index.parts, index.part_langs))
         known = [reused is not None and reused.has(text, lang) for text, lang in parts]
         rendered = rendered_parts([part for part, is_known in zip(parts, known) if not is_known], jobs)
+        # Helper processes (if any) are rendering by now: the display names are romanised meanwhile.
+        index.canonicals = [reused.display_name(entity) if reused is not None else display_name(entity)
+                            for entity in lexicon]
         step = max(len(parts) // 10, 1)
         for number, ((text, lang), is_known) in enumerate(zip(parts, known)):
             if progress and number and number % step == 0:
@@ -241,18 +243,32 @@ class CompiledIndex:
         full collection of a long run (and they save and load as tuples)."""
         self.entity_names = [tuple(names) for names in self.entity_names]
         self.postings = [tuple(postings) for postings in self.postings]
-        # Most forms come from one name part: that entry is kept as a bare int, which saves a
-        # tuple per form (millions in a large index) in memory and in the time to load it.
         for table in (self.exact, self.folded, self.keys, self.cross):
             for form, entries in table.items():
-                table[form] = entries[0] if len(entries) == 1 else tuple(entries)
+                if type(entries) is list:
+                    table[form] = tuple(entries)
+
+    def _file(self, table: dict, form: str, part: int, mask: int) -> None:
+        """File a form of part ``part`` given by the schemes of ``mask``. Most forms come from one name
+        part: that entry is kept as a bare int, which saves a tuple per form (millions in a large index)
+        in memory and in the time to load it; a second entry makes a list (a tuple once frozen)."""
+        number = self._set_numbers.get(mask)
+        packed = part << _SCHEME_BITS | (self._set_number(mask) if number is None else number)
+        held = table.get(form)
+        if held is None:
+            table[form] = packed
+        elif type(held) is int:
+            table[form] = [held, packed]
+        else:
+            held.append(packed)
 
     def _add_part(self, number: int, forms: "PartForms") -> None:
         # Cross-language forms first: scheme sets are numbered in the order they are first filed.
+        file = self._file
         for table, entries in ((self.cross, forms.cross), (self.exact, forms.exact), (self.folded, forms.folded),
                                (self.keys, forms.keys)):
             for form, mask in entries:
-                table.setdefault(form, []).append(number << _SCHEME_BITS | self._set_number(mask))
+                file(table, form, number, mask)
         self.part_initials.append(forms.initials)
 
     def _set_number(self, mask: int) -> int:
@@ -293,9 +309,7 @@ class CompiledIndex:
         if packed is None:
             return []
         sets = self.scheme_sets
-        if type(packed) is int:
-            return [_form_entry((packed >> _SCHEME_BITS, sets[packed & _SET_NUMBER_MASK]))]
-        return [_form_entry((entry >> _SCHEME_BITS, sets[entry & _SET_NUMBER_MASK])) for entry in packed]
+        return [_form_entry((entry >> _SCHEME_BITS, sets[entry & _SET_NUMBER_MASK])) for entry in packed_entries(packed)]
 
     def form_table(self, table: FormTable) -> dict[str, "int | tuple[int, ...]"]:
         """A form table as it is packed (see :func:`packed_entries`); the cross table is read from
@@ -371,17 +385,23 @@ class CompiledIndex:
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state, _neighbours=None, _entity_tables=None, cache_file=None)
 
-    def _state(self) -> tuple:
+    def _state(self, cross_as_saved: bool = False) -> tuple:
+        """Everything the index holds, in the order :meth:`load` reads it back. The cross table is
+        the table itself (what two indexes are compared by: marshal bytes are not canonical), or with
+        ``cross_as_saved`` its marshal blob as the cache file holds it, passed through unread when the
+        index was loaded and never asked for it."""
+        if cross_as_saved:
+            cross = self._cross_blob if self.cross is None else marshal.dumps(self.cross)
+        else:
+            cross = self.form_table("cross")
         return (FORMAT_VERSION, self.digest, self.entity_ids, self.entity_types, self.canonicals,
                 self.entity_names, self.parts, self.part_initials, self.postings, self.scheme_ids,
-                self.exact, self.folded, self.keys, self.form_table("cross"), self.part_langs, self.scheme_sets,
+                self.exact, self.folded, self.keys, cross, self.part_langs, self.scheme_sets,
                 self.populations)
 
     def save(self, path: str | os.PathLike) -> None:
         """Write the index atomically to ``path`` (a cache file: private, with a digest of its content)."""
-        state = list(self._state())
-        state[_CROSS_AT] = self._cross_blob or marshal.dumps(self.cross)
-        cache.write_entry(path, marshal.dumps(tuple(state)))
+        cache.write_entry(path, marshal.dumps(self._state(cross_as_saved=True)))
 
     @classmethod
     def load(cls, path: str | os.PathLike, digest: str | None = None) -> "CompiledIndex":
@@ -437,12 +457,13 @@ class _EntityTables(NamedTuple):
 
 
 def packed_entries(value: "int | Sequence[int]") -> "Sequence[int]":
-    """The packed entries a form table holds for a form: one bare int, or a tuple of them."""
+    """The packed entries a form table holds for a form: one bare int, or a tuple of them.
+
+    >>> packed_entries(5), packed_entries((5, 6))
+    ((5,), (5, 6))
+    """
     return (value,) if type(value) is int else value
 
-
-# Where the cross table sits in the saved state (CompiledIndex._state).
-_CROSS_AT = 13
 
 # Fields of CompiledIndex derived on first use (or naming a local file): never pickled.
 _DERIVED = ("_neighbours", "_entity_tables", "cache_file")

@@ -187,6 +187,6 @@ class ReusedForms:
         if old is None:
             return False
         for table, form, mask in self.forms.get(old, ()):
-            getattr(index, table).setdefault(form, []).append(number << _SCHEME_BITS | index._set_number(mask))
+            index._file(getattr(index, table), form, number, mask)
         index.part_initials.append(self.initials[old])
         return True

@@ -167,66 +167,128 @@ def scheme_langs() -> frozenset[str]:
 # languages); starting a process and loading the schemes in it costs about a second, so more
 # processes pay only from some thousands of parts on.
 PARALLEL_MIN_PARTS = 8_000
+# Parts travel to and from the helpers in chunks of this many (about half a second of work):
+# whichever process is free takes the next chunk, so all end within a chunk of each other although
+# the main process also files every part; a chunk's messages cost a few milliseconds.
+CHUNK_PARTS = 250
+# Chunks a helper holds at once: it renders the next while its last result is being read.
+_CHUNKS_AHEAD = 2
 
 
 def rendered_parts(parts: list[tuple[str, str]], jobs: int | None) -> Iterator[PartForms]:
     """``part_forms`` of every part, in order; shared with ``jobs - 1`` helper processes when
     there are many parts (one process per core by default).
 
+    The helpers start rendering at once, before the first part is asked for, so the caller may do
+    other work meanwhile; the main process renders chunks too, as it is asked for parts.
+
     The helpers are ``python -m translitnorm.render_worker`` processes fed through pipes, not a
     multiprocessing pool: a pool's spawned children import the caller's main script again,
     which fails or repeats work in scripts without a ``__main__`` guard, and forking a process
-    that holds threads (pyarrow's, a server's) is unsafe. A helper that fails is replaced by
-    rendering its share here, so the result never depends on the helpers.
+    that holds threads (pyarrow's, a server's) is unsafe. A chunk a helper fails to render is
+    rendered here, so the result never depends on the helpers.
     """
     processes = available_cores() if jobs is None else jobs
     if processes <= 1 or len(parts) < PARALLEL_MIN_PARTS:
-        yield from (part_forms(text, lang) for text, lang in parts)
-        return
-    size = -(-len(parts) // processes)
-    shares = [parts[start:start + size] for start in range(0, len(parts), size)]
-    helpers = [_start_render_helper(share) for share in shares[1:]]
-    try:
-        yield from (part_forms(text, lang) for text, lang in shares[0])
-        for share, helper in zip(shares[1:], helpers):
-            yield from _helper_result(helper, share)
-    finally:
-        for helper in helpers:
-            if helper is not None and helper.poll() is None:
-                helper.kill()
-                helper.wait()
+        return (part_forms(text, lang) for text, lang in parts)
+    return _SharedRendering(parts, processes - 1).results()
 
 
-def _start_render_helper(share: list[tuple[str, str]]):
-    import pickle
+class _SharedRendering:
+    """Chunks of parts rendered by the main process and helper processes, each taking the next chunk
+    when free; the results come out in part order. A thread per helper feeds it and reads its results
+    (waiting on a pipe, it leaves the main thread free to render)."""
+
+    def __init__(self, parts: list[tuple[str, str]], helpers: int):
+        import threading
+
+        self.chunks = [parts[start:start + CHUNK_PARTS] for start in range(0, len(parts), CHUNK_PARTS)]
+        self.done: dict[int, list[PartForms]] = {}
+        self.unclaimed = list(range(len(self.chunks) - 1, -1, -1))  # taken from the end: lowest first
+        self.changed = threading.Condition()
+        self.threads = []
+        for _ in range(helpers):
+            helper = _start_render_helper()
+            if helper is None:
+                break
+            thread = threading.Thread(target=self._serve, args=(helper,), daemon=True)
+            thread.start()
+            self.threads.append(thread)
+
+    def _claim(self) -> int | None:
+        with self.changed:
+            return self.unclaimed.pop() if self.unclaimed else None
+
+    def _deliver(self, number: int, forms: list[PartForms]) -> None:
+        with self.changed:
+            self.done[number] = forms
+            self.changed.notify_all()
+
+    def _serve(self, helper) -> None:
+        import pickle
+
+        sent: list[int] = []  # chunks the helper holds, oldest first
+        try:
+            while True:
+                while len(sent) < _CHUNKS_AHEAD and (number := self._claim()) is not None:
+                    sent.append(number)
+                    pickle.dump(self.chunks[number], helper.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+                    helper.stdin.flush()
+                if not sent:
+                    break
+                rendered = pickle.load(helper.stdout)
+                number = sent[0]
+                if len(rendered) != len(self.chunks[number]):
+                    raise ValueError(f"{len(rendered)} parts rendered of {len(self.chunks[number])}")
+                self._deliver(number, [PartForms(*forms) for forms in rendered])
+                sent.pop(0)
+        except Exception as exc:  # noqa: BLE001 - whatever goes wrong in a helper, its chunks are rendered here
+            log.warning("a helper process compiling the index failed (%s); compiling its chunks here", exc)
+            with self.changed:
+                self.unclaimed.extend(reversed(sent))  # given back: taken first
+                self.changed.notify_all()
+        finally:
+            for pipe in (helper.stdin, helper.stdout):
+                try:
+                    pipe.close()
+                except OSError:
+                    pass
+            if helper.poll() is None:
+                try:
+                    helper.wait(timeout=5)
+                except Exception:  # noqa: BLE001 - a helper that does not end when its input does is ended
+                    helper.kill()
+                    helper.wait()
+
+    def results(self) -> Iterator[PartForms]:
+        try:
+            for number in range(len(self.chunks)):
+                while number not in self.done:
+                    claimed = self._claim()
+                    if claimed is not None:
+                        self.done[claimed] = [part_forms(text, lang) for text, lang in self.chunks[claimed]]
+                        continue
+                    with self.changed:
+                        if number not in self.done and not self.unclaimed:
+                            self.changed.wait()
+                yield from self.done.pop(number)
+        finally:
+            with self.changed:
+                self.unclaimed.clear()  # the helpers stop after the chunks they hold
+            for thread in self.threads:
+                thread.join()
+
+
+def _start_render_helper():
+    """A ``render_worker`` process with pipes to it, or None when none can be started."""
     import subprocess
     import sys
 
     package_root = str(Path(__file__).resolve().parent.parent)
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")])))
     try:
-        helper = subprocess.Popen([sys.executable, "-m", "translitnorm.render_worker"], stdin=subprocess.PIPE,
-                                  stdout=subprocess.PIPE, env=env)
-        # The helper reads all its input before it writes anything, so this cannot block for long.
-        helper.stdin.write(pickle.dumps(share, protocol=pickle.HIGHEST_PROTOCOL))
-        helper.stdin.close()
+        return subprocess.Popen([sys.executable, "-m", "translitnorm.render_worker"], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, env=env)
     except OSError as exc:
         log.warning("could not start a helper process to compile the index (%s); compiling its share here", exc)
         return None
-    return helper
-
-
-def _helper_result(helper, share: list[tuple[str, str]]) -> list[PartForms]:
-    import pickle
-
-    if helper is not None:
-        try:
-            output = helper.stdout.read()
-            if helper.wait() == 0:
-                rendered = pickle.loads(output)
-                if len(rendered) == len(share):
-                    return [PartForms(*forms) for forms in rendered]
-        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError):
-            pass
-        log.warning("a helper process compiling the index failed; compiling its share here")
-    return [part_forms(text, lang) for text, lang in share]

@@ -325,7 +325,6 @@ class CandidatePool:
                         level |= found
             reached_by_part.append(reached)
         self.hits = HitCounts(reached_by_part)
-        self.counts = self.hits.counts  # groups of entities, most query parts first
         self.levels = sorted(reached_at.items(), reverse=True)  # best part score first
         self.factors = bound_factors(len(full), len(initials))
         self.next_group = 0
@@ -361,9 +360,9 @@ class CandidatePool:
             if self.next_entity is None:
                 # Entities of a group reached by fewer query parts are scored only while fewer
                 # than the wanted candidates are known.
-                if self.next_group >= len(self.counts) or (len(scores) >= wanted and self.next_group > 0):
+                if self.next_group >= len(self.hits.counts) or (len(scores) >= wanted and self.next_group > 0):
                     return
-                count = self.counts[self.next_group]
+                count = self.hits.counts[self.next_group]  # groups of entities, most query parts first
                 members = self.hits.members(count)
                 self.next_group += 1
                 self.queue = self._in_bound_order(count, members)
