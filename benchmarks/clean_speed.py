@@ -11,6 +11,11 @@ name, one row at a time) on a sample of rows. Memory is the peak of the summed r
     PYTHONPATH=src:benchmarks python benchmarks/clean_speed.py                 # 1M rows, 50k names, 100k entities
     PYTHONPATH=src:benchmarks python benchmarks/clean_speed.py --rows 100000 --distinct 5000 --entities 10000
     PYTHONPATH=src:benchmarks python benchmarks/clean_speed.py --realistic   # the lexicon of benchmarks/realistic.py
+    PYTHONPATH=src:benchmarks python benchmarks/clean_speed.py --compare-with ../other-checkout/src --rounds 3
+
+``--compare-with`` runs another checkout's ``clean`` and this one's alternately on the same input
+(the machine's load then weighs on both alike), prints each run's wall and CPU time (the command
+and its workers) and the medians, and checks that the outputs and review files are byte-identical.
 
 Targets: >= 100,000 rows/s end to end with the index cached; peak memory under 1 GiB;
 identical output for every ``--jobs``.
@@ -41,9 +46,9 @@ TARGET_ROWS_PER_SECOND = 100_000
 TARGET_PEAK_MIB = 1024
 
 
-def _child_env(cache: Path) -> dict:
+def _child_env(cache: Path, src: Path = SRC) -> dict:
     env = dict(os.environ, TRANSLITNORM_CACHE_DIR=str(cache))
-    env["PYTHONPATH"] = os.pathsep.join([str(SRC), str(HERE), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    env["PYTHONPATH"] = os.pathsep.join([str(src), str(HERE), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
     return env
 
 
@@ -73,7 +78,7 @@ def _run_child(args: list[str], cache: Path) -> tuple[float, dict]:
     return wall, result
 
 
-def _run(command: list[str], cache: Path) -> tuple[float, str, str, float]:
+def _run(command: list[str], cache: Path, src: Path = SRC) -> tuple[float, str, str, float]:
     """Run ``command``; (wall seconds, stdout, stderr, peak RSS in MiB of it and its workers together).
 
     While it runs, the memory of the process and its pool workers together is sampled (Linux
@@ -81,7 +86,7 @@ def _run(command: list[str], cache: Path) -> tuple[float, str, str, float]:
     """
     started = time.perf_counter()
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        child = subprocess.Popen(command, env=_child_env(cache), stdout=out, stderr=err, text=True)
+        child = subprocess.Popen(command, env=_child_env(cache, src), stdout=out, stderr=err, text=True)
         peak = 0.0
         while child.poll() is None:
             if Path("/proc/self/status").exists():
@@ -96,12 +101,12 @@ def _run(command: list[str], cache: Path) -> tuple[float, str, str, float]:
     return wall, stdout, stderr, peak
 
 
-def _run_clean(lexicon: Path, rows: Path, output: Path, jobs: int, cache: Path) -> tuple[float, dict]:
+def _run_clean(lexicon: Path, rows: Path, output: Path, jobs: int, cache: Path, src: Path = SRC) -> tuple[float, dict]:
     """Run the ``translitnorm clean`` command itself, as a user does; (wall seconds, what it reported)."""
     command = [sys.executable, "-m", "translitnorm", "clean", str(rows), "--column", "name", "--lexicon", str(lexicon),
                "-o", str(output), "--review", str(output) + ".review.csv", "--jobs", str(jobs)]
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    wall, _, summary, peak = _run(command, cache)
+    wall, _, summary, peak = _run(command, cache, src)
     clean_seconds = float(re.search(r"^time\s+([0-9.]+) s", summary, re.MULTILINE).group(1))
     table = pa_csv.read_csv(output, convert_options=pa_csv.ConvertOptions(column_types={"name_id": pa.string()}))
     methods = table.column("name_method").value_counts().to_pylist()
@@ -159,6 +164,43 @@ def child_baseline(lexicon: str, rows: str, sample: int) -> dict:
 
 # -- the benchmark --------------------------------------------------------------------------
 
+def compare(lexicon: Path, rows: Path, row_count: int, work: Path, cache: Path, other: Path,
+            jobs_values: list[int], rounds: int) -> bool:
+    """Run ``other``'s clean (a checkout's src directory) and this one's alternately, ``rounds`` times
+    for each ``--jobs``; print wall and CPU seconds (the command and its workers) and their medians;
+    True when every pair of outputs (and review files) is byte-identical."""
+    import statistics
+
+    trees = {"other": other.resolve(), "this": SRC}
+    for src in trees.values():  # each tree's index in the cache (its code is part of the index's key)
+        _run([sys.executable, __file__, "--child-index", str(lexicon)], cache, src)
+    runs: dict[tuple[str, int], list[tuple[float, float]]] = {}
+    identical = True
+    for round_number in range(rounds):
+        for jobs in jobs_values:
+            for name in (trees if round_number % 2 == 0 else reversed(list(trees))):
+                output = work / f"compare-{name}-jobs{jobs}.csv"
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
+                wall, _ = _run_clean(lexicon, rows, output, jobs, cache, trees[name])
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+                runs.setdefault((name, jobs), []).append((wall, cpu))
+                print(f"round {round_number + 1} -j{jobs} {name:5s} {wall:6.1f} s wall, {cpu:6.1f} s CPU "
+                      f"(load average {os.getloadavg()[0]:.1f})", flush=True)
+            same = all(_digest(work / f"compare-other-jobs{jobs}.csv{suffix}") ==
+                       _digest(work / f"compare-this-jobs{jobs}.csv{suffix}") for suffix in ("", ".review.csv"))
+            identical &= same
+            print(f"           output and review file identical: {'yes' if same else 'NO'}")
+    for jobs in jobs_values:
+        (other_wall, other_cpu), (this_wall, this_cpu) = (
+            (statistics.median(w for w, _ in runs[(name, jobs)]), statistics.median(c for _, c in runs[(name, jobs)]))
+            for name in trees)
+        print(f"median -j{jobs}: other {other_wall:.1f} s wall, {other_cpu:.1f} s CPU; this {this_wall:.1f} s wall "
+              f"({this_wall / other_wall:.2f}×), {this_cpu:.1f} s CPU ({this_cpu / other_cpu:.2f}×); "
+              f"this {row_count / this_wall:,.0f} rows/s")
+    return identical
+
+
 def _digest(path: Path) -> str:
     hasher = hashlib.sha256()
     with open(path, "rb") as handle:
@@ -177,6 +219,9 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "translitnorm-clean-bench")
     parser.add_argument("--realistic", action="store_true",
                         help="people drawn by real name counts (benchmarks/realistic.py) instead of the synthetic lexicon")
+    parser.add_argument("--compare-with", type=Path, metavar="SRC",
+                        help="another checkout's src directory: run its clean and this one's alternately and compare")
+    parser.add_argument("--rounds", type=int, default=2, help="with --compare-with: runs of each tree per --jobs")
     args = parser.parse_args()
 
     from synthetic import write_lexicon, write_rows_csv
@@ -196,6 +241,8 @@ def main() -> None:
         print(f"generating {args.rows:,} rows of {args.distinct:,} distinct names …", flush=True)
         write_rows_csv(rows, lexicon, rows=args.rows, distinct=args.distinct)
     size_mib = rows.stat().st_size / 2**20
+    if args.compare_with:
+        sys.exit(0 if compare(lexicon, rows, args.rows, work, cache, args.compare_with, args.jobs, args.rounds) else 1)
 
     shutil.rmtree(cache, ignore_errors=True)  # a cold compile, whatever an earlier run left
     cold, _ = _run_child(["--child-index", str(lexicon)], cache)
