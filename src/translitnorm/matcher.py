@@ -82,13 +82,12 @@ class Matcher:
         if not all(populations):
             return candidates, None
         largest = max(range(len(tied)), key=lambda number: (populations[number], -number))
-        winner, people = tied[largest], populations[largest]
+        winner = tied[largest]
         others = [(population, c) for population, c in zip(populations, tied) if c is not winner]
         runner_people, runner = max(others, key=lambda item: item[0])
         # A place without a stated figure is counted at most uncounted_place_population: enough to be
         # outweighed by a city, never to outweigh anything itself.
-        if (not self.stated_population(winner.id) or (winner.score < rule.threshold(single) and not below_threshold)
-                or people < rule.prominence_ratio * runner_people):
+        if not self._outweighs(winner.id, runner_people) or (winner.score < rule.threshold(single) and not below_threshold):
             return candidates, None
         why = (f"{len(others)} namesake(s) within {rule.margin} of it, but it has {self._people(winner.id)}, "
                f"≥ {rule.prominence_ratio:g}× the largest other ({runner.id}: {self._people(runner.id)})")
@@ -150,8 +149,14 @@ class Matcher:
         place without a figure counted as ``uncounted_place_population``, as in :meth:`_prominent`):
         Krasnojarks is Krasnoyarsk, not the village Krasnoyarka. Never over a person or a region
         (whose population no lexicon states)."""
-        stated, rival_people = self.stated_population(best.id), self.population(rival_id)
-        return bool(stated) and rival_people > 0 and stated >= self.rule.prominence_ratio * rival_people
+        rival_people = self.population(rival_id)
+        return rival_people > 0 and self._outweighs(best.id, rival_people)
+
+    def _outweighs(self, winner_id: str, rival_people: int) -> bool:
+        """The prominence test: ``winner_id`` is a place of a stated population of at least
+        ``prominence_ratio`` times ``rival_people``."""
+        stated = self.stated_population(winner_id)
+        return bool(stated) and stated >= self.rule.prominence_ratio * rival_people
 
     @staticmethod
     def _elsewhere(parsed: ParsedName, candidates: list[Candidate], single: bool) -> bool:

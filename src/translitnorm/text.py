@@ -98,7 +98,7 @@ class ParsedName:
     @property
     def place_words(self) -> tuple[str, ...]:
         """The words that can make a place name, in order: generic words (город, city…) left out."""
-        return tuple(t.text for t in self.tokens if t.text.casefold() not in GENERIC_PLACE_WORDS)
+        return _without_generic([t.text for t in self.tokens])
 
     @property
     def place_words_with_titles(self) -> tuple[str, ...]:
@@ -111,7 +111,11 @@ class ParsedName:
         words = [t.text for t in self.tokens]
         for position, title in reversed(self.later_titles):
             words.insert(position, title)
-        return tuple(word for word in words if word.casefold() not in GENERIC_PLACE_WORDS)
+        return _without_generic(words)
+
+
+def _without_generic(words: list[str]) -> tuple[str, ...]:
+    return tuple(word for word in words if word.casefold() not in GENERIC_PLACE_WORDS)
 
 
 def clean_text(text: str) -> str:
