@@ -65,8 +65,9 @@ QUERY_MIX = {"exact": 0.3, "variant": 0.3, "misspelt": 0.2, "initials": 0.1, "un
 
 # Targets of the issue "Speed on realistic lexicons".
 TARGETS = {
-    100_000: {"names_per_second": 5_000, "compile_seconds": 60.0, "load_seconds": 2.0},
-    1_000_000: {"names_per_second": 3_000, "compile_seconds": 600.0, "load_seconds": 5.0, "peak_gib": 4.0},
+    # ready: the cached load and the first 50 names after it (what the index builds on first use)
+    100_000: {"names_per_second": 5_000, "compile_seconds": 60.0, "ready_seconds": 2.0},
+    1_000_000: {"names_per_second": 3_000, "compile_seconds": 600.0, "ready_seconds": 5.0, "peak_gib": 4.0},
 }
 FLAT_COST_RATIO = 2.0  # per-name cost at 1M within 2x of the cost at 10k
 

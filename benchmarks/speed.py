@@ -7,7 +7,10 @@ For each lexicon size it measures, on one core:
 
 - compile: ``Normaliser.from_lexicons`` with an empty cache (load, validate, romanise
   every distinct name part under every scheme, save the index);
-- cached load: the same call again, the index read from the cache;
+- cached load: the same call again, the index read from the cache; and the first 50 names
+  resolved after it, which build what the index derives on first use (the key neighbours of the
+  fuzzy tier, the entity tables, the cross-language table): ready to answer is their sum, and
+  the load target is judged on it;
 - index memory: memory held by the loaded index (tracemalloc), and its cache file size;
 - resolve: distinct names per second through ``resolve_many`` for a mix of exact
   romanisations, variant spellings and misspellings (``benchmarks/synthetic.py``),
@@ -67,6 +70,12 @@ class Measurement:
     baseline_queries: int
     baseline_per_second: float
     per_kind: dict[str, float] = field(default_factory=dict)
+    first_names_seconds: float = 0.0  # the warm-up names, resolved right after the cached load
+
+    @property
+    def ready_seconds(self) -> float:
+        """From the cached load's start until the first names are answered: what a process pays to start."""
+        return self.load_seconds + self.first_names_seconds
 
     @property
     def speedup(self) -> float:
@@ -108,7 +117,9 @@ def measure(size: int, work_dir: Path, n_queries: int = 5_000, baseline_queries:
 
     _progress(f"{size:,} entities: resolving", quiet)
     warm_up = [text for text, _ in make_queries(lexicon, 50, seed=seed + 99, mix=mix)]
+    started = time.perf_counter()
     normaliser.resolve_many(warm_up)
+    first_names_seconds = time.perf_counter() - started
     per_kind: dict[str, float] = {}
     timed: list[str] = []
     elapsed_total = 0.0
@@ -128,7 +139,7 @@ def measure(size: int, work_dir: Path, n_queries: int = 5_000, baseline_queries:
     baseline_per_second = baseline_throughput(lexicon, sample)
     return Measurement(size, lines, compile_seconds, load_seconds, index_bytes / 2**20,
                        cache_file.stat().st_size / 2**20, len(timed), names_per_second, len(sample),
-                       baseline_per_second, per_kind)
+                       baseline_per_second, per_kind, first_names_seconds)
 
 
 def baseline_throughput(lexicon: Path, queries: Sequence[str]) -> float:
@@ -145,11 +156,11 @@ def baseline_throughput(lexicon: Path, queries: Sequence[str]) -> float:
 def table(measurements: Sequence[Measurement], kinds: Sequence[str] = tuple(QUERY_MIX)) -> str:
     """The measurements as a markdown table."""
     rows = [
-        "| entities | lexicon lines | compile | cached load | index memory | cache file | resolve (names/s) | baseline (names/s) | speed-up |",
+        "| entities | lexicon lines | compile | cached load + first 50 names | index memory | cache file | resolve (names/s) | baseline (names/s) | speed-up |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for m in measurements:
-        rows.append(f"| {m.size:,} | {m.lines:,} | {m.compile_seconds:.1f} s | {m.load_seconds:.2f} s | {m.index_mb:,.0f} MB | "
+        rows.append(f"| {m.size:,} | {m.lines:,} | {m.compile_seconds:.1f} s | {m.load_seconds:.2f} s + {m.first_names_seconds:.2f} s | {m.index_mb:,.0f} MB | "
                     f"{m.cache_mb:,.0f} MB | {m.names_per_second:,.0f} ({m.queries:,} names) | "
                     f"{m.baseline_per_second:,.1f} ({m.baseline_queries} names) | {m.speedup:,.0f}× |")
     rows += ["", "Resolve throughput by kind of query (names/s):", "",
@@ -169,7 +180,8 @@ def verdicts(measurements: Sequence[Measurement]) -> list[str]:
     at_100k = [m for m in measurements if m.size == 100_000]
     for m in at_100k:
         lines.append(f"- compile at 100k ≤ {TARGET_COMPILE_SECONDS_100K:.0f} s: {m.compile_seconds:.1f} s — {verdict(m.compile_seconds <= TARGET_COMPILE_SECONDS_100K)}")
-        lines.append(f"- cached load at 100k ≤ {TARGET_LOAD_SECONDS_100K:.0f} s: {m.load_seconds:.2f} s — {verdict(m.load_seconds <= TARGET_LOAD_SECONDS_100K)}")
+        lines.append(f"- cached load + first 50 names at 100k ≤ {TARGET_LOAD_SECONDS_100K:.0f} s: {m.ready_seconds:.2f} s — "
+                     f"{verdict(m.ready_seconds <= TARGET_LOAD_SECONDS_100K)}")
     for m in measurements:
         lines.append(f"- resolve at {m.size:,} ≥ {TARGET_NAMES_PER_SECOND:,} names/s: {m.names_per_second:,.0f} — {verdict(m.names_per_second >= TARGET_NAMES_PER_SECOND)}; "
                      f"≥ {TARGET_SPEEDUP:.0f}× baseline: {m.speedup:,.0f}× — {verdict(m.speedup >= TARGET_SPEEDUP)}")

@@ -177,8 +177,10 @@ def test_speed_script_prints_a_table_with_targets():
     (m,) = measurements
     assert m.size == 200 and m.lines == 200
     assert m.compile_seconds > 0 and m.load_seconds > 0 and m.index_mb > 0
+    assert m.first_names_seconds > 0 and m.ready_seconds == m.load_seconds + m.first_names_seconds
     assert m.names_per_second > 0 and m.baseline_per_second > 0
     report = out.getvalue()
+    assert "cached load + first 50 names" in report
     assert report.startswith("| entities | lexicon lines | compile |")
     assert "| 200 | 200 |" in report and "names/s" in report
 

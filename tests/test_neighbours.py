@@ -59,3 +59,26 @@ def test_the_index_prunes_a_realistic_bucket():
     bucket = near.bucket("b", shortest, longest)
     assert {k for k in bucket if fuzz.ratio(key, k) >= 85.0} <= set(found)
     assert len(found) < len(bucket) / 5
+
+
+# Letters of several scripts, one outside the Basic Multilingual Plane, and the empty key.
+wide_keys = st.text(alphabet="abоёйʼ-𝔞", min_size=0, max_size=9)
+
+
+@settings(max_examples=200, deadline=None)
+@given(lexicon=st.lists(wide_keys, max_size=200, unique=True))
+def test_buckets_hold_each_key_once_with_its_distinct_letter_pairs(lexicon):
+    near = KeyNeighbours(lexicon)
+    expected: dict[str, list[str]] = {}
+    for key in lexicon:
+        if key:
+            expected.setdefault(key[0], []).append(key)
+    assert sorted(near._buckets) == sorted(expected)
+    for letter, bucket in near._buckets.items():
+        assert bucket.keys == sorted(expected[letter], key=lambda k: (len(k), k))
+        assert bucket.lengths.tolist() == [len(k) for k in bucket.keys]
+        pairs = [{k[i:i + 2] for i in range(len(k) - 1)} for k in bucket.keys]
+        assert bucket.pair_counts.tolist() == [len(p) for p in pairs]
+        postings = {pair: [position for position, held in enumerate(pairs) if pair in held]
+                    for pair in set().union(*pairs)}
+        assert {pair: positions.tolist() for pair, positions in bucket.postings.items()} == postings

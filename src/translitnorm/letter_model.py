@@ -49,6 +49,8 @@ class LetterModel:
         self._logp = self._compute
         # history → added letters → log p; bounded: histories × pieces of the alphabet
         self._extended: dict[str, dict[str, float]] = defaultdict(dict)
+        # history → log P(end); bounded by the histories, as above: every final reading asks it
+        self._finished: dict[str, float] = {}
 
     def _compute(self, history: str, letter: str) -> float:
         probability = self.uniform
@@ -84,7 +86,12 @@ class LetterModel:
         return value
 
     def finish(self, text: str) -> float:
-        return self._logp(("^" * (self.order - 1) + text)[-(self.order - 1):], "$")
+        """log P(the word ends | text)."""
+        history = ("^" * (self.order - 1) + text)[-(self.order - 1):]
+        value = self._finished.get(history)
+        if value is None:
+            value = self._finished[history] = self._logp(history, "$")
+        return value
 
 
 @functools.cache
