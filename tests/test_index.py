@@ -13,6 +13,7 @@ from translitnorm.index import (
 from translitnorm.index_store import build_index, cached_index
 from translitnorm.keys import exact_form, folded_form, matching_key
 from translitnorm.lexicon import Lexicon, LexiconLine, format_lines
+from translitnorm.packed_forms import PackedForms
 from translitnorm.romanise import romanise
 
 LINES = [
@@ -136,25 +137,39 @@ def test_saved_and_loaded_the_index_reads_the_same(tmp_path, index):
         CompiledIndex.load(path, digest="another digest")
 
 
-def test_a_loaded_index_reads_its_cross_language_forms_when_first_asked(tmp_path, index):
-    path = tmp_path / "index.marshal"
-    index.save(path)
-    loaded = CompiledIndex.load(path)
-    assert loaded.cross is None  # not read by the load: most runs never need it
-    assert loaded.entries("cross", exact_form("Харків")) == index.entries("cross", exact_form("Харків"))
-    assert loaded.form_table("cross") == index.form_table("cross")
-    loaded.save(tmp_path / "again.marshal")  # saved again, read or not, it is the same index
-    assert CompiledIndex.load(tmp_path / "again.marshal").form_table("cross") == index.form_table("cross")
-
-
-def test_saving_a_loaded_index_passes_its_unread_cross_table_through(tmp_path, index):
+def test_a_loaded_index_reads_its_cross_language_forms_as_compiled(tmp_path, index):
     index.save(tmp_path / "index.marshal")
     loaded = CompiledIndex.load(tmp_path / "index.marshal")
-    loaded.save(tmp_path / "again.marshal")
-    assert loaded.cross is None  # saving did not read the cross table: it went to the file as read
+    assert isinstance(loaded.cross, PackedForms)  # flat buffers, read with the rest: no marshal pass on first use
+    assert loaded.entries("cross", exact_form("Харків")) == index.entries("cross", exact_form("Харків")) != []
+    assert sorted(loaded.form_table("cross").items()) == sorted(index.form_table("cross").items())
+    loaded.save(tmp_path / "again.marshal")  # saved again, it is the same index
     again = CompiledIndex.load(tmp_path / "again.marshal")
-    assert again.cross is None and again._state() == index._state()
-    assert again.entries("cross", exact_form("Харків")) == index.entries("cross", exact_form("Харків")) != []
+    assert again._state() == index._state()
+
+
+def test_the_cross_table_answers_as_the_dict_it_was_made_from(index):
+    table = index.form_table("cross")
+    as_dict = dict(table.items())
+    assert len(as_dict) == len(table) > 0
+    for form, entries in as_dict.items():
+        assert table.get(form) == entries and form in table
+        assert table.get(form + "x") == as_dict.get(form + "x")
+    assert table.get("") is None and table.get("\U0010ffff") is None
+    assert PackedForms.from_dict(as_dict) == table
+
+
+def test_a_cache_file_with_a_damaged_cross_table_is_refused(tmp_path, index):
+    import marshal
+
+    from translitnorm import cache
+
+    state = list(index._state())
+    checksums, forms, form_offsets, entry_offsets, entries = state[13]
+    state[13] = (checksums, forms[:-1], form_offsets, entry_offsets, entries)  # one byte short of its offsets
+    cache.write_entry(tmp_path / "index.marshal", marshal.dumps(tuple(state)))
+    with pytest.raises(CacheRefused, match="do not fit"):
+        CompiledIndex.load(tmp_path / "index.marshal")
 
 
 def test_a_pickled_index_reads_the_same(index):

@@ -3,7 +3,8 @@
 Compiling romanises each *distinct* name part once (a large lexicon repeats the
 same given names and surnames many times), then files each rendering under its
 exact form, folded form and matching key.  The result is plain containers of
-strings and integers, so it is saved with :mod:`marshal` and loads fast; the
+strings and integers (the cross-language forms in flat buffers, :mod:`translitnorm.packed_forms`),
+so it is saved with :mod:`marshal` and loads fast; the
 cache file is named by a hash of the lexicon bytes, the scheme files and the
 package version, so any change rebuilds it.  What is trusted from a cache file, and how
 the cache is kept small, is :mod:`translitnorm.cache`'s concern.
@@ -28,6 +29,7 @@ from translitnorm import cache
 from translitnorm.crosslang import variants
 from translitnorm.keys import exact_form, folded_form
 from translitnorm.neighbours import KeyNeighbours
+from translitnorm.packed_forms import PackedForms
 from translitnorm.rendering import CYRILLIC_SCHEME, LEXICON_SCHEME, PartForms, rendered_parts, scheme_ids, scheme_langs
 from translitnorm.runtime import collector_paused
 from translitnorm.lexicon import Entity, Lexicon, script_of_lang
@@ -41,9 +43,9 @@ if TYPE_CHECKING:
 log = logging.getLogger("translitnorm.cache")
 
 # 5: cache files carry a digest of their content (translitnorm.cache); 6: entity populations
-# 7: a form made from one name part holds its packed entry alone, not a one-entry tuple; the
-#    cross table is saved as a marshal blob of its own, read on first use
-FORMAT_VERSION = 7
+# 7: a form made from one name part holds its packed entry alone, not a one-entry tuple
+# 8: the cross table is a PackedForms (sorted forms in flat buffers), saved as its four byte strings
+FORMAT_VERSION = 8
 # How the index packs its rows into plain ints (small to save, fast to load). Nothing outside
 # this module unpacks them: the accessors of CompiledIndex give named rows.
 # Form entries: ``part << _SCHEME_BITS | set number``; the sets themselves (bit i =
@@ -148,16 +150,15 @@ class CompiledIndex:
     keys: dict[str, int | tuple[int, ...]]
     # Forms of the same name in the other Cyrillic languages (Харьков → Харків, Харкаў),
     # as written and romanised: a looser tier than the name's own renderings.
-    # Half of a large index's forms, and only looked at for a part no own form found: read from
-    # the cache file on first use (_cross_blob holds it until then; cross is None).
-    cross: dict[str, int | tuple[int, ...]] | None = field(default_factory=dict)
+    # Half of a large index's forms, and only looked at for a part no own form found: a dict
+    # while the index is compiled, then a PackedForms (flat buffers: loads at once, a fifth of the memory).
+    cross: "dict[str, int | tuple[int, ...]] | PackedForms" = field(default_factory=dict)
     part_langs: list[str] = field(default_factory=list)  # part id -> language of a Cyrillic part, '' for Latin
     scheme_sets: list[int] = field(default_factory=list)
     # entity -> its population as the lexicon's notes state it (Entity.population), -1 when they state
     # none: the prominence and common-word rules of the decision read it.
     populations: list[int] = field(default_factory=list)
     digest: str = ""
-    _cross_blob: bytes = field(default=b"", repr=False, compare=False)
     _set_numbers: dict[int, int] = field(default_factory=dict, repr=False)
     _neighbours: KeyNeighbours | None = field(default=None, repr=False, compare=False)
     _entity_tables: "_EntityTables | None" = field(default=None, repr=False, compare=False)
@@ -248,6 +249,7 @@ class CompiledIndex:
             for form, entries in table.items():
                 if type(entries) is list:
                     table[form] = tuple(entries)
+        self.cross = PackedForms.from_dict(self.cross)
 
     def _file(self, table: dict, form: str, part: int, mask: int) -> None:
         """File a form of part ``part`` given by the schemes of ``mask``. Most forms come from one name
@@ -306,19 +308,15 @@ class CompiledIndex:
         >>> [(index.parts[entry.part], "ky-bgn" in index.scheme_names(entry.schemes)) for entry in index.entries("exact", "osh")]
         [('Ош', True)]
         """
-        packed = getattr(self, table).get(form) if table != "cross" else self.form_table(table).get(form)
+        packed = getattr(self, table).get(form)
         if packed is None:
             return []
         sets = self.scheme_sets
         return [_form_entry((entry >> _SCHEME_BITS, sets[entry & _SET_NUMBER_MASK])) for entry in packed_entries(packed)]
 
-    def form_table(self, table: FormTable) -> dict[str, "int | tuple[int, ...]"]:
-        """A form table as it is packed (see :func:`packed_entries`); the cross table is read from
-        the cache file's blob the first time it is asked for."""
-        if table == "cross" and self.cross is None:
-            with collector_paused():
-                self.cross = marshal.loads(self._cross_blob)
-            self._cross_blob = b""
+    def form_table(self, table: FormTable) -> "dict[str, int | tuple[int, ...]] | PackedForms":
+        """A form table as it is packed (see :func:`packed_entries`): a dict, or for the cross table a
+        :class:`~translitnorm.packed_forms.PackedForms` (``get`` and ``items`` as a dict's)."""
         return getattr(self, table)
 
     def scheme_names(self, schemes: int) -> list[str]:
@@ -374,23 +372,18 @@ class CompiledIndex:
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state, _neighbours=None, _entity_tables=None, cache_file=None)
 
-    def _state(self, cross_as_saved: bool = False) -> tuple:
-        """Everything the index holds, in the order :meth:`load` reads it back. The cross table is
-        the table itself (what two indexes are compared by: marshal bytes are not canonical), or with
-        ``cross_as_saved`` its marshal blob as the cache file holds it, passed through unread when the
-        index was loaded and never asked for it."""
-        if cross_as_saved:
-            cross = self._cross_blob if self.cross is None else marshal.dumps(self.cross)
-        else:
-            cross = self.form_table("cross")
+    def _state(self) -> tuple:
+        """Everything the index holds, in the order :meth:`load` reads it back (the cross table as its
+        byte strings: canonical, so two indexes compare by it)."""
+        cross = self.cross if isinstance(self.cross, PackedForms) else PackedForms.from_dict(self.cross)
         return (FORMAT_VERSION, self.digest, self.entity_ids, self.entity_types, self.canonicals,
                 self.entity_names, self.parts, self.part_initials, self.postings, self.scheme_ids,
-                self.exact, self.folded, self.keys, cross, self.part_langs, self.scheme_sets,
+                self.exact, self.folded, self.keys, cross.state(), self.part_langs, self.scheme_sets,
                 self.populations)
 
     def save(self, path: str | os.PathLike) -> None:
         """Write the index atomically to ``path`` (a cache file: private, with a digest of its content)."""
-        cache.write_entry(path, marshal.dumps(self._state(cross_as_saved=True)))
+        cache.write_entry(path, marshal.dumps(self._state()))
 
     @classmethod
     def load(cls, path: str | os.PathLike, digest: str | None = None) -> "CompiledIndex":
@@ -408,7 +401,10 @@ class CompiledIndex:
         if digest is not None and state[1] != digest:
             raise cache.CacheRefused(f"{path}: compiled from other lexicons than the ones asked for")
         index = cls(*state[2:], digest=state[1])  # type: ignore[misc]
-        index._cross_blob, index.cross = index.cross, None
+        try:
+            index.cross = PackedForms.from_state(state[13])
+        except ValueError as exc:
+            raise cache.CacheRefused(f"{path}: {exc}") from None
         index._check_shape(path)
         return index
 
@@ -421,7 +417,7 @@ class CompiledIndex:
         entities = len(self.entity_ids)
         parts = len(self.parts)
         if (not isinstance(self.digest, str) or not all(isinstance(value, list) for value in lists)
-                or not all(isinstance(table, dict) for table in tables) or not isinstance(self._cross_blob, bytes)
+                or not all(isinstance(table, dict) for table in tables)
                 or {len(self.entity_types), len(self.canonicals), len(self.entity_names), len(self.populations)} != {entities}
                 or {len(self.part_initials), len(self.postings), len(self.part_langs)} != {parts}):
             raise cache.CacheRefused(f"{path}: the index's tables do not fit together")
