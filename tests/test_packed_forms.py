@@ -23,6 +23,7 @@ def test_get_and_items_are_the_dicts(table, asked):
     packed = PackedForms.from_dict(table)
     assert len(packed) == len(table)
     assert dict(packed.items()) == table
+    assert sorted(packed) == sorted(table)
     for form in list(table) + asked:
         assert packed.get(form) == table.get(form)
         assert (form in packed) == (form in table)

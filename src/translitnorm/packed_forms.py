@@ -3,13 +3,13 @@
 The cross-language table maps each form of a name in the other Cyrillic languages (Харків,
 Kharkiv for Харьков) to the packed entries of the parts it was made from: at 100,000 people
 1.4 million forms, half of the index. As a dict it took 0.8 s to unmarshal on first use in
-every process and some 150 MB of memory, for a table that a query reads only for a part no
-own form found. Here the forms' UTF-8 bytes are concatenated, ordered by their CRC-32 (stable
+every process and some 90 MB more memory than here, for a table that a query reads only for a
+part no own form found. Here the forms' UTF-8 bytes are concatenated, ordered by their CRC-32 (stable
 across processes, unlike ``hash``); a look-up is a binary search of that checksum in an array
 (``bisect`` over ``array``, all in C) and a comparison of the bytes it points to, and loading is
 copying five byte strings.
 
-Why not a library: the standard library has no sorted string map, and the candidates on PyPI
+Why not a library: the standard library has no compact string map, and the candidates on PyPI
 (marisa-trie, DAWG) are compiled extensions that store values of their own kinds: the entries
 here are ints or tuples of ints, exactly as the dict tables of :mod:`translitnorm.index` hold them.
 
@@ -48,6 +48,7 @@ class PackedForms:
 
     @classmethod
     def from_dict(cls, table: Mapping[str, "int | tuple[int, ...]"]) -> "PackedForms":
+        """The table of a dict of form → packed entry or tuple of them (the same whatever its order)."""
         count = len(table)
         encoded = np.fromiter((form.encode() for form in table), dtype=object, count=count)
         values = np.fromiter(table.values(), dtype=object, count=count)
@@ -116,6 +117,10 @@ class PackedForms:
         forms, offsets = self._forms, self._form_offsets
         for position in range(self._count):
             yield forms[offsets[position]:offsets[position + 1]].decode(), self._value(position)
+
+    def __iter__(self) -> Iterator[str]:
+        """The forms, in the table's order (as :meth:`items`)."""
+        return (form for form, _ in self.items())
 
     def __len__(self) -> int:
         return self._count
