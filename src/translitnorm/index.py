@@ -44,7 +44,7 @@ log = logging.getLogger("translitnorm.cache")
 
 # 5: cache files carry a digest of their content (translitnorm.cache); 6: entity populations
 # 7: a form made from one name part holds its packed entry alone, not a one-entry tuple
-# 8: the cross table is a PackedForms (sorted forms in flat buffers), saved as its four byte strings
+# 8: the cross table is a PackedForms (forms in flat buffers ordered by CRC-32), saved as its byte strings
 FORMAT_VERSION = 8
 # How the index packs its rows into plain ints (small to save, fast to load). Nothing outside
 # this module unpacks them: the accessors of CompiledIndex give named rows.
@@ -90,6 +90,9 @@ class EntityPart(NamedTuple):
     part: int
     name: int
     slot: int
+
+
+_entity_part = functools.partial(tuple.__new__, EntityPart)  # as _form_entry
 
 
 #: The form tables of an index: a table's entries are looked up with :meth:`CompiledIndex.entries`.
@@ -375,10 +378,9 @@ class CompiledIndex:
     def _state(self) -> tuple:
         """Everything the index holds, in the order :meth:`load` reads it back (the cross table as its
         byte strings: canonical, so two indexes compare by it)."""
-        cross = self.cross if isinstance(self.cross, PackedForms) else PackedForms.from_dict(self.cross)
         return (FORMAT_VERSION, self.digest, self.entity_ids, self.entity_types, self.canonicals,
                 self.entity_names, self.parts, self.part_initials, self.postings, self.scheme_ids,
-                self.exact, self.folded, self.keys, cross.state(), self.part_langs, self.scheme_sets,
+                self.exact, self.folded, self.keys, self.cross.state(), self.part_langs, self.scheme_sets,
                 self.populations)
 
     def save(self, path: str | os.PathLike) -> None:
@@ -438,7 +440,9 @@ class _EntityTables:
 
     Built for all of them at once, these tables took 0.9 s at 100,000 people in every process that
     loads the index, most of it spent on parts no query reaches. Here the one step over every
-    posting is a numpy sort of them by entity (0.1 s); each row is made when first needed.
+    posting is a numpy sort of them by entity (0.05 s); each row is made when first needed. The
+    methods below work a row out and keep it: :class:`CompiledIndex` reads the kept ones itself,
+    which keeps a method call off the per-name path.
     """
 
     __slots__ = ("_postings", "entities", "anchors", "named", "parts", "_by_entity", "_parts_by_entity", "_starts")
@@ -472,9 +476,8 @@ class _EntityTables:
 
     def parts_of(self, entity: int) -> tuple[EntityPart, ...]:
         start, stop = int(self._starts[entity]), int(self._starts[entity + 1])
-        row = functools.partial(tuple.__new__, EntityPart)  # a named row without NamedTuple's slower __new__
         found = self.parts[entity] = tuple(
-            row((part, posting >> _NAME_SHIFT & _NAME_MASK, posting & _SLOT_MASK))
+            _entity_part((part, posting >> _NAME_SHIFT & _NAME_MASK, posting & _SLOT_MASK))
             for part, posting in zip(self._parts_by_entity[start:stop].tolist(), self._by_entity[start:stop].tolist()))
         return found
 

@@ -120,7 +120,8 @@ class PackedForms:
 
     def __iter__(self) -> Iterator[str]:
         """The forms, in the table's order (as :meth:`items`)."""
-        return (form for form, _ in self.items())
+        forms, offsets = self._forms, self._form_offsets
+        return (forms[offsets[position]:offsets[position + 1]].decode() for position in range(self._count))
 
     def __len__(self) -> int:
         return self._count
