@@ -336,3 +336,42 @@ def test_labelled_rows_cite_a_source():
         for row in read_labelled(path):
             assert row["source"].strip() and row["note"].strip(), (path.name, row)
     assert KNOWN_FAILURES, "the known-failures file is read"
+
+
+def _word_paths_by_definition(word: str, source_lang: str, target_lang: str, keep: int):
+    """The ``keep`` cheapest rewritings of a word, computed the plain way: every position's edges from
+    every rule of its letter, and the k-best dynamic programme run in full under each stress hypothesis."""
+    from translitnorm.crosslang import VOWELS, _directions, _edges, _stress_hypotheses
+
+    direction = _directions()[(source_lang, target_lang)]
+    vowels = [i for i, letter in enumerate(word) if letter in VOWELS]
+    found = {}
+    for hypothesis_cost, stress in _stress_hypotheses(word, direction):
+        graph = [_edges(word, position, [rule for rule in direction.rules.get(letter, ())
+                                         if rule.applies(word, position, stress, vowels)], stress, vowels)
+                 for position, letter in enumerate(word)]
+        best = [[] for _ in range(len(word) + 1)]
+        best[0] = [(hypothesis_cost, "", ())]
+        for position, edges in enumerate(graph):
+            paths = sorted(set(best[position]))[:keep]
+            for end, piece, cost, description in edges:
+                for path_cost, text, rules in paths:
+                    named = rules if description is None or description in rules else rules + (description,)
+                    best[end].append((path_cost + cost, text + piece, named))
+        for path in best[len(word)]:
+            if path[1] not in found or path < found[path[1]]:
+                found[path[1]] = path
+    return tuple(sorted(found.values())[:keep])
+
+
+@settings(max_examples=200, deadline=None)
+@given(word=st.text(alphabet="абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґўқғңүұөһәјљњћђџѓќ'", min_size=1, max_size=12),
+       keep=st.integers(1, 12))
+def test_rewriting_finds_the_cheapest_paths_as_the_plain_dynamic_programme_does(word, keep):
+    """The rewriting skips work (words no rule touches, letters with one way on, one stress graph
+    seen before) without changing which rewritings it finds or their costs."""
+    from translitnorm.crosslang import _directions, _word_paths
+
+    for source_lang, target_lang in _directions():
+        assert _word_paths(word, source_lang, target_lang, keep) == _word_paths_by_definition(
+            word, source_lang, target_lang, keep), (word, source_lang, target_lang)

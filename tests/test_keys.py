@@ -107,3 +107,15 @@ def test_hypothesis_a_key_is_its_own_key_and_never_longer_than_needed(text):
     key = matching_key(text)
     assert matching_key(key) == key
     assert all(a != b for a, b in zip(key, key[1:]))  # doubled letters are one
+
+
+
+@given(st.text(alphabet=string.ascii_letters + string.digits + " -'.\"ÀéžČçßøİıǅ\u0301ʹʺ’´`", max_size=16))
+def test_the_folded_form_is_the_exact_form_folded_to_ascii(text):
+    """Folding skips the exact forms that are ASCII already (most renderings); every folded form is
+    still the exact form through unidecode, case-folded, without separators."""
+    from unidecode import unidecode
+
+    from translitnorm.keys import _SEPARATORS
+
+    assert folded_form(text) == _SEPARATORS.sub("", unidecode(exact_form(text)).casefold())

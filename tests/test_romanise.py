@@ -408,3 +408,48 @@ def test_dstu_9112_tables_agree_with_uklatn(word):
     for scheme_id, table in (("uk-dstu9112a", uklatn.DSTU_9112_A), ("uk-dstu9112b", uklatn.DSTU_9112_B)):
         for variant in (word, word.capitalize(), word.upper()):
             assert romanise(variant, scheme_id) == uklatn.encode(variant, table), (scheme_id, variant)
+
+
+# Every letter a word can hold, in both cases, with the in-word apostrophes and a stress mark:
+# what the table engine's fast scan must render exactly as its letter-by-letter definition.
+_ENGINE_LETTERS = sorted(
+    {letter for scheme in schemes() for cyrillic, _ in scheme.samples for letter in cyrillic.lower() if CYRILLIC.match(letter)}
+    | set("абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґўқғңүұөһәјљњћђџѓќѕ")
+)
+ENGINE_WORD = st.lists(
+    st.sampled_from(_ENGINE_LETTERS + [letter.upper() for letter in _ENGINE_LETTERS] + ["'", "’", "\u0301"]),
+    min_size=1, max_size=12,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(ENGINE_WORD)
+def test_the_table_engine_renders_every_word_as_its_letter_by_letter_definition(text):
+    """The scan that renders a word (a regular expression for the letters with rules, a translation table
+    for the rest) gives what the engine's definition gives: at each letter the longest rule that applies."""
+    from translitnorm.romanise import _renderer
+    from translitnorm.table_engine import TableRenderer
+
+    for scheme in schemes():
+        renderer = _renderer(scheme.id)
+        if not isinstance(renderer, TableRenderer):
+            continue
+        for word in renderer.word_pattern.findall(text):
+            assert renderer.render_word(word) == renderer._render_by_letter(word), (scheme.id, word)
+
+
+def test_the_table_engine_renders_the_samples_as_its_definition_in_every_case():
+    from translitnorm.romanise import _renderer
+    from translitnorm.table_engine import TableRenderer
+
+    checked = 0
+    for scheme in schemes():
+        renderer = _renderer(scheme.id)
+        if not isinstance(renderer, TableRenderer):
+            continue
+        for cyrillic, _ in scheme.samples:
+            for text in (cyrillic, cyrillic.lower(), cyrillic.upper()):
+                for word in renderer.word_pattern.findall(text):
+                    assert renderer.render_word(word) == renderer._render_by_letter(word), (scheme.id, word)
+                    checked += 1
+    assert checked > 3_000

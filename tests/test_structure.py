@@ -10,7 +10,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "translitnorm"
 MAX_LINES = 600
 # Modules over MAX_LINES until they are split, each at the size it has now, so that growing further fails too.
-OVER_THE_LIMIT = {"romanise": 733, "maintain": 606}
+OVER_THE_LIMIT = {"maintain": 606}
 
 
 def _module_name(path: Path) -> str:

@@ -41,7 +41,8 @@ from importlib import resources
 
 from translitnorm.letter_model import LetterModel as _LetterModel  # noqa: F401  (benchmarks/cluster_quality.py)
 from translitnorm.letter_model import letter_model as _letter_model
-from translitnorm.romanise import SCHEME_LANGS, SIGNS, VOWELS, romanise, schemes
+from translitnorm.romanise import SCHEME_LANGS, romanise, schemes
+from translitnorm.table_engine import SIGNS, VOWELS
 
 __all__ = ["CyrillicSource", "best_cyrillic", "cyrillic_key", "cyrillic_sources", "is_held_out"]
 

@@ -228,11 +228,15 @@ def _stress_hypotheses(word: str, direction: _Direction) -> list[tuple[float, in
 def _word_paths(word: str, source_lang: str, target_lang: str, keep: int) -> tuple[_Path, ...]:
     """The ``keep`` cheapest rewritings of one lower-case word (the word itself included)."""
     direction = _directions()[(source_lang, target_lang)]
+    rules_of = direction.rules
+    if not any(letter in rules_of for letter in word):
+        return ((0.0, word, ()),)  # nothing to rewrite: the word alone, under the first (free) stress hypothesis
     vowels = [i for i, letter in enumerate(word) if letter in VOWELS]
     # Rules that do not look at stress fit the same way under every stress hypothesis.
-    fitting = [[rule for rule in direction.rules.get(letter, ()) if rule.stress is not None
-                or rule.applies(word, position, None, vowels)] for position, letter in enumerate(word)]
-    fixed = [None if any(rule.stress for rule in rules) else _edges(word, position, rules, None, vowels)
+    fitting = [[rule for rule in rules_of[letter] if rule.stress is not None or rule.applies(word, position, None, vowels)]
+               if letter in rules_of else () for position, letter in enumerate(word)]
+    fixed = [((position + 1, word[position], 0.0, None),) if not rules  # the letter stays: the one way on
+             else None if any(rule.stress for rule in rules) else _edges(word, position, rules, None, vowels)
              for position, rules in enumerate(fitting)]
     found: dict[str, _Path] = {}
     graphs_seen: set[tuple] = set()
@@ -246,7 +250,9 @@ def _word_paths(word: str, source_lang: str, target_lang: str, keep: int) -> tup
         best: list[list[_Path]] = [[] for _ in range(len(word) + 1)]
         best[0] = [(hypothesis_cost, "", ())]
         for position, edges in enumerate(graph):
-            paths = sorted(set(best[position]))[:keep]
+            paths = best[position]
+            if len(paths) > 1:
+                paths = sorted(set(paths))[:keep]
             for end, piece, cost, description in edges:
                 for path_cost, text, rules in paths:
                     named = rules if description is None or description in rules else rules + (description,)

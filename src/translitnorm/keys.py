@@ -87,7 +87,10 @@ def folded_form(text: str) -> str:
     >>> folded_form("Otounbaïeva"), folded_form("Strawiński")
     ('otounbaieva', 'strawinski')
     """
-    return _SEPARATORS.sub("", unidecode(exact_form(text)).casefold())
+    exact = exact_form(text)
+    if exact.isascii():
+        return exact  # folding ASCII changes nothing (and most renderings are ASCII)
+    return _SEPARATORS.sub("", unidecode(exact).casefold())
 
 
 @lru_cache(maxsize=262144)

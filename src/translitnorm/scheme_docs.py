@@ -6,15 +6,8 @@ Kept apart from :mod:`translitnorm.romanise`, which renders; this module only de
 
 from __future__ import annotations
 
-from translitnorm.romanise import (
-    Scheme,
-    _is_plain,
-    _renderer,
-    _TableRenderer,
-    get_scheme,
-    romanise,
-    schemes,
-)
+from translitnorm.romanise import Scheme, _renderer, get_scheme, romanise, schemes
+from translitnorm.table_engine import TableRenderer, _is_plain
 
 __all__ = ["context_letters", "schemes_markdown"]
 
@@ -32,7 +25,7 @@ def context_letters(scheme: str | Scheme) -> list[str]:
     """
     scheme = scheme if isinstance(scheme, Scheme) else get_scheme(scheme)
     renderer = _renderer(scheme.id)
-    if isinstance(renderer, _TableRenderer):
+    if isinstance(renderer, TableRenderer):
         found = {letter for group in renderer.rules_by_first.values() for rule in group
                  if not _is_plain(rule) for letter in rule.match if letter.isalpha()}
     else:
