@@ -251,7 +251,9 @@ def _word_paths(word: str, source_lang: str, target_lang: str, keep: int) -> tup
         best[0] = [(hypothesis_cost, "", ())]
         for position, edges in enumerate(graph):
             paths = best[position]
-            if len(paths) > 1:
+            # Only the cut to the ``keep`` cheapest needs them sorted: the paths that survive are the
+            # same set either way, and the order they are extended in is sorted out at the end.
+            if len(paths) > keep:
                 paths = sorted(set(paths))[:keep]
             for end, piece, cost, description in edges:
                 for path_cost, text, rules in paths:
@@ -290,6 +292,14 @@ def _restore_case(original: str, lowered: str) -> str:
 
 def _rewrite(text: str, direction: _Direction, keep: int) -> list[_Path]:
     """The ``keep`` cheapest rewritings of a whole text, word by word."""
+    if _WORD.fullmatch(text):  # one word alone (most name parts): its own rewritings, in its case
+        paths = _word_paths(text.lower(), direction.source_lang, direction.target_lang, keep)
+        return sorted({(cost, _restore_case(text, rewritten), rules) for cost, rewritten, rules in paths})[:keep]
+    return _rewrite_words(text, direction, keep)
+
+
+def _rewrite_words(text: str, direction: _Direction, keep: int) -> list[_Path]:
+    """:func:`_rewrite` of any text: the cheapest combinations of its words' rewritings."""
     pieces: list[list[_Path]] = []
     last = 0
     for match in _WORD.finditer(text):
@@ -317,12 +327,12 @@ def _normalise(text: str) -> str:
 
 def _writable(text: str, lang: str) -> bool:
     """Whether ``lang`` can spell ``text``: every letter in its alphabet, none of its "never" patterns."""
-    for code, alphabet, never in _alphabets():
-        if code == lang:
-            lowered = text.lower()
-            return (all(c in alphabet for c in lowered if c.isalpha())
-                    and not any(pattern.search(lowered) for pattern in never))
-    return True
+    spelling = _spellings().get(lang)
+    if spelling is None:
+        return True
+    alphabet, never = spelling
+    lowered = text.lower()
+    return alphabet.issuperset(filter(str.isalpha, lowered)) and not any(pattern.search(lowered) for pattern in never)
 
 
 @lru_cache(maxsize=65536)
@@ -405,6 +415,15 @@ def _alphabets() -> list[tuple[str, frozenset[str], tuple[re.Pattern, ...]]]:
             never = tuple(re.compile(pattern) for pattern in entry.get("never", ()))
             found.append((lang, frozenset(entry["alphabet"]), never))
     return found
+
+
+@lru_cache(maxsize=1)
+def _spellings() -> dict[str, tuple[frozenset[str], tuple[re.Pattern, ...]]]:
+    """Each language's alphabet and "never" patterns, by language."""
+    spellings: dict[str, tuple[frozenset[str], tuple[re.Pattern, ...]]] = {}
+    for lang, alphabet, never in _alphabets():
+        spellings.setdefault(lang, (alphabet, never))
+    return spellings
 
 
 def plausible_langs(text: str) -> tuple[str, ...]:
