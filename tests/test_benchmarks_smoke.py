@@ -229,3 +229,15 @@ def test_realistic_script_prints_shape_and_targets():
     report = out.getvalue()
     assert m.size == 300 and m.names_per_second > 0
     assert "| people | distinct surnames |" in report and "| initials | unknown |" in report
+
+
+def test_realistic_memory_is_measured_in_a_compiling_and_a_serving_process_of_their_own(tmp_path):
+    import realistic
+
+    lexicon = realistic.write_lexicon(tmp_path / "real.tsv", 400, seed=5)
+    names = [text for text, _ in realistic.queries(lexicon, 30, seed=6)]
+    memory = realistic.process_memory(lexicon, tmp_path, names)
+    # A process that imports the package and holds an index is tens of MiB; far below a GiB at this size.
+    assert 0.02 < memory.compile_main < 1 and 0.02 < memory.serving < 1
+    assert memory.largest == max(memory.compile_main + memory.compile_helpers, memory.serving)
+    assert list((tmp_path / "memory-cache-real").glob("index-*")), "the compiling process wrote its cache"
