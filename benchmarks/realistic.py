@@ -247,18 +247,45 @@ class Memory:
 
 # Each probe runs in a process of its own, so that the figure is that process's peak alone and not
 # this benchmark's (which holds the query sets, a second index for tracemalloc, the baseline's names).
-_COMPILE_PROBE = """
-import resource, sys
+# The peak is VmHWM, the high-water mark of the process's memory since it started its program:
+# ru_maxrss would not do, as Linux carries it over from the parent through fork and exec. The
+# compile's helpers are their own programs (python -m translitnorm.render_worker); their marks are
+# read every 0.2 s while they run (a mark only grows, so the last reading is within 0.2 s of the end).
+_PEAK = """
+import os, threading, time
+def high_water(pid="self"):
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            return next(int(line.split()[1]) for line in status if line.startswith("VmHWM"))
+    except (OSError, StopIteration):
+        return 0
+helper_marks = {}
+def watch_helpers():
+    me = str(os.getpid())
+    while True:
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                with open(f"/proc/{pid}/stat") as stat:
+                    parent = stat.read().rsplit(")", 1)[1].split()[1]
+            except OSError:
+                continue
+            if parent == me:
+                helper_marks[pid] = max(helper_marks.get(pid, 0), high_water(pid))
+        time.sleep(0.2)
+threading.Thread(target=watch_helpers, daemon=True).start()
+"""
+_COMPILE_PROBE = _PEAK + """
+import sys
 from translitnorm.index_store import build_index
 build_index([sys.argv[1]], cache_dir=sys.argv[2])
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+print(high_water(), sum(helper_marks.values()))
 """
-_SERVING_PROBE = """
-import resource, sys
+_SERVING_PROBE = _PEAK + """
+import sys
 from translitnorm import Normaliser
 normaliser = Normaliser.from_lexicons([sys.argv[1]], cache_dir=sys.argv[2])
 normaliser.resolve_many(open(sys.argv[3], encoding="utf-8").read().splitlines())
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+print(high_water())
 """
 
 
@@ -275,7 +302,7 @@ def process_memory(lexicon: Path, work_dir: Path, names: Sequence[str]) -> Memor
         done = subprocess.run([sys.executable, "-c", probe, *map(str, args)], env=env, capture_output=True, text=True)
         if done.returncode:
             raise RuntimeError(f"memory probe failed: {done.stderr[-2000:]}")
-        return [int(kib) / 2**20 for kib in done.stdout.split()]  # ru_maxrss is in KiB on Linux
+        return [int(kib) / 2**20 for kib in done.stdout.split()]  # VmHWM is in KiB
 
     compile_main, compile_helpers = run(_COMPILE_PROBE, lexicon, cache)
     (serving,) = run(_SERVING_PROBE, lexicon, cache, names_file)
