@@ -30,6 +30,8 @@ def test_get_and_items_are_the_dicts(table, asked):
     again = PackedForms.from_state(packed.state())
     assert again == packed and pickle.loads(pickle.dumps(packed)) == packed
     assert PackedForms.from_dict(dict(reversed(table.items()))) == packed  # whatever order the forms were filed in
+    handed_over = dict(table)
+    assert PackedForms.from_dict(handed_over, consume=True) == packed and handed_over == {}
 
 
 @settings(max_examples=50, deadline=None)
@@ -58,3 +60,16 @@ def test_damaged_buffers_are_refused(damage):
     state = PackedForms.from_dict({"kharkiv": 5, "harkau": (7, 9), "харків": 11}).state()
     with pytest.raises(ValueError):
         PackedForms.from_state(damage(state))
+
+
+@settings(max_examples=50, deadline=None)
+@given(table=tables)
+def test_forms_joined_in_slices_are_the_forms_joined_at_once(table):
+    """The forms buffer is joined a slice at a time (to spare memory); any slice size gives the same table."""
+    whole = PackedForms.from_dict(table)
+    saved = packed_forms._JOIN_SLICE
+    try:
+        packed_forms._JOIN_SLICE = 3
+        assert PackedForms.from_dict(table).state() == whole.state()
+    finally:
+        packed_forms._JOIN_SLICE = saved

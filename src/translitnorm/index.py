@@ -252,7 +252,7 @@ class CompiledIndex:
             for form, entries in table.items():
                 if type(entries) is list:
                     table[form] = tuple(entries)
-        self.cross = PackedForms.from_dict(self.cross)
+        self.cross = PackedForms.from_dict(self.cross, consume=True)
 
     def _file(self, table: dict, form: str, part: int, mask: int) -> None:
         """File a form of part ``part`` given by the schemes of ``mask``. Most forms come from one name
