@@ -316,3 +316,24 @@ def test_lru_caches_on_names_are_bounded():
     for function in (translitnorm.keys.exact_form, translitnorm.keys.folded_form, translitnorm.keys.matching_key,
                      translitnorm.text.parse_name):
         assert function.cache_parameters()["maxsize"] is not None, function
+
+
+def test_resolving_a_list_does_not_load_pyarrow():
+    """Importing pyarrow takes about a second: a process that resolves plain lists never pays it,
+    and a table output or an Arrow input still works (they load it)."""
+    script = textwrap.dedent("""
+        import sys
+        from translitnorm import Normaliser
+        from translitnorm.index import CompiledIndex
+        from translitnorm.lexicon import Lexicon, LexiconLine
+        lexicon = Lexicon.from_lines([LexiconLine("kg.osh", "place", "ky", "Ош", "source")])
+        normaliser = Normaliser(CompiledIndex.compile(lexicon))
+        ids = [r.id for r in normaliser.resolve_many(["Osh", None, "Osh"])]
+        print(ids, "pyarrow" in sys.modules)
+        table = normaliser.resolve_many(["Osh", None], as_="arrow")
+        from translitnorm.batch import RESULT_SCHEMA
+        print(table.schema == RESULT_SCHEMA, table.column("method").to_pylist())
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["['kg.osh', None, 'kg.osh'] False", "True ['exact', 'empty']"]

@@ -16,6 +16,7 @@ batches stay in-process (see :data:`PARALLEL_MIN_NAMES` and docs/etl.md).
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import math
 import multiprocessing
@@ -28,22 +29,35 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any, Callable, Literal, Sequence
 
-import pyarrow as pa
-import pyarrow.compute as pc
-
 from translitnorm.runtime import available_cores, collector_paused, index_out_of_gc
 from translitnorm.decision import EMPTY, RESULT_FIELDS, Resolution
 from translitnorm.files import temp_file
 
 if TYPE_CHECKING:  # pragma: no cover
+    import pyarrow as pa
+
     from translitnorm.normaliser import Normaliser
 
 OutputKind = Literal["list", "arrow", "pandas"]
 
-#: The columns of a result table, in order (:data:`translitnorm.decision.RESULT_FIELDS`), with their
-#: Arrow types: the score a number, the rest text.
-RESULT_SCHEMA = pa.schema([pa.field(name, pa.float64() if name == "score" else pa.string()) for name in RESULT_FIELDS])
 RESULT_COLUMNS = RESULT_FIELDS
+
+
+# pyarrow is imported only where a table is made or read: importing it takes about a second, which
+# every process resolving a plain list of names would otherwise pay on its first call.
+@functools.cache
+def _result_schema() -> "pa.Schema":
+    import pyarrow as pa
+
+    return pa.schema([pa.field(name, pa.float64() if name == "score" else pa.string()) for name in RESULT_FIELDS])
+
+
+def __getattr__(name: str) -> Any:
+    if name == "RESULT_SCHEMA":
+        #: The columns of a result table, in order (:data:`translitnorm.decision.RESULT_FIELDS`), with
+        #: their Arrow types: the score a number, the rest text (made on first use, see above).
+        return _result_schema()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 #: ``method`` in a result table for a name with nothing to resolve (null, empty, only a title).
 EMPTY_METHOD = EMPTY
@@ -95,7 +109,7 @@ def resolve_many(normaliser: "Normaliser", names: Any, *, as_: OutputKind = "lis
     resolved = _resolve_distinct(normaliser, distinct, jobs=_worker_count(jobs, len(distinct)),
                                  progress=progress, convert=None if as_ == "list" else Resolution.result_row)
     if as_ == "list":
-        return [resolved[code] for code in codes.to_pylist()]
+        return [resolved[code] for code in (codes if isinstance(codes, list) else codes.to_pylist())]
     table = _take(_table_of_rows(resolved), codes)
     if as_ == "arrow":
         return table
@@ -105,20 +119,26 @@ def resolve_many(normaliser: "Normaliser", names: Any, *, as_: OutputKind = "lis
     return frame
 
 
-def _table_of_rows(rows: Sequence[tuple]) -> pa.Table:
+def _table_of_rows(rows: Sequence[tuple]) -> "pa.Table":
+    import pyarrow as pa
+
+    schema = _result_schema()
     columns = list(zip(*rows)) if rows else [()] * len(RESULT_COLUMNS)
-    return pa.Table.from_arrays([pa.array(values, type=field.type) for values, field in zip(columns, RESULT_SCHEMA)],
-                                schema=RESULT_SCHEMA)
+    return pa.Table.from_arrays([pa.array(values, type=field.type) for values, field in zip(columns, schema)],
+                                schema=schema)
 
 
 
 # -- input: distinct names and where each row finds its own ------------------------------
 
 
-def _factorize(names: Any) -> tuple[list[str | None], pa.Array, Any]:
+def _factorize(names: Any) -> tuple[list[str | None], "list[int] | pa.Array", Any]:
     """(distinct names, their code for each input row, the pandas index if the input had one)."""
-    if isinstance(names, (pa.Array, pa.ChunkedArray)):
-        return _factorize_arrow(names)
+    if type(names).__module__.startswith("pyarrow"):  # an Arrow input: pyarrow is loaded already
+        import pyarrow as pa
+
+        if isinstance(names, (pa.Array, pa.ChunkedArray)):
+            return _factorize_arrow(names)
     pandas_index = None
     if _is_pandas_series(names):
         pandas_index = names.index
@@ -137,10 +157,13 @@ def _factorize(names: Any) -> tuple[list[str | None], pa.Array, Any]:
         if code is None:
             code = code_of[name] = len(code_of)
         codes.append(code)
-    return list(code_of), pa.array(codes, type=pa.int64()), pandas_index
+    return list(code_of), codes, pandas_index
 
 
-def _factorize_arrow(names: pa.Array | pa.ChunkedArray) -> tuple[list[str | None], pa.Array, None]:
+def _factorize_arrow(names: "pa.Array | pa.ChunkedArray") -> tuple[list[str | None], "pa.Array", None]:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     if pa.types.is_dictionary(names.type):
         names = names.cast(names.type.value_type)
     if pa.types.is_null(names.type):
@@ -165,7 +188,11 @@ def _is_pandas_series(value: Any) -> bool:
     return isinstance(value, pandas.Series)
 
 
-def _take(table: pa.Table, codes: pa.Array) -> pa.Table:
+def _take(table: "pa.Table", codes: "list[int] | pa.Array") -> "pa.Table":
+    if isinstance(codes, list):
+        import pyarrow as pa
+
+        codes = pa.array(codes, type=pa.int64())
     return table.take(codes) if len(codes) else table.slice(0, 0)
 
 
