@@ -42,6 +42,7 @@ from importlib import resources
 from translitnorm.letter_model import LetterModel as _LetterModel  # noqa: F401  (benchmarks/cluster_quality.py)
 from translitnorm.letter_model import letter_model as _letter_model
 from translitnorm.romanise import SCHEME_LANGS, romanise, schemes
+from translitnorm.script import with_case_of
 from translitnorm.table_engine import SIGNS, VOWELS
 
 __all__ = ["CyrillicSource", "best_cyrillic", "cyrillic_key", "cyrillic_sources", "is_held_out"]
@@ -134,7 +135,7 @@ def cyrillic_sources(name: str, lang: str = "ru", top: int = 5) -> list[Cyrillic
         for score, text, chosen in combined:
             for option in options:
                 new_text = list(text)
-                new_text[index] = _restore_case(word, option.cyrillic)
+                new_text[index] = with_case_of(word, option.cyrillic)
                 grown.append((score + option.score, new_text, chosen + ((word, option.cyrillic),)))
         combined = heapq.nlargest(max(top, VERIFIED), grown, key=lambda item: item[0])
     best = combined[:top]
@@ -159,7 +160,7 @@ def best_cyrillic(name: str, lang: str = "ru") -> str:
     if not words:
         return name.strip()
     for index, word in words:
-        pieces[index] = _restore_case(word, _word_sources(word, lang)[0].cyrillic)
+        pieces[index] = with_case_of(word, _word_sources(word, lang)[0].cyrillic)
     return "".join(pieces)
 
 
@@ -216,14 +217,6 @@ def _split(text: str) -> list[str]:
     if position < len(text):
         pieces.append(text[position:])
     return pieces
-
-
-def _restore_case(latin: str, cyrillic: str) -> str:
-    if len(latin) > 1 and latin.isupper():
-        return cyrillic.upper()
-    if latin[:1].isupper():
-        return cyrillic[:1].upper() + cyrillic[1:]
-    return cyrillic
 
 
 @functools.lru_cache(maxsize=200_000)

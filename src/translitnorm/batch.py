@@ -54,8 +54,8 @@ def _result_schema() -> "pa.Schema":
 
 def __getattr__(name: str) -> Any:
     if name == "RESULT_SCHEMA":
-        #: The columns of a result table, in order (:data:`translitnorm.decision.RESULT_FIELDS`), with
-        #: their Arrow types: the score a number, the rest text (made on first use, see above).
+        # The columns of a result table, in order (translitnorm.decision.RESULT_FIELDS), with their
+        # Arrow types: the score a number, the rest text (made on first use, see above).
         return _result_schema()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 

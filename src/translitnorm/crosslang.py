@@ -38,6 +38,7 @@ from importlib import resources
 from typing import Iterable
 
 from translitnorm.errors import TranslitnormError
+from translitnorm.script import with_case_of
 
 __all__ = ["LANGS", "CorrespondenceError", "Variant", "detect_lang", "variants"]
 
@@ -282,19 +283,11 @@ def _edges(word: str, position: int, rules: list[_Rule], stress: int | None,
     return tuple(out)
 
 
-def _restore_case(original: str, lowered: str) -> str:
-    if len(original) > 1 and original.isupper():
-        return lowered.upper()
-    if original[:1].isupper():
-        return lowered[:1].upper() + lowered[1:]
-    return lowered
-
-
 def _rewrite(text: str, direction: _Direction, keep: int) -> list[_Path]:
     """The ``keep`` cheapest rewritings of a whole text, word by word."""
     if _WORD.fullmatch(text):  # one word alone (most name parts): its own rewritings, in its case
         paths = _word_paths(text.lower(), direction.source_lang, direction.target_lang, keep)
-        return sorted({(cost, _restore_case(text, rewritten), rules) for cost, rewritten, rules in paths})[:keep]
+        return sorted({(cost, with_case_of(text, rewritten), rules) for cost, rewritten, rules in paths})[:keep]
     return _rewrite_words(text, direction, keep)
 
 
@@ -307,7 +300,7 @@ def _rewrite_words(text: str, direction: _Direction, keep: int) -> list[_Path]:
             pieces.append([(0.0, text[last:match.start()], ())])
         original = match.group()
         paths = _word_paths(original.lower(), direction.source_lang, direction.target_lang, keep)
-        pieces.append([(cost, _restore_case(original, rewritten), rules) for cost, rewritten, rules in paths])
+        pieces.append([(cost, with_case_of(original, rewritten), rules) for cost, rewritten, rules in paths])
         last = match.end()
     if last < len(text):
         pieces.append([(0.0, text[last:], ())])

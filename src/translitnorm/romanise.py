@@ -2,7 +2,7 @@
 
 Every scheme is declared by one data file in ``translitnorm/schemes/<id>.toml``
 (id, language, target readership, source, samples …). Three providers render them:
-``table`` (a letter map plus context rules, read by the one rule engine of this module,
+``table`` (a letter map plus context rules, read by the one rule engine,
 :class:`translitnorm.table_engine.TableRenderer`: the national transcriptions and the official systems no library
 covers), ``iuliia`` (a Russian standard kept by the `iuliia` package, whose JSON rules are
 compiled into the same engine; the tests check the result against ``iuliia`` itself) and
@@ -38,9 +38,9 @@ from translitnorm.table_engine import (
     Renderer,
     SchemeDefinitionError,
     TableRenderer,
-    with_case_of,
     word_pattern,
 )
+from translitnorm.script import with_case_of
 
 __all__ = ["SCHEME_LANGS", "KnownFailure", "SampleGroup", "Scheme", "UnknownLanguageError", "UnknownSchemeError",
            "get_scheme", "romanisations", "romanise", "schemes", "source_language"]

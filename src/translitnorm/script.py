@@ -1,5 +1,6 @@
 """Scripts: the one test of whether a text holds Cyrillic letters, the one test of whether it
-holds Latin letters, and the one list of languages written in Cyrillic. Imports nothing of the package, so every module can use it.
+holds Latin letters, the one list of languages written in Cyrillic, and the one way to give a word
+written in one script the case of its source in another. Imports nothing of the package, so every module can use it.
 """
 
 from __future__ import annotations
@@ -40,3 +41,16 @@ def has_latin(text: str) -> bool:
     (True, False, True, False)
     """
     return _LATIN.search(text) is not None
+
+
+def with_case_of(source: str, text: str) -> str:
+    """``text`` in the case of ``source`` (the same word in another script): UPPER, Title, or as written.
+
+    >>> with_case_of("ЧЕХОВ", "chekhov"), with_case_of("Чехов", "chekhov"), with_case_of("Tschechow", "чехов")
+    ('CHEKHOV', 'Chekhov', 'Чехов')
+    """
+    if len(source) > 1 and source.isupper():
+        return text.upper()
+    if source[:1].isupper():
+        return text[:1].upper() + text[1:]
+    return text

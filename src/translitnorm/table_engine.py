@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Iterable, Mapping, NamedTuple
 
 from translitnorm.errors import TranslitnormError
-from translitnorm.script import CYRILLIC_CLASS, CYRILLIC_RANGES
+from translitnorm.script import CYRILLIC_CLASS, CYRILLIC_RANGES, with_case_of
 
 if TYPE_CHECKING:
     from translitnorm.romanise import Scheme
@@ -31,7 +31,8 @@ SIGNS = frozenset("ъь'’ʼ")
 # can sit inside a Cyrillic word (stress accents); marks are dropped.
 _CYRILLIC_RANGES = CYRILLIC_RANGES
 _CYRILLIC_CLASS = CYRILLIC_CLASS
-_COMBINING_CLASS = "\u0300-\u036f"
+_COMBINING_RANGE = (0x0300, 0x036F)
+_COMBINING_CLASS = f"{chr(_COMBINING_RANGE[0])}-{chr(_COMBINING_RANGE[1])}"
 CYRILLIC_CHAR = re.compile(f"[{_CYRILLIC_CLASS}]")
 COMBINING_MARK = re.compile(f"[{_COMBINING_CLASS}]")
 _CYRILLIC_WORD = re.compile(f"[{_CYRILLIC_CLASS}][{_CYRILLIC_CLASS}{_COMBINING_CLASS}]*")
@@ -108,24 +109,6 @@ class _Rule:
     before_end: bool = False
     not_at_start: bool = False  # word endings never cover the whole word
 
-    def applies(self, word: str, position: int) -> bool:
-        if self.not_at_start and position == 0:
-            return False
-        if self.after_letters is not None:
-            if position == 0:
-                if not self.after_start:
-                    return False
-            elif word[position - 1] not in self.after_letters:
-                return False
-        end = position + len(self.match)
-        if self.before_letters is not None:
-            if end == len(word):
-                if not self.before_end:
-                    return False
-            elif word[end] not in self.before_letters:
-                return False
-        return True
-
 
 def _context(items: Iterable[str] | str, edge: str, where: str) -> tuple[frozenset[str], bool]:
     """Turn ["start", "vowel", "ъь"] into (letters, applies-at-the-edge)."""
@@ -172,7 +155,7 @@ class TableRenderer(Renderer):
             for first, group in self.rules_by_first.items()
             if len(group) == 1 and _is_plain(group[0])
         }
-        for mark in range(0x0300, 0x0370):  # stress accents inside a word are dropped
+        for mark in range(_COMBINING_RANGE[0], _COMBINING_RANGE[1] + 1):  # stress accents inside a word are dropped
             self.simple[chr(mark)] = ""
         for char in _CYRILLIC_NON_LETTERS:  # titlo, thousands sign …: never left in Cyrillic
             self.simple[char] = "" if unicodedata.combining(char) else fallbacks.non_letter(char)
@@ -183,11 +166,11 @@ class TableRenderer(Renderer):
     def _build_scan(self, word_chars: str) -> None:
         """What :meth:`render_word` renders a word with: a character class that finds the letters with
         rules of their own, each letter's rules as one regular expression (their contexts as
-        lookarounds, in the order of precedence of :meth:`_render_by_letter`, so the first alternative
-        that matches is the rule the loop takes), and translation tables for every other letter, in
+        lookarounds, in the engine's order of precedence: longest first, then as written, so the first
+        alternative that matches is the rule that applies), and translation tables for every other letter, in
         both cases (the capitalised and the upper-case pieces), so that those go through
-        ``str.translate`` in C. Rendering is much of the time of compiling an index; the output is
-        the loop's (tests/test_romanise.py compares them).
+        ``str.translate`` in C. Rendering is much of the time of compiling an index; the output is the
+        engine's definition, letter by letter (tests/test_romanise.py holds it and compares the two).
         """
         self._letter_scans: dict[str, tuple[re.Pattern, tuple[str, ...]]] = {}
         for first, group in self.rules_by_first.items():
@@ -204,7 +187,7 @@ class TableRenderer(Renderer):
                       if self._letter_scans else None)
         # Every character a word can hold whose lower case renders by a plain rule only, in a word
         # that is not all capitals (title) and in one that is (upper).
-        chars = {chr(code) for start, end in (*_CYRILLIC_RANGES, (0x0300, 0x036F)) for code in range(start, end + 1)}
+        chars = {chr(code) for start, end in (*_CYRILLIC_RANGES, _COMBINING_RANGE) for code in range(start, end + 1)}
         chars |= set(word_chars) | {char.upper() for char in word_chars}
         self._title_table: dict[int, str] = {}
         self._upper_table: dict[int, str] = {}
@@ -303,38 +286,6 @@ class TableRenderer(Renderer):
             pieces.append(word[done:].translate(table))
         return "".join(pieces)
 
-    def _render_by_letter(self, word: str) -> str:
-        """The engine's definition, letter by letter: at each position the longest rule that applies
-        there, else the letter's plain rule (what :meth:`render_word` computes faster)."""
-        lower = word.lower()
-        if self.words:
-            exception = self.words.get(lower)
-            if exception is not None:
-                return with_case_of(word, exception)
-        length = len(lower)
-        all_caps = length > 1 and word.isupper()
-        simple = self.simple
-        rules_by_first = self.rules_by_first
-        pieces = []
-        position = 0
-        while position < length:
-            letter = lower[position]
-            piece = simple.get(letter)
-            size = 1
-            if piece is None:
-                piece = letter  # only in-word apostrophes a table leaves unmapped get here
-                for rule in rules_by_first.get(letter, ()):
-                    if (len(rule.match) == 1 or lower.startswith(rule.match, position)) and rule.applies(
-                        lower, position
-                    ):
-                        piece, size = rule.out, len(rule.match)
-                        break
-            if word[position] != letter and piece:
-                piece = self._upper(piece) if all_caps else self._capitalise(piece)
-            pieces.append(piece)
-            position += size
-        return "".join(pieces)
-
     def _upper(self, piece: str) -> str:
         if self.uppercase:
             return "".join(self.uppercase.get(char, char.upper()) for char in piece)
@@ -405,15 +356,6 @@ def _table_rules(table: Mapping, where: str) -> list[_Rule]:
     for letter, out in table.get("letters", {}).items():
         rules.append(_Rule(letter.lower(), out))
     return rules
-
-
-def with_case_of(word: str, latin: str) -> str:
-    """``latin`` in the case of the source ``word``: UPPER, Title, or as written."""
-    if len(word) > 1 and word.isupper():
-        return latin.upper()
-    if word[:1].isupper():
-        return latin[:1].upper() + latin[1:]
-    return latin
 
 
 def _latin_e_diaeresis(text: str) -> str:
