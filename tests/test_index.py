@@ -13,6 +13,7 @@ from translitnorm.index import (
 from translitnorm.index_store import build_index, cached_index
 from translitnorm.keys import exact_form, folded_form, matching_key
 from translitnorm.lexicon import Lexicon, LexiconLine, format_lines
+from translitnorm.neighbours import KeyNeighbours
 from translitnorm.packed_forms import PackedForms
 from translitnorm.romanise import romanise
 
@@ -191,3 +192,24 @@ def test_the_cache_holds_the_index_of_exactly_these_lexicon_bytes(tmp_path):
     lexicon.write_text(format_lines(LINES[:-1]), encoding="utf-8")  # one line less: another index
     assert cached_index([lexicon], cache_dir=cache) is None
     assert "ua.kharkiv" not in build_index([lexicon], cache_dir=cache).entity_ids
+
+
+def test_a_cache_file_with_a_damaged_key_neighbour_index_is_refused(tmp_path, index):
+    import marshal
+
+    from translitnorm import cache
+
+    state = list(index._state())
+    neighbours = state[17]
+    state[17] = (neighbours[0] + b"\xff\xff\xff\x7f",) + neighbours[1:]  # one key more than the index has
+    cache.write_entry(tmp_path / "index.marshal", marshal.dumps(tuple(state)))
+    with pytest.raises(CacheRefused, match="key-neighbour"):
+        CompiledIndex.load(tmp_path / "index.marshal")
+
+
+def test_a_loaded_index_finds_the_same_key_neighbours(tmp_path, index):
+    index.save(tmp_path / "index.marshal")
+    loaded = CompiledIndex.load(tmp_path / "index.marshal")
+    assert loaded._neighbours is None  # filed into buckets on first use, not at load
+    for key in ("bakiev", "bakiyev", "otunbaeva", "bishkek"):
+        assert loaded.key_neighbours().by_edits(key, 2) == KeyNeighbours(index.keys).by_edits(key, 2)

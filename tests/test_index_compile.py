@@ -73,8 +73,9 @@ import hashlib, json, sys
 from translitnorm.index import CompiledIndex
 from translitnorm.lexicon import load_lexicons
 state = CompiledIndex.compile(load_lexicons([sys.argv[1]]), "digest", jobs=1)._state()
-as_lists = [list(item.items()) if isinstance(item, dict) else [b.hex() for b in item] if isinstance(item, tuple)
-            else item for item in state]  # keep dict order; the cross table's byte strings as hex
+as_lists = [list(item.items()) if isinstance(item, dict)
+            else [b.hex() if isinstance(b, bytes) else b for b in item] if isinstance(item, tuple)
+            else item for item in state]  # keep dict order; the packed tables' byte strings as hex
 print(hashlib.sha256(json.dumps(as_lists, ensure_ascii=False).encode()).hexdigest())
 """
 

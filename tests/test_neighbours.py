@@ -82,3 +82,31 @@ def test_buckets_hold_each_key_once_with_its_distinct_letter_pairs(lexicon):
         postings = {pair: [position for position, held in enumerate(pairs) if pair in held]
                     for pair in set().union(*pairs)}
         assert {pair: positions.tolist() for pair, positions in bucket.postings.items()} == postings
+
+
+@settings(max_examples=100, deadline=None)
+@given(lexicon=st.lists(keys, min_size=0, max_size=200, unique=True), key=keys, with_empty=st.booleans())
+def test_an_index_read_back_from_its_state_finds_the_same_keys(lexicon, key, with_empty):
+    # The cache keeps the index as its state; read back over the same keys it answers alike.
+    import marshal
+
+    lexicon = ([""] if with_empty else []) + lexicon
+    built = KeyNeighbours(lexicon, scan_at_most=0)
+    read = KeyNeighbours.from_state(lexicon, marshal.loads(marshal.dumps(built.state())), scan_at_most=0)
+    shortest, longest = length_span(key, 85.0)
+    assert read.by_ratio(key, shortest, longest, 85.0) == built.by_ratio(key, shortest, longest, 85.0)
+    assert read.by_edits(key, 2) == built.by_edits(key, 2)
+    assert read.bucket(key[0], 1, 20) == built.bucket(key[0], 1, 20)
+
+
+def test_a_state_that_does_not_fit_its_keys_is_refused():
+    import pytest
+
+    lexicon = ["bakiev", "bakieva", "baraev", "otunbaeva"]
+    state = KeyNeighbours(lexicon).state()
+    with pytest.raises(ValueError, match="names keys"):
+        KeyNeighbours.from_state(lexicon[:2], state)  # fewer keys than it was computed from
+    with pytest.raises(ValueError, match="partial item"):
+        KeyNeighbours.from_state(lexicon, (state[0][:-1],) + state[1:])
+    with pytest.raises(ValueError, match="tile"):
+        KeyNeighbours.from_state(lexicon, state[:7] + ([("b", 0, 2)],))

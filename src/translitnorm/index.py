@@ -45,7 +45,7 @@ log = logging.getLogger("translitnorm.cache")
 # 5: cache files carry a digest of their content (translitnorm.cache); 6: entity populations
 # 7: a form made from one name part holds its packed entry alone, not a one-entry tuple
 # 8: the cross table is a PackedForms (forms in flat buffers ordered by CRC-32), saved as its byte strings
-FORMAT_VERSION = 8
+FORMAT_VERSION = 9
 # How the index packs its rows into plain ints (small to save, fast to load). Nothing outside
 # this module unpacks them: the accessors of CompiledIndex give named rows.
 # Form entries: ``part << _SCHEME_BITS | set number``; the sets themselves (bit i =
@@ -168,6 +168,9 @@ class CompiledIndex:
     # The cache file this index was read from or saved to (same content), if any: local worker
     # processes read it rather than receive a pickled copy. Never pickled: it names a local file.
     cache_file: Path | None = field(default=None, repr=False, compare=False)
+    # The key neighbours as read from a cache file (KeyNeighbours.state): filed into buckets on
+    # first use. Computing them is 3 s at 1,000,000 people, so the compile does it once.
+    _neighbour_state: tuple | None = field(default=None, repr=False, compare=False)
 
     # -- building ---------------------------------------------------------------------
 
@@ -381,7 +384,7 @@ class CompiledIndex:
         return (FORMAT_VERSION, self.digest, self.entity_ids, self.entity_types, self.canonicals,
                 self.entity_names, self.parts, self.part_initials, self.postings, self.scheme_ids,
                 self.exact, self.folded, self.keys, self.cross.state(), self.part_langs, self.scheme_sets,
-                self.populations)
+                self.populations, self._neighbour_state or self.key_neighbours().state())
 
     def save(self, path: str | os.PathLike) -> None:
         """Write the index atomically to ``path`` (a cache file: private, with a digest of its content)."""
@@ -398,13 +401,14 @@ class CompiledIndex:
         content = cache.read_entry(path)
         with collector_paused():
             state = marshal.loads(content)
-        if not isinstance(state, tuple) or len(state) != 17 or state[0] != FORMAT_VERSION:
+        if not isinstance(state, tuple) or len(state) != 18 or state[0] != FORMAT_VERSION:
             raise cache.CacheRefused(f"{path}: not a compiled index of format {FORMAT_VERSION}")
         if digest is not None and state[1] != digest:
             raise cache.CacheRefused(f"{path}: compiled from other lexicons than the ones asked for")
-        index = cls(*state[2:], digest=state[1])  # type: ignore[misc]
+        index = cls(*state[2:17], digest=state[1])  # type: ignore[misc]
         try:
             index.cross = PackedForms.from_state(state[13])
+            index._neighbour_state = KeyNeighbours.check_state(state[17], len(index.keys))
         except ValueError as exc:
             raise cache.CacheRefused(f"{path}: {exc}") from None
         index._check_shape(path)
@@ -430,7 +434,10 @@ class CompiledIndex:
         """The matching keys, indexed for the fuzzy search (built on first use, shared by every
         matcher of this index; see :mod:`translitnorm.neighbours`)."""
         if self._neighbours is None:
-            self._neighbours = KeyNeighbours(self.keys)
+            if self._neighbour_state is not None:
+                self._neighbours = KeyNeighbours.from_state(self.keys, self._neighbour_state)
+            else:
+                self._neighbours = KeyNeighbours(self.keys)
         return self._neighbours
 
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 import operator
-from typing import Iterable, Sequence
+from typing import Iterable, NamedTuple, Sequence
 
 import numpy as np
 
@@ -77,20 +77,89 @@ class _Bucket:
         return np.bincount(np.concatenate(found) - start, minlength=stop - start)
 
 
-def _buckets(keys: Iterable[str]) -> dict[str, _Bucket]:
-    """Every key filed in the bucket of its first letter, with the pair postings of every bucket.
+class _Layout(NamedTuple):
+    """The key-neighbour index as flat arrays: what :func:`_layout` computes once (at compile time,
+    into the cache) and :func:`_buckets` files into buckets when an index is loaded.
+
+    ``order`` lists the positions, in the keys as given, of every non-empty key sorted by (first
+    letter, length, key); ``lengths`` and ``pair_counts`` follow that order. ``groups`` lists one
+    (bucket, pair) group per row as its code (bucket·A² + first·A + second, over the numbering of
+    ``characters``, A their count), ascending; ``group_starts`` where its keys begin in
+    ``postings`` (bucket-local positions, ascending within a group); ``bounds`` each bucket's
+    first letter and its span of ``order``.
+    """
+
+    order: np.ndarray  # int32
+    characters: str
+    lengths: np.ndarray  # int32
+    pair_counts: np.ndarray  # int32
+    groups: np.ndarray  # int64
+    group_starts: np.ndarray  # int64
+    postings: np.ndarray  # int32
+    bounds: list[tuple[str, int, int]]
+
+    def state(self) -> tuple:
+        """Byte strings, a string and a list of plain tuples: what marshal stores and loads at once."""
+        return (self.order.tobytes(), self.characters, self.lengths.tobytes(), self.pair_counts.tobytes(),
+                self.groups.tobytes(), self.group_starts.tobytes(), self.postings.tobytes(),
+                [tuple(bound) for bound in self.bounds])
+
+    @classmethod
+    def from_state(cls, state: tuple, key_count: int) -> "_Layout":
+        """From :meth:`state` of an index of ``key_count`` keys; ValueError when its parts do not fit together."""
+        if not (isinstance(state, tuple) and len(state) == 8 and isinstance(state[1], str)
+                and isinstance(state[7], list) and all(isinstance(state[i], bytes) for i in (0, 2, 3, 4, 5, 6))):
+            raise ValueError("the key-neighbour index is seven byte strings and a list")
+        widths = (4, None, 4, 4, 8, 8, 4)
+        for item, width in zip(state, widths):
+            if width and len(item) % width:
+                raise ValueError("a key-neighbour buffer has a partial item")
+        order, lengths, pair_counts = (np.frombuffer(state[i], dtype=np.int32) for i in (0, 2, 3))
+        groups, group_starts = (np.frombuffer(state[i], dtype=np.int64) for i in (4, 5))
+        postings = np.frombuffer(state[6], dtype=np.int32)
+        bounds = state[7]
+        count = len(order)
+        if not (len(lengths) == count == len(pair_counts) and len(groups) == len(group_starts)):
+            raise ValueError("the key-neighbour arrays differ in length")
+        if count and not (0 <= int(order.min()) and int(order.max()) < key_count):
+            raise ValueError("the key-neighbour index names keys the index does not have")
+        if len(group_starts) and not (group_starts[0] == 0 and bool(np.all(np.diff(group_starts) >= 0))
+                                      and int(group_starts[-1]) <= len(postings)):
+            raise ValueError("the key-neighbour groups do not fit their postings")
+        previous = 0
+        for bound in bounds:
+            if not (isinstance(bound, tuple) and len(bound) == 3 and isinstance(bound[0], str)
+                    and bound[1] == previous and isinstance(bound[2], int) and bound[2] > bound[1]):
+                raise ValueError("the key-neighbour buckets do not tile the keys")
+            previous = bound[2]
+        if previous != count:
+            raise ValueError("the key-neighbour buckets do not tile the keys")
+        alphabet = max(len(state[1]), 1)
+        if len(groups) and not (int(groups.min()) >= 0 and int(groups.max()) < len(bounds) * alphabet * alphabet):
+            raise ValueError("a key-neighbour group names a bucket or letter the index does not have")
+        widest = max((stop - start for _, start, stop in bounds), default=0)
+        if len(postings) and not (int(postings.min()) >= 0 and int(postings.max()) < widest):
+            raise ValueError("a key-neighbour posting lies outside its bucket")
+        return cls(order, state[1], lengths, pair_counts, groups, group_starts, postings, bounds)
+
+
+def _layout(keys: Sequence[str]) -> _Layout:
+    """The flat arrays of the key-neighbour index of ``keys`` (distinct; see :class:`_Layout`).
 
     Built with whole-array steps rather than a loop over keys and their pairs: an index of
-    400,000 keys holds some three million (key, pair) rows, and every process that answers a
-    misspelt name builds this once (1.0 s in a Python loop at 100,000 people, 0.35 s so).
-    A key's pairs are its adjacent code points as one 64-bit number; a pair is kept once per key.
+    400,000 keys holds some three million (key, pair) rows (1.0 s in a Python loop at 100,000
+    people, 0.35 s so; at 1,000,000 people 3 s, which is why it is done once, at compile time,
+    and kept in the cache). A key's pairs are its adjacent code points; a pair is kept once per key.
     """
-    ordered = sorted(keys)
+    position = {key: number for number, key in enumerate(keys)}
+    ordered = sorted(position)
     if ordered and not ordered[0]:
         del ordered[0]  # the empty key, first if present (keys are distinct)
     ordered.sort(key=len)  # stable sorts: by (first letter, length, key), each bucket in scan order
     ordered.sort(key=operator.itemgetter(0))
     count = len(ordered)
+    order = np.fromiter(map(position.__getitem__, ordered), dtype=np.int32, count=count)
+    del position
     joined = "".join(ordered)
     lengths = np.fromiter(map(len, ordered), dtype=np.int64, count=count)
     # each character as a small number, so that a (bucket, pair) fits one integer sort key
@@ -114,24 +183,32 @@ def _buckets(keys: Iterable[str]) -> dict[str, _Bucket]:
     # come in key order), and brings a pair a key has twice next to itself.
     alphabet = max(len(characters), 1)
     group_code = (bucket_of_key[pair_keys] * alphabet + codes[at]) * alphabet + codes[at + 1]
-    order = np.argsort(group_code, kind="stable")
-    group_code, pair_keys = group_code[order], pair_keys[order]
-    distinct = np.ones(len(order), dtype=bool)
+    order_of_rows = np.argsort(group_code, kind="stable")
+    group_code, pair_keys = group_code[order_of_rows], pair_keys[order_of_rows]
+    distinct = np.ones(len(order_of_rows), dtype=bool)
     distinct[1:] = (group_code[1:] != group_code[:-1]) | (pair_keys[1:] != pair_keys[:-1])
     group_code, pair_keys = group_code[distinct], pair_keys[distinct]
     pair_counts = np.bincount(pair_keys, minlength=count).astype(np.int32)
     edges = np.nonzero(group_code[1:] != group_code[:-1])[0] + 1
     group_starts = np.concatenate(([0], edges)).astype(np.int64) if len(group_code) else np.zeros(0, dtype=np.int64)
-    group_stops = np.concatenate((edges, [len(group_code)])).astype(np.int64) if len(group_code) else group_starts
-    pair_buckets, pair_code = np.divmod(group_code, alphabet * alphabet)
-    local = (pair_keys - np.array([start for _, start, _ in bounds], dtype=np.int64)[pair_buckets]).astype(np.int32)
-    postings: list[dict[str, np.ndarray]] = [{} for _ in bounds]
-    for code, bucket, first, last in zip(pair_code[group_starts].tolist(), pair_buckets[group_starts].tolist(),
-                                         group_starts.tolist(), group_stops.tolist()):
-        postings[bucket][characters[code // alphabet] + characters[code % alphabet]] = local[first:last]
-    return {letter: _Bucket(ordered[start:stop], lengths[start:stop].astype(np.int32), pair_counts[start:stop],
+    key_bucket_start = np.repeat(np.array(bucket_starts, dtype=np.int64), np.diff(bucket_starts + [count]))
+    postings = (pair_keys - key_bucket_start[pair_keys]).astype(np.int32)
+    return _Layout(order, "".join(characters), lengths.astype(np.int32), pair_counts,
+                   group_code[group_starts].astype(np.int64), group_starts, postings, bounds)
+
+
+def _buckets(layout: _Layout, keys: Sequence[str]) -> dict[str, _Bucket]:
+    """The buckets of ``layout``, over ``keys`` (the keys it was computed from, in the same order)."""
+    ordered = np.array(keys, dtype=object)[layout.order].tolist() if len(layout.order) else []
+    characters, alphabet = layout.characters, max(len(layout.characters), 1)
+    postings: list[dict[str, np.ndarray]] = [{} for _ in layout.bounds]
+    stops = layout.group_starts[1:].tolist() + [len(layout.postings)]
+    for code, first, last in zip(layout.groups.tolist(), layout.group_starts.tolist(), stops):
+        bucket, pair = divmod(code, alphabet * alphabet)
+        postings[bucket][characters[pair // alphabet] + characters[pair % alphabet]] = layout.postings[first:last]
+    return {letter: _Bucket(ordered[start:stop], layout.lengths[start:stop], layout.pair_counts[start:stop],
                             postings[number])
-            for number, (letter, start, stop) in enumerate(bounds)}
+            for number, (letter, start, stop) in enumerate(layout.bounds)}
 
 
 class KeyNeighbours:
@@ -149,9 +226,33 @@ class KeyNeighbours:
     ['bakiev', 'baraev', 'bakieva', 'bakirov']
     """
 
-    def __init__(self, keys: Iterable[str], scan_at_most: int = SCAN_AT_MOST):
+    def __init__(self, keys: Iterable[str], scan_at_most: int = SCAN_AT_MOST, layout: "_Layout | None" = None):
+        keys = list(keys)
         self._scan_at_most = scan_at_most
-        self._buckets = _buckets(keys)
+        self._layout = layout if layout is not None else _layout(keys)
+        self._buckets = _buckets(self._layout, keys)
+
+    def state(self) -> tuple:
+        """The index as plain values for a cache file; :meth:`from_state` with the same keys reads it back."""
+        return self._layout.state()
+
+    @staticmethod
+    def check_state(state: tuple, key_count: int) -> tuple:
+        """``state`` itself, once checked to fit an index of ``key_count`` keys; ValueError if it does not."""
+        _Layout.from_state(state, key_count)
+        return state
+
+    @classmethod
+    def from_state(cls, keys: Iterable[str], state: tuple, scan_at_most: int = SCAN_AT_MOST) -> "KeyNeighbours":
+        """The index of ``keys`` (the same keys, in the same order, as the one whose :meth:`state`
+        this is) without computing it again; ValueError when ``state`` does not fit them.
+
+        >>> keys = ["bakiev", "bakieva", "baraev"]
+        >>> KeyNeighbours.from_state(keys, KeyNeighbours(keys).state()).bucket("b", 6, 7)
+        ['bakiev', 'baraev', 'bakieva']
+        """
+        keys = list(keys)
+        return cls(keys, scan_at_most, _Layout.from_state(state, len(keys)))
 
     def bucket(self, first: str, shortest: int, longest: int) -> Sequence[str]:
         """Every key that starts with ``first`` and whose length lies in [shortest, longest], by (length, key)."""
