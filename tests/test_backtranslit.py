@@ -207,3 +207,10 @@ def test_docstring_examples_run(module):
 
     found = doctest.testmod(importlib.import_module(f"translitnorm.{module}"))
     assert found.attempted > 0 and found.failed == 0
+
+
+def test_the_decoders_context_table_agrees_with_the_context_of_each_letter():
+    # the inner loop reads the context of a hypothesis from a table by its last letter
+    letters = set(backtranslit._alphabet("ru")) | set(backtranslit._alphabet("kk")) | set("ьъ'’ʼ")
+    for text in [""] + sorted(letters):
+        assert backtranslit._CONTEXT_AFTER.get(text[-1:], backtranslit._CONSONANT) == backtranslit._context_of(text), text

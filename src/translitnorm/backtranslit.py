@@ -292,11 +292,13 @@ def _decode(latin: str, lang: str, beam_width: int = BEAM) -> list[tuple[str, fl
     """
     channel = _channel(lang)
     model = _letter_model()
-    extend, known_after, width = model.extend, model.known_after, model.order - 1
+    extend, known_by_history, width = model.extend, model.known, model.order - 1
+    padding = "^" * width
+    context_after = _CONTEXT_AFTER
     length = len(latin)
     # Accented letters may stand for the plain ones (French é for е: Lénine; Polish ń: Murmańsk):
     # the word is also read with them folded, each folded letter at FOLDED_LETTER's cost.
-    folded = "".join(_plain(char) for char in latin)
+    folded = None if latin.isascii() else "".join(_plain(char) for char in latin)
     if folded == latin:
         folded = None
     # position → Cyrillic so far → (score, letter-model log p, piecewise log p, schemes mask)
@@ -334,13 +336,18 @@ def _decode(latin: str, lang: str, beam_width: int = BEAM) -> list[tuple[str, fl
         silent = channel.silent.get((_CONSONANT, final_here), ())
         if silent:
             for text, (_, lm, piecewise, mask) in list(beam.items()):
-                if text and text[-1] not in VOWELS and text[-1] not in SIGNS:
+                if text[-1:] not in context_after:  # a consonant
+                    known = known_by_history[(padding + text)[-width:]]
                     for cyrillic, logp, piece_mask in silent:
-                        add(beam, text + cyrillic, lm + extend(text, cyrillic), piecewise + logp, mask & piece_mask)
+                        step = known.get(cyrillic)
+                        if step is None:
+                            step = extend(text, cyrillic)
+                        add(beam, text + cyrillic, lm + step, piecewise + logp, mask & piece_mask)
         if final_here:
             break
-        states = [(text, lm, piecewise, mask, _context_of(text),
-                   known_after(text[-width:] if len(text) >= width else "^" * (width - len(text)) + text))
+        # each hypothesis with its context (:func:`_context_of`) and what the letter model knows after it
+        states = [(text, lm, piecewise, mask, context_after.get(text[-1:], _CONSONANT),
+                   known_by_history[(padding + text)[-width:]])
                   for text, (_, lm, piecewise, mask) in beam.items()]
         reached = False
         for size in range(1, min(longest, length - position) + 1):
@@ -406,6 +413,11 @@ def _context_of(text: str) -> str:
     if last in SIGNS:
         return _SIGN
     return _CONSONANT
+
+
+# _context_of by a text's last letter ("" for an empty text), consonants left out: the decoder's
+# inner loop reads it with _CONSONANT as the default, and test_backtranslit checks it against _context_of.
+_CONTEXT_AFTER = {"": _START, **{sign: _SIGN for sign in SIGNS}, **{vowel: _VOWEL for vowel in VOWELS}}
 
 
 # ---------------------------------------------------------------------------

@@ -47,8 +47,10 @@ class LetterModel:
         # own (an lru_cache of 500,000) grew by 37 MiB per 6,000 names read, in every process that
         # reads them, for no time measurably saved (6.0 s and 6.2 s of CPU for those names).
         self._logp = self._compute
-        # history → added letters → log p; bounded: histories × pieces of the alphabet
-        self._extended: dict[str, dict[str, float]] = defaultdict(dict)
+        # history → added letters → log p; bounded: histories × pieces of the alphabet. Public for a
+        # decoder's inner loop, which reads it directly (history: the text's last ``order - 1``
+        # letters, ``^``-padded, as :meth:`extend` makes it) and calls extend for what is missing.
+        self.known: dict[str, dict[str, float]] = defaultdict(dict)
         # history → log P(end); bounded by the histories, as above: every final reading asks it
         self._finished: dict[str, float] = {}
 
@@ -67,16 +69,11 @@ class LetterModel:
         """log P(added | text) letter by letter."""
         width = self.order - 1
         history = text[-width:] if len(text) >= width else "^" * (width - len(text)) + text
-        known = self._extended[history]
+        known = self.known[history]
         value = known.get(added)
         if value is None:
             value = known[added] = self._extend_uncached(history, added)
         return value
-
-    def known_after(self, history: str) -> dict[str, float]:
-        """What :meth:`extend` knows already after ``history`` (the text's last ``order - 1``
-        letters, ``^``-padded): added letters → log p, for a caller that asks it many times."""
-        return self._extended[history]
 
     def _extend_uncached(self, history: str, added: str) -> float:
         value = 0.0
