@@ -8,7 +8,7 @@ import pytest
 
 from translitnorm.cache import CacheRefused
 from translitnorm.index import (
-    GIVEN, OTHER, PATRONYMIC, SLOT_NAMES, SURNAME, WHOLE, CompiledIndex, EntityPart, Posting, display_name, person_parts,
+    GIVEN, OTHER, PATRONYMIC, SLOT_NAMES, SURNAME, WHOLE, CompiledIndex, EntityPart, Posting, _EntityTables, display_name, person_parts,
 )
 from translitnorm.index_store import build_index, cached_index
 from translitnorm.keys import exact_form, folded_form, matching_key
@@ -93,8 +93,10 @@ def test_the_parts_of_an_entity(index):
     assert {(index.parts[row.part], SLOT_NAMES[row.slot]) for row in bakieva} == {("Бакиева", "surname"), ("Гульнара", "given name")}
 
 
-def test_entities_and_parts_derived_on_demand_agree_with_the_postings(index):
+@pytest.mark.parametrize("vector_from", [_EntityTables.VECTOR_FROM, 0])  # 0: every part by the numpy path
+def test_entities_and_parts_derived_on_demand_agree_with_the_postings(index, monkeypatch, vector_from):
     # Asked in a scattered order, twice: the rows worked out as asked for are the postings read the other way round.
+    monkeypatch.setattr(_EntityTables, "VECTOR_FROM", vector_from)
     fresh = pickle.loads(pickle.dumps(index))  # nothing derived yet
     for _ in range(2):
         for part_id in reversed(range(len(fresh.parts))):

@@ -100,6 +100,7 @@ FormTable = Literal["exact", "folded", "keys", "cross"]
 
 # Slots that anchor a candidate: a person is reached through a surname (or another non-given name).
 _ANCHOR_SLOTS = frozenset((SURNAME, OTHER))
+_ANCHOR_SLOT_LIST = sorted(_ANCHOR_SLOTS)
 
 
 def person_parts(name: str) -> list[tuple[int, str]]:
@@ -452,7 +453,14 @@ class _EntityTables:
     which keeps a method call off the per-name path.
     """
 
-    __slots__ = ("_postings", "entities", "anchors", "named", "parts", "_by_entity", "_parts_by_entity", "_starts")
+    __slots__ = ("_postings", "entities", "anchors", "named", "parts", "_by_entity", "_parts_by_entity", "_starts",
+                 "_packed", "_offsets")
+
+    # A part with at least this many postings has its entities taken from the packed array with
+    # numpy, not one posting at a time: at 1,000,000 people a common given name has tens of
+    # thousands, and this halves the time of making its sets (5.1 → 2.6 ms at 20,000); below it
+    # the fixed cost of the numpy calls weighs more.
+    VECTOR_FROM = 256
 
     def __init__(self, postings: list[Sequence[int]], entity_count: int):
         self._postings = postings
@@ -463,6 +471,8 @@ class _EntityTables:
         lengths = np.fromiter(map(len, postings), dtype=np.int64, count=len(postings))
         packed = np.fromiter(itertools.chain.from_iterable(postings), dtype=np.int64, count=int(lengths.sum()))
         part_ids = np.repeat(np.arange(len(postings), dtype=np.int64), lengths)
+        self._packed = packed  # every posting, in part order: part p's are [offsets[p], offsets[p + 1])
+        self._offsets = np.concatenate(([0], np.cumsum(lengths))).tolist()
         entities = packed >> _ENTITY_SHIFT
         by_entity = np.argsort(entities, kind="stable")  # each entity's rows stay in part order
         self._by_entity = packed[by_entity]
@@ -471,14 +481,25 @@ class _EntityTables:
 
     def entities_of(self, part: int, anchors_only: bool) -> frozenset[int]:
         postings = self._postings[part]
-        everyone = self.entities[part] = frozenset(posting >> _ENTITY_SHIFT for posting in postings)
-        anchored = frozenset(posting >> _ENTITY_SHIFT for posting in postings if posting & _SLOT_MASK in _ANCHOR_SLOTS)
-        self.anchors[part] = anchored
+        if len(postings) >= self.VECTOR_FROM:
+            rows = self._packed[self._offsets[part]:self._offsets[part + 1]]
+            entities, slots = rows >> _ENTITY_SHIFT, rows & _SLOT_MASK
+            everyone = frozenset(entities.tolist())
+            anchored = frozenset(entities[np.isin(slots, _ANCHOR_SLOT_LIST)].tolist())
+        else:
+            everyone = frozenset(posting >> _ENTITY_SHIFT for posting in postings)
+            anchored = frozenset(posting >> _ENTITY_SHIFT for posting in postings if posting & _SLOT_MASK in _ANCHOR_SLOTS)
+        self.entities[part], self.anchors[part] = everyone, anchored
         return anchored if anchors_only else everyone
 
     def entities_named(self, part: int) -> frozenset[int]:
-        named = self.named[part] = frozenset(posting >> _ENTITY_SHIFT for posting in self._postings[part]
-                                             if posting & _SLOT_MASK == WHOLE)
+        postings = self._postings[part]
+        if len(postings) >= self.VECTOR_FROM:
+            rows = self._packed[self._offsets[part]:self._offsets[part + 1]]
+            named = frozenset((rows[(rows & _SLOT_MASK) == WHOLE] >> _ENTITY_SHIFT).tolist())
+        else:
+            named = frozenset(posting >> _ENTITY_SHIFT for posting in postings if posting & _SLOT_MASK == WHOLE)
+        self.named[part] = named
         return named
 
     def parts_of(self, entity: int) -> tuple[EntityPart, ...]:

@@ -34,6 +34,8 @@ UNMATCHED_INITIAL_PENALTY = 0.3
 # counted as unmatched (said in explain()), which keeps any cell within milliseconds.
 MAX_PARTS_MATCHED = 6
 MAX_INITIALS_MATCHED = 4
+# How many initials a person's name can take: the given name's and the patronymic's (see _initial_assignments).
+MOST_INITIALS_PLACED = 2
 
 
 class SlotOption(NamedTuple):
@@ -114,11 +116,14 @@ class Scorer:
             options.append(list(best.values()))
         return options
 
-    def score_person(self, entity: int, letters: list[tuple[str, str]], options: list[list[SlotOption]]) -> PersonScore | None:
+    def score_person(self, entity: int, letters: list[tuple[str, str]], options: list[list[SlotOption]],
+                     fitting: tuple[tuple[int, ...], ...] | None = None) -> PersonScore | None:
         """The entity's score for the query (its initials' ``letters``, its parts' ``options``), or None
-        when no assignment gives the entity's surname; described only if shown (:meth:`person_candidate`)."""
-        initial_options = (self.initial_options(entity, letters[:MAX_INITIALS_MATCHED])
-                           + ((),) * max(0, len(letters) - MAX_INITIALS_MATCHED)) if letters else ()
+        when no assignment gives the entity's surname; described only if shown (:meth:`person_candidate`).
+        ``fitting``: :meth:`initial_options` of the first MAX_INITIALS_MATCHED letters, when known."""
+        if fitting is None and letters:
+            fitting = self.initial_options(entity, letters[:MAX_INITIALS_MATCHED])
+        initial_options = (fitting + ((),) * max(0, len(letters) - MAX_INITIALS_MATCHED)) if letters else ()
         signature = tuple(tuple((option.slot, option.match.score) for option in token_options) for token_options in options)
         best = best_assignment(signature, initial_options)
         if best is None:
@@ -327,6 +332,10 @@ class CandidatePool:
         self.hits = HitCounts(reached_by_part)
         self.levels = sorted(reached_at.items(), reverse=True)  # best part score first
         self.factors = bound_factors(len(full), len(initials))
+        # with initials, the factors by how many of them an entity's given name and patronymic can fit
+        self.factors_fitting = [bound_factors(len(full), len(initials), fitting)
+                                for fitting in range(min(len(initials), MOST_INITIALS_PLACED) + 1)]
+        self.fitting: dict[int, tuple[tuple[int, ...], ...]] = {}  # entity -> its initial_options, once known
         self.next_group = 0
         self.queue: Iterator[tuple[float, int]] = iter(())  # (bound, entity) of the group being scored, best first
         self.next_entity: tuple[float, int] | None = None
@@ -336,10 +345,23 @@ class CandidatePool:
     def _in_bound_order(self, count: int, members: list[int]) -> Iterator[tuple[float, int]]:
         """The members of one hit-count group as (bound, entity), best bound first, ties by entity
         (ID order); lazily, as usually one or two of a large group are scored."""
-        if len(members) == 1 or self.initials:  # with initials the bound does not depend on part scores
-            factor = self.factors[count]
-            for entity in sorted(members):
-                yield factor, entity
+        if len(members) == 1:
+            yield self.factors[count], members[0]
+            return
+        if self.initials:
+            # With initials the bound does not depend on part scores but on how many initials the
+            # entity's given name and patronymic can fit: at 1,000,000 people an initial and a common
+            # surname reach hundreds of entities, and those that fit the initials come first.
+            letters, fitting = self.initial_letters[:MAX_INITIALS_MATCHED], self.fitting
+            initial_options = self.scorer.initial_options
+            ranked = []
+            for entity in members:
+                options = fitting[entity] = initial_options(entity, letters)
+                placed = most_initials_placed(options, min(len(self.full) - 1, 1))
+                ranked.append((-self.factors_fitting[placed][count], entity))
+            ranked.sort()
+            for bound, entity in ranked:
+                yield -bound, entity
             return
         remaining = set(members)
         for score, reached in self.levels:
@@ -370,10 +392,15 @@ class CandidatePool:
             bound, entity = self.next_entity
             # An entity whose bound does not beat the last shown score changes no decision:
             # at best it ties, and a tie at the top gives no ID whichever of the two is shown.
-            if len(scores) >= wanted and (self.next_group > 1 or bound <= sorted(scores, reverse=True)[wanted - 1]):
-                return
+            # With initials, entities come by their own bounds, not in ID order, so one that only
+            # ties is scored too: the candidates shown are then those a full scoring ranks first.
+            if len(scores) >= wanted:
+                last_shown = sorted(scores, reverse=True)[wanted - 1]
+                if self.next_group > 1 or bound < last_shown or (bound == last_shown and not self.initials):
+                    return
             self.next_entity = None
-            person = scorer.score_person(entity, self.initial_letters, scorer.options(entity, self.token_matches))
+            person = scorer.score_person(entity, self.initial_letters, scorer.options(entity, self.token_matches),
+                                         self.fitting.get(entity))
             if person is not None:
                 self.scored.append(person)
                 scores.append(person.score)
@@ -423,23 +450,28 @@ _HEAVIEST_FIRST = sorted((SLOT_WEIGHTS[slot] for slot in (SURNAME, GIVEN, PATRON
 
 
 @lru_cache(maxsize=256)
-def bound_factors(parts: int, initials: int) -> tuple[float, ...]:
+def bound_factors(parts: int, initials: int, fitting: int | None = None) -> tuple[float, ...]:
     """For each number of hits, what bounds the whole-name score of an entity that many query
     parts (of ``parts``) reach: times its best part score without initials, as it is with them.
 
     A score is Σ weight·part score / (Σ weight + penalties): at most ``a`` parts fill distinct
     slots (a ≤ hits, a ≤ 4), each scores at most the best part score, the others pay the
     unmatched penalty, and this only grows with ``a``. Initials score 1, so with initials the
-    part scores are bounded by 1 instead. The same few name shapes recur, hence the cache.
+    part scores are bounded by 1 instead. ``fitting``: how many of the ``initials`` can be
+    matched at most (all when None); the others pay their penalty, and the score grows with
+    the matched ones. The same few name shapes recur, hence the cache.
 
     >>> [round(factor, 4) for factor in bound_factors(2, 0)]
     [0.0, 0.6667, 1.0]
+    >>> [round(factor, 4) for factor in bound_factors(1, 2)], [round(factor, 4) for factor in bound_factors(1, 2, 1)]
+    ([0.4, 1.0], [0.1429, 0.7])
     """
+    matched = initials if fitting is None else fitting
     factors = []
     for hits in range(parts + 1):
         assigned = min(hits, len(_HEAVIEST_FIRST))
-        weight = sum(_HEAVIEST_FIRST[:assigned]) + INITIAL_WEIGHT * initials
-        penalty = UNMATCHED_PART_PENALTY * (parts - assigned)
+        weight = sum(_HEAVIEST_FIRST[:assigned]) + INITIAL_WEIGHT * matched
+        penalty = UNMATCHED_PART_PENALTY * (parts - assigned) + UNMATCHED_INITIAL_PENALTY * (initials - matched)
         factors.append(weight / (weight + penalty) if weight + penalty else 0.0)
     return tuple(factors)
 
@@ -486,6 +518,22 @@ def best_assignment(options: tuple[tuple[tuple[int, float], ...], ...],
                 if best is None or total > best.score:
                     best = Assignment(total, tuple(None if p < 0 else p for p in positions), initial_slots)
     return best
+
+
+@lru_cache(maxsize=4096)
+def most_initials_placed(initial_options: tuple[tuple[int, ...], ...], other_parts: int) -> int:
+    """How many initials can be placed at most (:func:`_initial_assignments`) when the query has
+    ``other_parts`` full parts besides the surname: where an initial goes depends on the slots they
+    take (a lone initial is the given name, or the patronymic after a full given name).
+
+    >>> most_initials_placed(((GIVEN,), (PATRONYMIC,)), 0), most_initials_placed(((PATRONYMIC,), (GIVEN,)), 0)
+    (2, 1)
+    >>> most_initials_placed(((PATRONYMIC,),), 0), most_initials_placed(((PATRONYMIC,),), 1)  # "Anna B. Petrova"
+    (0, 1)
+    """
+    taken = ((),) if other_parts == 0 else ((), (GIVEN,), (PATRONYMIC,))  # both taken: no initial placed
+    return max(sum(slot is not None for slot in slots)
+               for used in taken for slots in _initial_assignments(initial_options, set(used)))
 
 
 def _initial_assignments(initial_options: tuple[tuple[int, ...], ...], used: set[int]):
