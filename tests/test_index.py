@@ -215,3 +215,29 @@ def test_a_loaded_index_finds_the_same_key_neighbours(tmp_path, index):
     assert loaded._neighbours is None  # filed into buckets on first use, not at load
     for key in ("bakiev", "bakiyev", "otunbaeva", "bishkek"):
         assert loaded.key_neighbours().by_edits(key, 2) == KeyNeighbours(index.keys).by_edits(key, 2)
+
+
+def test_a_cache_file_with_damaged_entity_tables_is_refused(tmp_path, index):
+    import marshal
+
+    from translitnorm import cache
+
+    state = list(index._state())
+    tables = state[18]
+    state[18] = tables[:4] + (tables[4][:-8],)  # the entity starts one short
+    cache.write_entry(tmp_path / "index.marshal", marshal.dumps(tuple(state)))
+    with pytest.raises(CacheRefused, match="entity tables"):
+        CompiledIndex.load(tmp_path / "index.marshal")
+
+
+def test_a_loaded_index_reads_its_entity_tables_from_the_file(tmp_path, index):
+    index.save(tmp_path / "index.marshal")
+    loaded = CompiledIndex.load(tmp_path / "index.marshal")
+    assert loaded._entity_table_state is not None and loaded._entity_tables is None
+    fresh = pickle.loads(pickle.dumps(index))
+    fresh._entity_table_state = None  # worked out from the postings
+    for part_id in range(len(index.parts)):
+        assert loaded.entities_of(part_id) == fresh.entities_of(part_id)
+        assert loaded.entities_of(part_id, anchors_only=True) == fresh.entities_of(part_id, anchors_only=True)
+    for entity_id in range(len(index.entity_ids)):
+        assert loaded.parts_of(entity_id) == fresh.parts_of(entity_id)

@@ -94,8 +94,9 @@ def private_dir(path: str | os.PathLike, *, create: bool = True) -> Path:
     return folder
 
 
-def read_entry(path: str | os.PathLike) -> bytes:
-    """The content of a cache file after every check (owner, mode, regular file, digest).
+def read_entry(path: str | os.PathLike) -> memoryview:
+    """The content of a cache file after every check (owner, mode, regular file, digest), as a view
+    of the bytes read (not a copy: a large index's file is hundreds of megabytes).
 
     Raises :class:`CacheRefused` (or OSError when it cannot be read) otherwise.
     """
@@ -120,7 +121,7 @@ def read_entry(path: str | os.PathLike) -> bytes:
     content = memoryview(data)[head:]
     if hashlib.sha256(content).digest() != data[len(MAGIC):head]:
         raise CacheRefused(f"cache file {target} is damaged (its content does not match its digest)")
-    return bytes(content)
+    return content
 
 
 def write_entry(path: str | os.PathLike, content: bytes) -> Path:

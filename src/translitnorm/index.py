@@ -30,6 +30,7 @@ from translitnorm.crosslang import variants
 from translitnorm.keys import exact_form, folded_form
 from translitnorm.neighbours import KeyNeighbours
 from translitnorm.packed_forms import PackedForms
+from translitnorm.packed_names import PackedNames
 from translitnorm.rendering import CYRILLIC_SCHEME, LEXICON_SCHEME, PartForms, rendered_parts, scheme_ids, scheme_langs
 from translitnorm.runtime import collector_paused
 from translitnorm.lexicon import Entity, Lexicon, script_of_lang
@@ -45,7 +46,7 @@ log = logging.getLogger("translitnorm.cache")
 # 5: cache files carry a digest of their content (translitnorm.cache); 6: entity populations
 # 7: a form made from one name part holds its packed entry alone, not a one-entry tuple
 # 8: the cross table is a PackedForms (forms in flat buffers ordered by CRC-32), saved as its byte strings
-FORMAT_VERSION = 9
+FORMAT_VERSION = 10
 # How the index packs its rows into plain ints (small to save, fast to load). Nothing outside
 # this module unpacks them: the accessors of CompiledIndex give named rows.
 # Form entries: ``part << _SCHEME_BITS | set number``; the sets themselves (bit i =
@@ -144,7 +145,9 @@ class CompiledIndex:
     entity_ids: list[str]
     entity_types: list[str]
     canonicals: list[str]
-    entity_names: list[Sequence[tuple[str, str, str]]]  # (lang, text, role) per name
+    # (lang, text, role) per name: lists while the index is compiled, then a PackedNames (flat
+    # buffers: a million people's names load at once rather than as four million objects)
+    entity_names: "list[Sequence[tuple[str, str, str]]] | PackedNames"
     parts: list[str]  # part id -> the text it was made from
     part_initials: list[str]  # part id -> the letters its renderings start with
     postings: list[Sequence[int]]  # part id -> packed (entity, name, slot)
@@ -172,6 +175,9 @@ class CompiledIndex:
     # The key neighbours as read from a cache file (KeyNeighbours.state): filed into buckets on
     # first use. Computing them is 3 s at 1,000,000 people, so the compile does it once.
     _neighbour_state: tuple | None = field(default=None, repr=False, compare=False)
+    # The postings sorted by entity (_EntityTables.state), as read from a cache file: 0.6 s of a
+    # million people's first query when worked out in each process, so the compile does it once.
+    _entity_table_state: tuple | None = field(default=None, repr=False, compare=False)
 
     # -- building ---------------------------------------------------------------------
 
@@ -250,7 +256,7 @@ class CompiledIndex:
         """Turn the index's inner lists into tuples: tuples of strings and ints drop out of
         the cyclic garbage collector's view, which otherwise walks the whole index on every
         full collection of a long run (and they save and load as tuples)."""
-        self.entity_names = [tuple(names) for names in self.entity_names]
+        self.entity_names = PackedNames.from_lists(self.entity_names)
         self.postings = [tuple(postings) for postings in self.postings]
         for table in (self.exact, self.folded, self.keys, self.cross):
             for form, entries in table.items():
@@ -367,7 +373,7 @@ class CompiledIndex:
         return found if found is not None else tables.parts_of(entity)
 
     def _start_entity_tables(self) -> "_EntityTables":
-        self._entity_tables = _EntityTables(self.postings, len(self.entity_ids))
+        self._entity_tables = _EntityTables(self.postings, len(self.entity_ids), self._entity_table_state)
         return self._entity_tables
 
     # -- persistence ------------------------------------------------------------------
@@ -383,9 +389,10 @@ class CompiledIndex:
         """Everything the index holds, in the order :meth:`load` reads it back (the cross table as its
         byte strings: canonical, so two indexes compare by it)."""
         return (FORMAT_VERSION, self.digest, self.entity_ids, self.entity_types, self.canonicals,
-                self.entity_names, self.parts, self.part_initials, self.postings, self.scheme_ids,
+                self.entity_names.state(), self.parts, self.part_initials, self.postings, self.scheme_ids,
                 self.exact, self.folded, self.keys, self.cross.state(), self.part_langs, self.scheme_sets,
-                self.populations, self._neighbour_state or self.key_neighbours().state())
+                self.populations, self._neighbour_state or self.key_neighbours().state(),
+                self._entity_table_state or (self._entity_tables or self._start_entity_tables()).state())
 
     def save(self, path: str | os.PathLike) -> None:
         """Write the index atomically to ``path`` (a cache file: private, with a digest of its content)."""
@@ -402,15 +409,17 @@ class CompiledIndex:
         content = cache.read_entry(path)
         with collector_paused():
             state = marshal.loads(content)
-        if not isinstance(state, tuple) or len(state) != 18 or state[0] != FORMAT_VERSION:
+        if not isinstance(state, tuple) or len(state) != 19 or state[0] != FORMAT_VERSION:
             raise cache.CacheRefused(f"{path}: not a compiled index of format {FORMAT_VERSION}")
         if digest is not None and state[1] != digest:
             raise cache.CacheRefused(f"{path}: compiled from other lexicons than the ones asked for")
         index = cls(*state[2:17], digest=state[1])  # type: ignore[misc]
         try:
             index.cross = PackedForms.from_state(state[13])
+            index.entity_names = PackedNames.from_state(state[5], len(index.entity_ids) if isinstance(index.entity_ids, list) else -1)
             index._neighbour_state = KeyNeighbours.check_state(state[17], len(index.keys))
-        except ValueError as exc:
+            index._entity_table_state = _EntityTables.check_state(state[18], len(index.postings), len(index.entity_ids))
+        except (ValueError, TypeError) as exc:
             raise cache.CacheRefused(f"{path}: {exc}") from None
         index._check_shape(path)
         return index
@@ -418,7 +427,7 @@ class CompiledIndex:
     def _check_shape(self, path: str | os.PathLike) -> None:
         """Refuse an index whose tables do not fit together (a file written by other code): a
         cheap check of types and lengths, so a bad file fails here and not in the middle of a run."""
-        lists = (self.entity_ids, self.entity_types, self.canonicals, self.entity_names, self.parts,
+        lists = (self.entity_ids, self.entity_types, self.canonicals, self.parts,
                  self.part_initials, self.postings, self.scheme_ids, self.part_langs, self.scheme_sets, self.populations)
         tables = (self.exact, self.folded, self.keys)
         entities = len(self.entity_ids)
@@ -462,12 +471,17 @@ class _EntityTables:
     # the fixed cost of the numpy calls weighs more.
     VECTOR_FROM = 256
 
-    def __init__(self, postings: list[Sequence[int]], entity_count: int):
+    def __init__(self, postings: list[Sequence[int]], entity_count: int, state: tuple | None = None):
         self._postings = postings
         self.entities: dict[int, frozenset[int]] = {}  # part -> entities it belongs to
         self.anchors: dict[int, frozenset[int]] = {}  # part -> entities whose surname / other name it is
         self.named: dict[int, frozenset[int]] = {}  # part -> entities whose whole name it is
         self.parts: dict[int, tuple[EntityPart, ...]] = {}  # entity -> its name parts
+        if state is not None:  # checked by check_state when the index was loaded
+            packed, offsets, by_entity, parts_by_entity, starts = (np.frombuffer(item, dtype=np.int64) for item in state)
+            self._packed, self._offsets = packed, offsets.tolist()
+            self._by_entity, self._parts_by_entity, self._starts = by_entity, parts_by_entity, starts
+            return
         lengths = np.fromiter(map(len, postings), dtype=np.int64, count=len(postings))
         packed = np.fromiter(itertools.chain.from_iterable(postings), dtype=np.int64, count=int(lengths.sum()))
         part_ids = np.repeat(np.arange(len(postings), dtype=np.int64), lengths)
@@ -478,6 +492,27 @@ class _EntityTables:
         self._by_entity = packed[by_entity]
         self._parts_by_entity = part_ids[by_entity]
         self._starts = np.searchsorted(entities[by_entity], np.arange(entity_count + 1, dtype=np.int64))
+
+    def state(self) -> tuple[bytes, bytes, bytes, bytes, bytes]:
+        """The arrays as byte strings (what a cache file keeps; see :meth:`check_state`)."""
+        return (self._packed.tobytes(), np.array(self._offsets, dtype=np.int64).tobytes(), self._by_entity.tobytes(),
+                self._parts_by_entity.tobytes(), self._starts.tobytes())
+
+    @staticmethod
+    def check_state(state: tuple, part_count: int, entity_count: int) -> tuple:
+        """``state`` itself, once checked to fit an index of these counts; ValueError if it does not."""
+        if not (isinstance(state, tuple) and len(state) == 5 and all(isinstance(item, bytes) for item in state)
+                and all(len(item) % 8 == 0 for item in state)):
+            raise ValueError("the entity tables are five byte strings of 8-byte integers")
+        packed, offsets, by_entity, parts_by_entity, starts = (np.frombuffer(item, dtype=np.int64) for item in state)
+        rows = len(packed)
+        if not (len(offsets) == part_count + 1 and len(starts) == entity_count + 1
+                and len(by_entity) == rows == len(parts_by_entity) and offsets[0] == 0 == starts[0]
+                and offsets[-1] == rows == starts[-1] and bool(np.all(np.diff(offsets) >= 0))
+                and bool(np.all(np.diff(starts) >= 0))
+                and (not rows or (int(parts_by_entity.min()) >= 0 and int(parts_by_entity.max()) < part_count))):
+            raise ValueError("the entity tables do not fit the index's parts and entities")
+        return state
 
     def entities_of(self, part: int, anchors_only: bool) -> frozenset[int]:
         postings = self._postings[part]

@@ -42,7 +42,7 @@ class Matcher:
         self.parts = PartLookup(index)
         self.scorer = Scorer(index, self.parts)
         # A lexicon of persons only has no whole names to look a query up as (places, organisations…).
-        self.has_whole_names = any(entity_type != "person" for entity_type in index.entity_types)
+        self.has_whole_names = index.entity_types.count("person") != len(index.entity_types)
         self._stated_population: dict[str, int] | None = None
 
     def population(self, entity_id: str) -> int:
@@ -59,9 +59,11 @@ class Matcher:
         None when they state none."""
         if self._stated_population is None:
             index = self.index
-            self._stated_population = {entity_id: population for entity_id, entity_type, population
-                                       in zip(index.entity_ids, index.entity_types, index.populations)
-                                       if entity_type == "place" and population >= 0}
+            # by the populations first: most entities state none (every person), and a million of
+            # them are read here on a first ambiguous name
+            ids, types = index.entity_ids, index.entity_types
+            self._stated_population = {ids[number]: population for number, population in enumerate(index.populations)
+                                       if population >= 0 and types[number] == "place"}
         return self._stated_population.get(entity_id)
 
     def _prominent(self, pool: CandidatePool, candidates: list[Candidate], single: bool,

@@ -348,21 +348,6 @@ class CandidatePool:
         if len(members) == 1:
             yield self.factors[count], members[0]
             return
-        if self.initials:
-            # With initials the bound does not depend on part scores but on how many initials the
-            # entity's given name and patronymic can fit: at 1,000,000 people an initial and a common
-            # surname reach hundreds of entities, and those that fit the initials come first.
-            letters, fitting = self.initial_letters[:MAX_INITIALS_MATCHED], self.fitting
-            initial_options = self.scorer.initial_options
-            ranked = []
-            for entity in members:
-                options = fitting[entity] = initial_options(entity, letters)
-                placed = most_initials_placed(options, min(len(self.full) - 1, 1))
-                ranked.append((-self.factors_fitting[placed][count], entity))
-            ranked.sort()
-            for bound, entity in ranked:
-                yield -bound, entity
-            return
         remaining = set(members)
         for score, reached in self.levels:
             at_level = remaining & reached
@@ -374,8 +359,28 @@ class CandidatePool:
                 if not remaining:
                     return
 
+    def _by_initials(self) -> Iterator[tuple[float, int]]:
+        """With initials: every entity reached, of every hit-count group, as (bound, entity), best
+        bound first, ties by entity (ID order). The bound does not depend on part scores here but on
+        the hits and on how many of the initials the entity's given name and patronymic can take:
+        at 1,000,000 people an initial and a common surname reach hundreds of entities, and those
+        that fit the initials come first."""
+        letters, fitting, factors = self.initial_letters[:MAX_INITIALS_MATCHED], self.fitting, self.factors_fitting
+        initial_options, other_parts = self.scorer.initial_options, min(len(self.full) - 1, 1)
+        ranked = []
+        for count in self.hits.counts:
+            for entity in self.hits.members(count):
+                options = fitting[entity] = initial_options(entity, letters)
+                ranked.append((-factors[most_initials_placed(options, other_parts)][count], entity))
+        ranked.sort()
+        for bound, entity in ranked:
+            yield -bound, entity
+
     def _score_people(self, wanted: int) -> None:
         scorer, scores = self.scorer, self.person_scores
+        if self.initials and self.next_group == 0:
+            self.queue = self._by_initials()
+            self.next_group = len(self.hits.counts)  # every group is in that one queue
         while True:
             if self.next_entity is None:
                 self.next_entity = next(self.queue, None)
@@ -392,11 +397,11 @@ class CandidatePool:
             bound, entity = self.next_entity
             # An entity whose bound does not beat the last shown score changes no decision:
             # at best it ties, and a tie at the top gives no ID whichever of the two is shown.
-            # With initials, entities come by their own bounds, not in ID order, so one that only
-            # ties is scored too: the candidates shown are then those a full scoring ranks first.
+            # With initials, every entity reached is in one queue by its own bound, and one that
+            # can only tie is scored too: the candidates shown are those a full scoring ranks first.
             if len(scores) >= wanted:
                 last_shown = sorted(scores, reverse=True)[wanted - 1]
-                if self.next_group > 1 or bound < last_shown or (bound == last_shown and not self.initials):
+                if bound < last_shown if self.initials else (self.next_group > 1 or bound <= last_shown):
                     return
             self.next_entity = None
             person = scorer.score_person(entity, self.initial_letters, scorer.options(entity, self.token_matches),
