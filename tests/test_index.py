@@ -162,16 +162,26 @@ def test_the_cross_table_answers_as_the_dict_it_was_made_from(index):
     assert PackedForms.from_dict(as_dict) == table
 
 
-def test_a_cache_file_with_a_damaged_cross_table_is_refused(tmp_path, index):
+# What each packed table of a cache file loses or gains, and what the refusal says: (position in
+# the saved state, damage, message).
+_DAMAGED_TABLES = {
+    "cross table": (13, lambda t: (t[0], t[1][:-1]) + t[2:], "do not fit"),  # forms one byte short of their offsets
+    "key neighbours": (17, lambda t: (t[0] + b"\xff\xff\xff\x7f",) + t[1:], "key-neighbour"),  # one key more than the index has
+    "entity tables": (18, lambda t: t[:4] + (t[4][:-8],), "entity tables"),  # the entity starts one short
+}
+
+
+@pytest.mark.parametrize("table", list(_DAMAGED_TABLES))
+def test_a_cache_file_with_a_damaged_packed_table_is_refused(tmp_path, index, table):
     import marshal
 
     from translitnorm import cache
 
+    position, damage, message = _DAMAGED_TABLES[table]
     state = list(index._state())
-    checksums, forms, form_offsets, entry_offsets, entries = state[13]
-    state[13] = (checksums, forms[:-1], form_offsets, entry_offsets, entries)  # one byte short of its offsets
+    state[position] = damage(state[position])
     cache.write_entry(tmp_path / "index.marshal", marshal.dumps(tuple(state)))
-    with pytest.raises(CacheRefused, match="do not fit"):
+    with pytest.raises(CacheRefused, match=message):
         CompiledIndex.load(tmp_path / "index.marshal")
 
 
@@ -196,38 +206,12 @@ def test_the_cache_holds_the_index_of_exactly_these_lexicon_bytes(tmp_path):
     assert "ua.kharkiv" not in build_index([lexicon], cache_dir=cache).entity_ids
 
 
-def test_a_cache_file_with_a_damaged_key_neighbour_index_is_refused(tmp_path, index):
-    import marshal
-
-    from translitnorm import cache
-
-    state = list(index._state())
-    neighbours = state[17]
-    state[17] = (neighbours[0] + b"\xff\xff\xff\x7f",) + neighbours[1:]  # one key more than the index has
-    cache.write_entry(tmp_path / "index.marshal", marshal.dumps(tuple(state)))
-    with pytest.raises(CacheRefused, match="key-neighbour"):
-        CompiledIndex.load(tmp_path / "index.marshal")
-
-
 def test_a_loaded_index_finds_the_same_key_neighbours(tmp_path, index):
     index.save(tmp_path / "index.marshal")
     loaded = CompiledIndex.load(tmp_path / "index.marshal")
     assert loaded._neighbours is None  # filed into buckets on first use, not at load
     for key in ("bakiev", "bakiyev", "otunbaeva", "bishkek"):
         assert loaded.key_neighbours().by_edits(key, 2) == KeyNeighbours(index.keys).by_edits(key, 2)
-
-
-def test_a_cache_file_with_damaged_entity_tables_is_refused(tmp_path, index):
-    import marshal
-
-    from translitnorm import cache
-
-    state = list(index._state())
-    tables = state[18]
-    state[18] = tables[:4] + (tables[4][:-8],)  # the entity starts one short
-    cache.write_entry(tmp_path / "index.marshal", marshal.dumps(tuple(state)))
-    with pytest.raises(CacheRefused, match="entity tables"):
-        CompiledIndex.load(tmp_path / "index.marshal")
 
 
 def test_a_loaded_index_reads_its_entity_tables_from_the_file(tmp_path, index):

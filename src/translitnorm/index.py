@@ -28,7 +28,7 @@ import numpy as np
 from translitnorm import cache
 from translitnorm.crosslang import variants
 from translitnorm.keys import exact_form, folded_form
-from translitnorm.neighbours import KeyNeighbours
+from translitnorm.neighbours import KeyNeighbours, NeighbourLayout
 from translitnorm.packed_forms import PackedForms
 from translitnorm.packed_names import PackedNames
 from translitnorm.rendering import CYRILLIC_SCHEME, LEXICON_SCHEME, PartForms, rendered_parts, scheme_ids, scheme_langs
@@ -172,9 +172,9 @@ class CompiledIndex:
     # The cache file this index was read from or saved to (same content), if any: local worker
     # processes read it rather than receive a pickled copy. Never pickled: it names a local file.
     cache_file: Path | None = field(default=None, repr=False, compare=False)
-    # The key neighbours as read from a cache file (KeyNeighbours.state): filed into buckets on
-    # first use. Computing them is 3 s at 1,000,000 people, so the compile does it once.
-    _neighbour_state: tuple | None = field(default=None, repr=False, compare=False)
+    # The key neighbours' layout as read (and checked) from a cache file: filed into buckets on
+    # first use. Computing it is 3 s at 1,000,000 people, so the compile does it once.
+    _neighbour_layout: NeighbourLayout | None = field(default=None, repr=False, compare=False)
     # The postings sorted by entity (_EntityTables.state), as read from a cache file: 0.6 s of a
     # million people's first query when worked out in each process, so the compile does it once.
     _entity_table_state: tuple | None = field(default=None, repr=False, compare=False)
@@ -391,7 +391,7 @@ class CompiledIndex:
         return (FORMAT_VERSION, self.digest, self.entity_ids, self.entity_types, self.canonicals,
                 self.entity_names.state(), self.parts, self.part_initials, self.postings, self.scheme_ids,
                 self.exact, self.folded, self.keys, self.cross.state(), self.part_langs, self.scheme_sets,
-                self.populations, self._neighbour_state or self.key_neighbours().state(),
+                self.populations, (self._neighbour_layout or self.key_neighbours()).state(),
                 self._entity_table_state or (self._entity_tables or self._start_entity_tables()).state())
 
     def save(self, path: str | os.PathLike) -> None:
@@ -416,8 +416,8 @@ class CompiledIndex:
         index = cls(*state[2:17], digest=state[1])  # type: ignore[misc]
         try:
             index.cross = PackedForms.from_state(state[13])
-            index.entity_names = PackedNames.from_state(state[5], len(index.entity_ids) if isinstance(index.entity_ids, list) else -1)
-            index._neighbour_state = KeyNeighbours.check_state(state[17], len(index.keys))
+            index.entity_names = PackedNames.from_state(state[5], len(index.entity_ids))
+            index._neighbour_layout = KeyNeighbours.read_state(state[17], len(index.keys))
             index._entity_table_state = _EntityTables.check_state(state[18], len(index.postings), len(index.entity_ids))
         except (ValueError, TypeError) as exc:
             raise cache.CacheRefused(f"{path}: {exc}") from None
@@ -444,10 +444,7 @@ class CompiledIndex:
         """The matching keys, indexed for the fuzzy search (built on first use, shared by every
         matcher of this index; see :mod:`translitnorm.neighbours`)."""
         if self._neighbours is None:
-            if self._neighbour_state is not None:
-                self._neighbours = KeyNeighbours.from_state(self.keys, self._neighbour_state)
-            else:
-                self._neighbours = KeyNeighbours(self.keys)
+            self._neighbours = KeyNeighbours(self.keys, layout=self._neighbour_layout)
         return self._neighbours
 
 
@@ -514,10 +511,14 @@ class _EntityTables:
             raise ValueError("the entity tables do not fit the index's parts and entities")
         return state
 
+    def _rows(self, part: int) -> np.ndarray:
+        """A part's packed postings as a numpy view (for the parts of VECTOR_FROM postings or more)."""
+        return self._packed[self._offsets[part]:self._offsets[part + 1]]
+
     def entities_of(self, part: int, anchors_only: bool) -> frozenset[int]:
         postings = self._postings[part]
         if len(postings) >= self.VECTOR_FROM:
-            rows = self._packed[self._offsets[part]:self._offsets[part + 1]]
+            rows = self._rows(part)
             entities, slots = rows >> _ENTITY_SHIFT, rows & _SLOT_MASK
             everyone = frozenset(entities.tolist())
             anchored = frozenset(entities[np.isin(slots, _ANCHOR_SLOT_LIST)].tolist())
@@ -530,7 +531,7 @@ class _EntityTables:
     def entities_named(self, part: int) -> frozenset[int]:
         postings = self._postings[part]
         if len(postings) >= self.VECTOR_FROM:
-            rows = self._packed[self._offsets[part]:self._offsets[part + 1]]
+            rows = self._rows(part)
             named = frozenset((rows[(rows & _SLOT_MASK) == WHOLE] >> _ENTITY_SHIFT).tolist())
         else:
             named = frozenset(posting >> _ENTITY_SHIFT for posting in postings if posting & _SLOT_MASK == WHOLE)

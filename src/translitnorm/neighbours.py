@@ -77,7 +77,7 @@ class _Bucket:
         return np.bincount(np.concatenate(found) - start, minlength=stop - start)
 
 
-class _Layout(NamedTuple):
+class NeighbourLayout(NamedTuple):
     """The key-neighbour index as flat arrays: what :func:`_layout` computes once (at compile time,
     into the cache) and :func:`_buckets` files into buckets when an index is loaded.
 
@@ -105,7 +105,7 @@ class _Layout(NamedTuple):
                 [tuple(bound) for bound in self.bounds])
 
     @classmethod
-    def from_state(cls, state: tuple, key_count: int) -> "_Layout":
+    def from_state(cls, state: tuple, key_count: int) -> "NeighbourLayout":
         """From :meth:`state` of an index of ``key_count`` keys; ValueError when its parts do not fit together."""
         if not (isinstance(state, tuple) and len(state) == 8 and isinstance(state[1], str)
                 and isinstance(state[7], list) and all(isinstance(state[i], bytes) for i in (0, 2, 3, 4, 5, 6))):
@@ -143,8 +143,8 @@ class _Layout(NamedTuple):
         return cls(order, state[1], lengths, pair_counts, groups, group_starts, postings, bounds)
 
 
-def _layout(keys: Sequence[str]) -> _Layout:
-    """The flat arrays of the key-neighbour index of ``keys`` (distinct; see :class:`_Layout`).
+def _layout(keys: Sequence[str]) -> NeighbourLayout:
+    """The flat arrays of the key-neighbour index of ``keys`` (distinct; see :class:`NeighbourLayout`).
 
     Built with whole-array steps rather than a loop over keys and their pairs: an index of
     400,000 keys holds some three million (key, pair) rows (1.0 s in a Python loop at 100,000
@@ -193,11 +193,11 @@ def _layout(keys: Sequence[str]) -> _Layout:
     group_starts = np.concatenate(([0], edges)).astype(np.int64) if len(group_code) else np.zeros(0, dtype=np.int64)
     key_bucket_start = np.repeat(np.array(bucket_starts, dtype=np.int64), np.diff(bucket_starts + [count]))
     postings = (pair_keys - key_bucket_start[pair_keys]).astype(np.int32)
-    return _Layout(order, "".join(characters), lengths.astype(np.int32), pair_counts,
+    return NeighbourLayout(order, "".join(characters), lengths.astype(np.int32), pair_counts,
                    group_code[group_starts].astype(np.int64), group_starts, postings, bounds)
 
 
-def _buckets(layout: _Layout, keys: Sequence[str]) -> dict[str, _Bucket]:
+def _buckets(layout: NeighbourLayout, keys: Sequence[str]) -> dict[str, _Bucket]:
     """The buckets of ``layout``, over ``keys`` (the keys it was computed from, in the same order)."""
     ordered = np.array(keys, dtype=object)[layout.order].tolist() if len(layout.order) else []
     characters, alphabet = layout.characters, max(len(layout.characters), 1)
@@ -226,7 +226,7 @@ class KeyNeighbours:
     ['bakiev', 'baraev', 'bakieva', 'bakirov']
     """
 
-    def __init__(self, keys: Iterable[str], scan_at_most: int = SCAN_AT_MOST, layout: "_Layout | None" = None):
+    def __init__(self, keys: Iterable[str], scan_at_most: int = SCAN_AT_MOST, layout: "NeighbourLayout | None" = None):
         keys = list(keys)
         self._scan_at_most = scan_at_most
         self._layout = layout if layout is not None else _layout(keys)
@@ -237,10 +237,10 @@ class KeyNeighbours:
         return self._layout.state()
 
     @staticmethod
-    def check_state(state: tuple, key_count: int) -> tuple:
-        """``state`` itself, once checked to fit an index of ``key_count`` keys; ValueError if it does not."""
-        _Layout.from_state(state, key_count)
-        return state
+    def read_state(state: tuple, key_count: int) -> NeighbourLayout:
+        """The layout that :meth:`state` wrote, checked to fit an index of ``key_count`` keys (ValueError
+        if it does not): what ``KeyNeighbours(keys, layout=…)`` files into buckets when first asked."""
+        return NeighbourLayout.from_state(state, key_count)
 
     @classmethod
     def from_state(cls, keys: Iterable[str], state: tuple, scan_at_most: int = SCAN_AT_MOST) -> "KeyNeighbours":
@@ -252,7 +252,7 @@ class KeyNeighbours:
         ['bakiev', 'baraev', 'bakieva']
         """
         keys = list(keys)
-        return cls(keys, scan_at_most, _Layout.from_state(state, len(keys)))
+        return cls(keys, scan_at_most, cls.read_state(state, len(keys)))
 
     def bucket(self, first: str, shortest: int, longest: int) -> Sequence[str]:
         """Every key that starts with ``first`` and whose length lies in [shortest, longest], by (length, key)."""
