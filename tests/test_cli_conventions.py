@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import typer.main
@@ -106,11 +107,17 @@ def test_cluster_table_is_tab_separated_when_piped_and_long_rows_never_wrap(tmp_
 
 # -- pipes ------------------------------------------------------------------------------------
 
-def run_piped(command: str, tmp_path, stdin: bytes | None = None) -> subprocess.CompletedProcess:
+@pytest.fixture(scope="module")
+def index_cache(tmp_path_factory):
+    """One index cache for the piped commands: the shipped lexicons compile once, not once a test."""
+    return tmp_path_factory.mktemp("cache")
+
+
+def run_piped(command: str, tmp_path, cache: Path) -> subprocess.CompletedProcess:
     """``command`` (a shell pipeline where ``translitnorm`` is this package) run for real, with pipes."""
     shell = command.replace("translitnorm ", f"{sys.executable} -m translitnorm ")
-    return subprocess.run(["bash", "-o", "pipefail", "-c", shell], input=stdin, capture_output=True, cwd=tmp_path,
-                          env={**os.environ, "TRANSLITNORM_CACHE_DIR": str(tmp_path / "cache")})
+    return subprocess.run(["bash", "-o", "pipefail", "-c", shell], capture_output=True, cwd=tmp_path,
+                          env={**os.environ, "TRANSLITNORM_CACHE_DIR": str(cache)})
 
 
 @pytest.fixture
@@ -123,8 +130,8 @@ def long_table(tmp_path):
     return path
 
 
-def test_clean_into_head_ends_quietly_with_the_exit_status_of_sigpipe(tmp_path, long_table):
-    result = run_piped(f"translitnorm clean {long_table.name} -c name -q -o - | head -2", tmp_path)
+def test_clean_into_head_ends_quietly_with_the_exit_status_of_sigpipe(tmp_path, long_table, index_cache):
+    result = run_piped(f"translitnorm clean {long_table.name} -c name -q -o - | head -2", tmp_path, index_cache)
     assert result.stdout.decode().splitlines()[0] == "row,name,note,name_id,name_canonical,name_score,name_method"
     # nothing but the one-time compile of the index, which a fresh cache announces
     assert [line for line in result.stderr.decode().splitlines()
@@ -133,12 +140,12 @@ def test_clean_into_head_ends_quietly_with_the_exit_status_of_sigpipe(tmp_path, 
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 
-def test_cluster_and_resolve_into_head_end_quietly(tmp_path, long_table):
+def test_cluster_and_resolve_into_head_end_quietly(tmp_path, long_table, index_cache):
     names = tmp_path / "names.txt"
     names.write_text("".join(f"Name{i} Surname{i}\n" for i in range(4000)), encoding="utf-8")
     for command in (f"translitnorm cluster {names.name} | head -1", f"translitnorm cluster {names.name} --json | head -1",
                     f"cat {names.name} | translitnorm resolve | head -1"):
-        result = run_piped(command, tmp_path)
+        result = run_piped(command, tmp_path, index_cache)
         assert len(result.stdout.splitlines()) == 1, command
         assert b"error" not in result.stderr and b"Traceback" not in result.stderr, (command, result.stderr)
         assert result.returncode == 141, command
