@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 import translitnorm.clean as clean_module
 from translitnorm import Normaliser, batch
-from translitnorm.backtranslit import best_cyrillic
+from translitnorm.backtranslit import likely_cyrillic
 from translitnorm.clean import REVIEW_HEADER, clean_file
 from translitnorm.cluster import name_keys
 from translitnorm.cli import app, clean_cmd  # noqa: F401  (registers the command)
@@ -304,7 +304,7 @@ def test_names_with_no_id_are_read_where_they_are_resolved_as_clustering_and_the
         assert outcome.cluster_keys.reading.alternatives == name_keys(name, "ru").reading.alternatives
         may_be_new_cluster = outcome.reason != "ambiguous" and not (outcome.reason == "below-threshold"
                                                                      and outcome.score >= 0.6)
-        expected = best_cyrillic(name) if may_be_new_cluster and not is_cyrillic(name) else None
+        expected = likely_cyrillic(name) if may_be_new_cluster and not is_cyrillic(name) else None
         assert outcome.source == expected
     assert any(outcomes[name].source for name in unknown)
 

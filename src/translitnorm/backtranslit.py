@@ -3,14 +3,8 @@
 One engine inverts every scheme of a language (``translitnorm/schemes``); nothing is a
 hand-written reverse table:
 
-1. **Inverting the schemes.** Each scheme's renderer is asked how it writes every letter
-   of the language's alphabet (``data/correspondences.toml``) after a word start, a vowel,
-   a consonant and a soft sign, and before a vowel, a consonant and the word end, and how it
-   writes every pair of letters where that is not the two letters' own spellings (ий → i in
-   German, тс → t·s in BGN). Turned round, that is a table of Latin pieces → Cyrillic pieces,
-   each with the share of the schemes that write it so: the channel. A short list of popular
-   spellings that no scheme gives (``data/popular_spellings.toml``: -off, -sky, -ine …) is
-   added as data, each with its source.
+1. **Inverting the schemes** (:mod:`translitnorm.scheme_channel`): a table of Latin pieces →
+   Cyrillic pieces in context, each with the schemes that write it so: the channel.
 2. **Decoding.** A beam search reads the Latin word left to right and builds Cyrillic words
    piece by piece; each hypothesis is scored by the channel and by how common its letter
    sequences are in Cyrillic names (:mod:`translitnorm.letter_model`, a character 4-gram model
@@ -33,48 +27,53 @@ import hashlib
 import heapq
 import math
 import re
-import tomllib
 import unicodedata
-from collections import defaultdict
 from dataclasses import dataclass
-from importlib import resources
 
 from translitnorm.letter_model import LetterModel as _LetterModel  # noqa: F401  (benchmarks/cluster_quality.py)
 from translitnorm.letter_model import letter_model as _letter_model
 from translitnorm.romanise import SCHEME_LANGS, romanise, schemes
+from translitnorm.scheme_channel import APOSTROPHES as _APOSTROPHES
+from translitnorm.scheme_channel import CONSONANT as _CONSONANT
+from translitnorm.scheme_channel import SIGN as _SIGN
+from translitnorm.scheme_channel import SINGLE_SCHEME
+from translitnorm.scheme_channel import START as _START
+from translitnorm.scheme_channel import VOWEL as _VOWEL
+from translitnorm.scheme_channel import channel as _channel
 from translitnorm.script import with_case_of
 from translitnorm.table_engine import SIGNS, VOWELS
 
-__all__ = ["CyrillicSource", "best_cyrillic", "cyrillic_key", "cyrillic_sources", "is_held_out"]
+__all__ = ["CyrillicSource", "best_cyrillic", "cyrillic_key", "cyrillic_sources", "is_held_out", "likely_cyrillic"]
 
-#: Languages whose names are also written in the press through Russian schemes (the
-#: Russian-language documents they come from): their channel holds the Russian schemes too.
-RUSSIAN_SCHEMES_TOO = frozenset({"kk", "ky", "tg", "uz", "uk", "be"})
 
 # Decoding constants. BEAM: hypotheses kept per Latin position; 12 gives the same top-1 and
 # top-3 on the training names' single-scheme spellings as 24 (0.973 / 0.997) in a third of the
 # time, and press spellings' top-10 drops from 0.941 to 0.939.
 BEAM = 12
+# READING_BEAM: the narrower beam of a single best reading (the clusterer's Cyrillic keys, the review
+# file's suggested source), where the ranked lists of ``cyrillic_sources`` keep BEAM. On 2,699 words
+# (the labelled variants' and 3,000 synthetic names') 4 gives the same Cyrillic key as 12 for all
+# but 8 (Nischni: нишни rather than нишний) in a quarter of the time. As a whole name's best source
+# (:func:`likely_cyrillic` against :func:`best_cyrillic`): the true Cyrillic first for 0.763 of 401
+# press and gazetteer spellings (tests/data/cluster/variant-groups.tsv; 0.758 with BEAM) and for
+# 0.310 of 8,125 city spellings of the dev part of tests/data/cluster/city-spellings.tsv (0.310; the
+# same text for 99.1 % of them).
+READING_BEAM = 4
+# RECENT_WORDS: words whose narrow readings are kept. The clusterer and the review file read the
+# same name one after the other, so recent words suffice, and a million-name clustering run
+# (each distinct word read once) does not keep them all.
+RECENT_WORDS = 20_000
 # VERIFIED: hypotheses kept per word for combining the words of a name.
 VERIFIED = 12
-# SINGLE_SCHEME: the prior that a spelling follows one scheme throughout rather than mixing
-# conventions piece by piece. Results barely move with it: on the training names top-1 is 0.974
-# at 0.5 and at 0.9; press spellings' top-1 is 0.760 at 0.5, 0.768 at 0.7 and at 0.9.
-SINGLE_SCHEME = 0.7
-_LOG_SINGLE, _LOG_MIXED = math.log(SINGLE_SCHEME), math.log(1 - SINGLE_SCHEME)
+_LOG_MIXED = math.log(1 - SINGLE_SCHEME)
 # FOLDED_LETTER: the probability that an accented letter stands for the plain letter (a stress
 # accent, a host-language letter); low, so a scheme that writes the accent wins where one does.
 FOLDED_LETTER = 0.05
 _LOG_FOLDED = math.log(FOLDED_LETTER)
-# Latin characters read as the same apostrophe (soft sign, Ukrainian apostrophe, primes).
-_APOSTROPHES = str.maketrans({c: "'" for c in "ʹ’ʼ´`‘′"} | {c: '"' for c in "ʺ″“”"})
 # A word: letters with their combining marks (ALA-LC's tie, BGN's breve), inner apostrophes.
 _LETTERS = r"(?:[^\W\d_]|[\u0300-\u036f\ufe20-\ufe2f])+"
 _WORD = re.compile(f"{_LETTERS}(?:['\"]+{_LETTERS})*['\"]*")
 _CYRILLIC = re.compile(r"[\u0400-\u052f]")
-_START, _VOWEL, _CONSONANT, _SIGN, _END = "S", "V", "C", "G", "E"
-_PREFIXES = {_START: "", _VOWEL: "а", _CONSONANT: "б", _SIGN: "бь"}
-_SUFFIXES = {_END: "", _VOWEL: "а", _CONSONANT: "б"}
 
 
 @dataclass(frozen=True)
@@ -229,15 +228,32 @@ def _word_sources(word: str, lang: str) -> tuple[_WordSource, ...]:
     return tuple(_WordSource(text, score) for text, score in hypotheses[:VERIFIED])
 
 
-def best_word_reading(word: str, lang: str, beam_width: int = BEAM) -> str:
-    """The best Cyrillic reading (lower case) of one Latin word, the first of ``cyrillic_sources``
-    (uncached: the clusterer caches what it needs, and reads with a narrower ``beam_width``).
+@functools.lru_cache(maxsize=RECENT_WORDS)
+def word_readings(word: str, lang: str) -> tuple[tuple[str, float], ...]:
+    """Readings of one lower-case Latin word at READING_BEAM: (Cyrillic in lower case,
+    log-likelihood), best first; empty when nothing reads it.
 
-    >>> best_word_reading("Tschechow", "ru"), best_word_reading("Tschechow", "ru", beam_width=4)
-    ('чехов', 'чехов')
+    >>> word_readings("tschechow", "ru")[0][0]
+    'чехов'
     """
-    hypotheses = _decode(_readable(word.lower(), lang), lang, beam_width)
-    return hypotheses[0][0] if hypotheses else word.lower()
+    return tuple(_decode(_readable(word, lang), lang, READING_BEAM))
+
+
+def likely_cyrillic(name: str, lang: str = "ru") -> str:
+    """The Cyrillic source the review file proposes for ``name``: each Latin word's best reading
+    at the clusterer's narrower beam (READING_BEAM; as often right as :func:`best_cyrillic`, which
+    is the first of the ranked sources, at a fifth of the cost), case and punctuation kept.
+
+    >>> likely_cyrillic("Tschechow"), likely_cyrillic("BAKIYEV, Kurmanbek", lang="ky")
+    ('Чехов', 'БАКИЕВ, Курманбек')
+    """
+    pieces, words = _latin_words(name, lang)
+    if not words:
+        return name.strip()
+    for index, word in words:
+        readings = word_readings(word.lower(), lang)
+        pieces[index] = with_case_of(word, readings[0][0] if readings else word.lower())
+    return "".join(pieces)
 
 
 def word_log_probability(cyrillic: str) -> float:
@@ -418,169 +434,3 @@ def _context_of(text: str) -> str:
 # _context_of by a text's last letter ("" for an empty text), consonants left out: the decoder's
 # inner loop reads it with _CONSONANT as the default, and test_backtranslit checks it against _context_of.
 _CONTEXT_AFTER = {"": _START, **{sign: _SIGN for sign in SIGNS}, **{vowel: _VOWEL for vowel in VOWELS}}
-
-
-# ---------------------------------------------------------------------------
-# The channel: every scheme of a language turned round
-
-
-@dataclass(frozen=True)
-class _Channel:
-    scheme_ids: tuple[str, ...]
-    # Latin piece → (context before, at word end) → ((Cyrillic piece, log share, schemes mask), …)
-    pieces: dict[str, dict[tuple[str, bool], tuple[tuple[str, float, int], ...]]]
-    silent: dict[tuple[str, bool], tuple[tuple[str, float, int], ...]]
-    longest: int
-    everyone: int  # the mask of all schemes
-    total: int  # how many schemes
-    single_log: tuple[float, ...]  # log(SINGLE_SCHEME · k / total) for k agreeing schemes
-    letters: frozenset[str]  # the characters Latin pieces are made of
-
-
-def channel_scheme_ids(lang: str) -> tuple[str, ...]:
-    """The schemes whose inverses read a spelling of language ``lang``.
-
-    >>> "ru-de" in channel_scheme_ids("ky"), "ky-de" in channel_scheme_ids("ru")
-    (True, False)
-    """
-    own = [scheme.id for scheme in schemes(lang=lang)]
-    if lang in RUSSIAN_SCHEMES_TOO:
-        own += [scheme.id for scheme in schemes(lang="ru")]
-    return tuple(own)
-
-
-@functools.cache
-def _alphabet(lang: str) -> str:
-    from translitnorm.crosslang import _languages  # the one list of each language's letters
-
-    languages = _languages()
-    letters = set(languages.get(lang, {}).get("alphabet") or languages["ru"]["alphabet"])
-    if lang in RUSSIAN_SCHEMES_TOO:
-        letters |= set(languages["ru"]["alphabet"])
-    return "".join(sorted(letter for letter in letters if letter.isalpha()))
-
-
-def _scheme_masks(lang: str, scheme_ids: tuple[str, ...]) -> dict[tuple[str, str, str, bool], int]:
-    """(Latin, Cyrillic, context before, at word end) → bit mask of the schemes writing it so.
-
-    Probing takes a few seconds per language, so the result is cached on disk next to the
-    compiled indexes, under a hash of the package's code and data (a changed scheme rebuilds it).
-    """
-    import marshal
-
-    from translitnorm import cache
-    from translitnorm.index_store import _code_and_data_digest
-
-    # A cache file like the compiled indexes': private directory, owner, mode and content digest
-    # checked before marshal reads it (translitnorm.cache).
-    name = f"channel-{lang}-{_code_and_data_digest()[:24]}.marshal"
-    try:
-        return marshal.loads(cache.read_entry(cache.private_dir(cache.default_cache_dir()) / name))
-    except Exception:  # noqa: BLE001 - missing, refused or damaged: probe again
-        pass
-    masks: dict[tuple[str, str, str, bool], int] = defaultdict(int)
-    alphabet = _alphabet(lang)
-    for index, scheme_id in enumerate(scheme_ids):
-        for key in _probe(scheme_id, alphabet):
-            masks[key] |= 1 << index
-    masks = dict(masks)
-    try:
-        cache.write_entry(cache.private_dir(cache.default_cache_dir()) / name, marshal.dumps(masks))
-    except (cache.CacheRefused, OSError):
-        pass  # a read-only or refused cache directory costs speed, not correctness
-    return masks
-
-
-@functools.cache
-def _channel(lang: str) -> _Channel:
-    scheme_ids = channel_scheme_ids(lang)
-    masks = _scheme_masks(lang, scheme_ids)
-    total = float(len(scheme_ids))
-    pieces: dict[str, dict[tuple[str, bool], dict[str, tuple[float, int]]]] = defaultdict(lambda: defaultdict(dict))
-    silent: dict[tuple[str, bool], dict[str, tuple[float, int]]] = defaultdict(dict)
-    for (latin, cyrillic, before, final), mask in masks.items():
-        target = silent[(before, final)] if latin == "" else pieces[latin][(before, final)]
-        target[cyrillic] = (mask.bit_count() / total, mask)
-    for spelling in _popular_spellings():
-        finals = (True,) if spelling["at"] == "end" else (True, False)
-        for before in (_START, _VOWEL, _CONSONANT, _SIGN):
-            for final in finals:
-                target = pieces[spelling["latin"]][(before, final)]
-                share, mask = target.get(spelling["cyrillic"], (0.0, 0))
-                target[spelling["cyrillic"]] = (max(share, spelling["share"]), mask)
-
-    def frozen(options: dict[str, tuple[float, int]]) -> tuple[tuple[str, float, int], ...]:
-        return tuple(sorted(((c, math.log(share), mask) for c, (share, mask) in options.items()), key=lambda o: -o[1]))
-
-    return _Channel(
-        scheme_ids,
-        {latin: {context: frozen(options) for context, options in by_context.items()} for latin, by_context in pieces.items()},
-        {context: frozen({c: v for c, v in options.items() if c in SIGNS or c == "й"}) for context, options in silent.items()},
-        max(map(len, pieces)),
-        (1 << len(scheme_ids)) - 1,
-        len(scheme_ids),
-        tuple(_LOG_SINGLE + math.log(k / len(scheme_ids)) if k else -math.inf for k in range(len(scheme_ids) + 1)),
-        frozenset("".join(pieces)),
-    )
-
-
-def _probe(scheme_id: str, alphabet: str) -> set[tuple[str, str, str, bool]]:
-    """How one scheme writes each letter (and each pair of letters, where that differs) in each context.
-
-    Returns (Latin, Cyrillic, context before, at word end); the pieces are read off by
-    romanising a letter between neutral neighbours (а, б, бь) and removing the neighbours'
-    own romanisations. A probe whose neighbours come out changed is skipped.
-    """
-    @functools.cache
-    def render(text: str) -> str:
-        return romanise(text, scheme_id).lower().translate(_APOSTROPHES)
-
-    def piece(before: str, middle: str, after: str) -> str | None:
-        prefix, suffix = _PREFIXES[before], _SUFFIXES[after]
-        full = render(prefix + middle + suffix)
-        head, tail = render(prefix) if prefix else "", render(suffix) if suffix else ""
-        if not full.startswith(head) or not full.endswith(tail) or len(full) < len(head) + len(tail):
-            return None
-        return full[len(head):len(full) - len(tail)]
-
-    found: set[tuple[str, str, str, bool]] = set()
-    single: dict[tuple[str, str, str], str] = {}
-    for letter in alphabet:
-        for before in _PREFIXES:
-            if before == _SIGN and letter in SIGNS:
-                continue
-            for after in _SUFFIXES:
-                latin = piece(before, letter, after)
-                if latin is None:
-                    continue
-                single[(letter, before, after)] = latin
-                found.add((latin, letter, before, after == _END))
-    # Pairs: kept where the pair is not written as its two letters (ий → i, кс → x, тс → t·s).
-    # A pair is probed after a word start, between consonants and at the end; what it gives
-    # between consonants is taken for every context before it (after a vowel too: Алексей → Alexej).
-    for first in alphabet:
-        for second in alphabet:
-            for before, after in ((_START, _CONSONANT), (_CONSONANT, _CONSONANT), (_CONSONANT, _END)):
-                latin = piece(before, first + second, after)
-                if latin is None:
-                    continue
-                between = _VOWEL if second in VOWELS else _CONSONANT  # no probe ends before a sign
-                inner = _VOWEL if first in VOWELS else _SIGN if first in SIGNS else _CONSONANT
-                parts = (single.get((first, before, between)), single.get((second, inner, after)))
-                if None not in parts and parts[0] + parts[1] == latin:
-                    continue
-                if before == _START:
-                    contexts: tuple[str, ...] = (before,)
-                elif first in SIGNS:  # a sign follows a consonant only
-                    contexts = (_CONSONANT,)
-                else:
-                    contexts = (_VOWEL, _CONSONANT, _SIGN)
-                for context in contexts:
-                    found.add((latin, first + second, context, after == _END))
-    return found
-
-
-@functools.cache
-def _popular_spellings() -> tuple[dict, ...]:
-    text = resources.files("translitnorm").joinpath("data").joinpath("popular_spellings.toml").read_text(encoding="utf-8")
-    return tuple(tomllib.loads(text)["spelling"])

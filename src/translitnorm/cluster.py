@@ -46,7 +46,7 @@ from functools import lru_cache
 from itertools import product
 from typing import Iterable, Mapping
 
-from translitnorm.backtranslit import _decode, _readable, _split, cyrillic_key, word_log_probability
+from translitnorm.backtranslit import _split, cyrillic_key, word_log_probability, word_readings
 from translitnorm.cluster_fuzzy import SIBILANTS, VOWELS, fuzzy_pairs
 from translitnorm.crosslang import _directions, _languages, variants
 from translitnorm.keys import as_latin, exact_form, matching_key
@@ -54,15 +54,9 @@ from translitnorm.morphology import bare_forms
 from translitnorm.text import GENERIC_PLACE_WORDS, is_cyrillic, parse_name
 
 #: The language whose schemes read Latin spellings into Cyrillic when clustering (its channel
-#: holds the Russian schemes; see backtranslit.channel_scheme_ids).
+#: holds the Russian schemes; see scheme_channel.channel_scheme_ids).
 CLUSTER_LANG = "ru"
 _CYRILLIC_VOWELS = frozenset("аеиоуюяәөүұі")
-# READING_BEAM: hypotheses the decoder keeps per Latin position when the clusterer reads a word
-# (backtranslit.BEAM, 12, serves the ranked lists of ``cyrillic_sources``). Only the best reading
-# counts here: on 2,699 words (the labelled variants' and 3,000 synthetic names') 4 gives the
-# same Cyrillic key as 12 for all but 8 (Nischni: нишни rather than нишний) in a quarter of the
-# time, the cost of clustering a million names (benchmarks/cluster_quality.py --scale).
-READING_BEAM = 4
 # ALTERNATIVE_MARGIN: how much lower (log-likelihood) than a part's best reading another reading
 # may score and still join the spelling to a spelling whose best reading it is (see cluster_names).
 ALTERNATIVE_MARGIN = 5.0
@@ -213,7 +207,7 @@ def _part_readings(text: str, lang: str) -> tuple[str, ...]:
         return (cyrillic_key(exact_form(text)),)
     pieces = _split(text)
     if len(pieces) == 1 and pieces[0][:1].isalpha():
-        hypotheses = _decode(_readable(pieces[0], lang), lang, READING_BEAM)
+        hypotheses = word_readings(pieces[0], lang)
         if not hypotheses:
             return (cyrillic_key(pieces[0]),)
         best = hypotheses[0][1]
@@ -222,7 +216,7 @@ def _part_readings(text: str, lang: str) -> tuple[str, ...]:
     read = []
     for piece in pieces:
         if piece[:1].isalpha():
-            hypotheses = _decode(_readable(piece, lang), lang, READING_BEAM)
+            hypotheses = word_readings(piece, lang)
             read.append(hypotheses[0][0] if hypotheses else piece)
         else:
             read.append("".join(char for char in piece if char.isdigit()))

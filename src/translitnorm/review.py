@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
-from translitnorm.backtranslit import best_cyrillic
+from translitnorm.backtranslit import likely_cyrillic
 from translitnorm.batch import WorkerPool, resolve_each
 from translitnorm.cluster import Cluster, NameKeys, name_keys
 from translitnorm.decision import EMPTY, NONE, Resolution
@@ -47,7 +47,7 @@ class Outcome:
     #: for: worked out by the process that resolved it, so reading the name into Cyrillic, most of the
     #: cost of clustering, is shared among the processes as the resolving is.
     cluster_keys: NameKeys | None = None
-    #: The Cyrillic source the review file suggests for the name (:func:`best_cyrillic`), when asked
+    #: The Cyrillic source the review file suggests for the name (:func:`~translitnorm.backtranslit.likely_cyrillic`), when asked
     #: for and the name may be listed as a new cluster's, for the same reason.
     source: str | None = None
 
@@ -93,7 +93,7 @@ def _outcome_read(resolution: Resolution, *, cluster_lang: str | None, source_mi
     name = resolution.query
     keys = name_keys(name, cluster_lang) if cluster_lang is not None else None
     may_be_listed = source_min_score is not None and _reason(outcome, source_min_score, True) == "new-cluster"
-    source = best_cyrillic(name) if may_be_listed and not is_cyrillic(name) else None
+    source = likely_cyrillic(name) if may_be_listed and not is_cyrillic(name) else None
     return replace(outcome, cluster_keys=keys, source=source)
 
 
@@ -137,7 +137,7 @@ def review_lines(counts: dict[str, Counter], outcomes: dict[str, Outcome], clust
 def _suggested_source(name: str, outcome: Outcome) -> str:
     if is_cyrillic(name):
         return ""
-    return outcome.source if outcome.source is not None else best_cyrillic(name)
+    return outcome.source if outcome.source is not None else likely_cyrillic(name)
 
 
 def write_review(path: str | os.PathLike, lines: Sequence[dict[str, str]]) -> None:
