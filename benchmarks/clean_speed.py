@@ -52,34 +52,36 @@ def _child_env(cache: Path, src: Path = SRC) -> dict:
     return env
 
 
-def _tree_rss_mib(pid: int) -> float:
-    """Resident size of a process and its descendants together, in MiB (pages they share counted in
-    each: an upper bound). From /proc/*/status, which is cheap to read: a sampler that walked every
-    page (smaps) would take a noticeable share of the CPU the run itself needs."""
-    total, pending = 0, [pid]
+def _tree_rss_mib(pid: int) -> tuple[float, float]:
+    """Resident size of a process and its descendants together, and of the largest of them, in MiB
+    (pages they share counted in each: an upper bound). From /proc/*/status, which is cheap to read:
+    a sampler that walked every page (smaps) would take a noticeable share of the CPU the run needs."""
+    total, largest, pending = 0, 0, [pid]
     while pending:
         current = pending.pop()
         try:
             with open(f"/proc/{current}/status") as handle:
-                total += next(int(line.split()[1]) for line in handle if line.startswith("VmRSS:"))
+                resident = next(int(line.split()[1]) for line in handle if line.startswith("VmRSS:"))
+            total, largest = total + resident, max(largest, resident)
             for task in os.listdir(f"/proc/{current}/task"):
                 with open(f"/proc/{current}/task/{task}/children") as handle:
                     pending.extend(int(child) for child in handle.read().split())
         except (OSError, StopIteration, ValueError):
             continue
-    return total / 1024
+    return total / 1024, largest / 1024
 
 
 def _run_child(args: list[str], cache: Path) -> tuple[float, dict]:
     """Run this script as a child with ``args``; (wall seconds, the JSON it printed plus ``tree_rss_mib``)."""
-    wall, out, _, peak = _run([sys.executable, __file__, *args], cache)
+    wall, out, _, peak, _ = _run([sys.executable, __file__, *args], cache)
     result = json.loads(out.strip().splitlines()[-1])
     result["tree_rss_mib"] = peak or None
     return wall, result
 
 
-def _run(command: list[str], cache: Path, src: Path = SRC) -> tuple[float, str, str, float]:
-    """Run ``command``; (wall seconds, stdout, stderr, peak RSS in MiB of it and its workers together).
+def _run(command: list[str], cache: Path, src: Path = SRC) -> tuple[float, str, str, float, float]:
+    """Run ``command``; (wall seconds, stdout, stderr, peak RSS in MiB of it and its workers together,
+    peak RSS of the largest of them).
 
     While it runs, the memory of the process and its pool workers together is sampled (Linux
     only) every 0.1 s: the peak of their summed RSS is (at most) the memory the run needs.
@@ -87,10 +89,11 @@ def _run(command: list[str], cache: Path, src: Path = SRC) -> tuple[float, str, 
     started = time.perf_counter()
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         child = subprocess.Popen(command, env=_child_env(cache, src), stdout=out, stderr=err, text=True)
-        peak = 0.0
+        peak = peak_one = 0.0
         while child.poll() is None:
             if Path("/proc/self/status").exists():
-                peak = max(peak, _tree_rss_mib(child.pid))
+                together, largest = _tree_rss_mib(child.pid)
+                peak, peak_one = max(peak, together), max(peak_one, largest)
             time.sleep(0.1)
         wall = time.perf_counter() - started
         out.seek(0)
@@ -98,7 +101,7 @@ def _run(command: list[str], cache: Path, src: Path = SRC) -> tuple[float, str, 
         stdout, stderr = out.read(), err.read()
     if child.returncode != 0:
         sys.exit(f"{' '.join(command)} failed:\n{stderr}")
-    return wall, stdout, stderr, peak
+    return wall, stdout, stderr, peak, peak_one
 
 
 def _run_clean(lexicon: Path, rows: Path, output: Path, jobs: int, cache: Path, src: Path = SRC) -> tuple[float, dict]:
@@ -106,7 +109,7 @@ def _run_clean(lexicon: Path, rows: Path, output: Path, jobs: int, cache: Path, 
     command = [sys.executable, "-m", "translitnorm", "clean", str(rows), "--column", "name", "--lexicon", str(lexicon),
                "-o", str(output), "--review", str(output) + ".review.csv", "--jobs", str(jobs)]
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    wall, _, summary, peak = _run(command, cache, src)
+    wall, _, summary, peak, peak_one = _run(command, cache, src)
     clean_seconds = float(re.search(r"^time\s+([0-9.]+) s", summary, re.MULTILINE).group(1))
     table = pa_csv.read_csv(output, convert_options=pa_csv.ConvertOptions(column_types={"name_id": pa.string()}))
     methods = table.column("name_method").value_counts().to_pylist()
@@ -114,7 +117,10 @@ def _run_clean(lexicon: Path, rows: Path, output: Path, jobs: int, cache: Path, 
     clusters = len(pc.unique(pc.filter(ids, pc.starts_with(ids, "~"))))
     return wall, {"rows": table.num_rows, "clean_seconds": clean_seconds,
                   "methods": {item["values"]: item["counts"] for item in methods}, "clusters": clusters,
-                  "peak_mib": max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024,
+                  # the children's high-water mark is this run's only if it rose (an earlier child,
+                  # such as the compile, may have been larger); otherwise the sampled largest process
+                  "peak_mib": (after / 1024 if (after := resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) > before
+                               else peak_one),
                   "tree_rss_mib": peak or None}
 
 
