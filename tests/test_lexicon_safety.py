@@ -381,3 +381,33 @@ def test_alias_romanises_only_the_parts_it_adds_when_the_index_is_cached(kg, mon
     maintain.add_name(kg, "kg.osh", "Osch", lang="de")  # the next edit starts from the index the last one cached
     assert romanised == ["Osch"]
     assert Normaliser.from_lexicons([kg]).resolve("Kurmanbek Bakijew").id == "kg.bakiev.kurmanbek"
+
+
+def _romanised_parts(monkeypatch) -> list[str]:
+    romanised: list[str] = []
+    real = rendering.render_part
+    monkeypatch.setattr(rendering, "render_part", lambda text, lang: romanised.append(text) or real(text, lang))
+    return romanised
+
+
+def test_a_lexicon_edited_by_hand_compiles_from_its_earlier_cached_index(kg, tmp_path, monkeypatch):
+    cache_dir = tmp_path / "cache"
+    build_index([kg], cache_dir=cache_dir)  # as a run over the lexicon before the edit leaves it
+    with open(kg, "a", encoding="utf-8") as handle:  # an editor, not `lexicon add`
+        handle.write("kg.test.person\tperson\tky\tАсанбек Тестович Жумабаев\tsource\t\n")
+    romanised = _romanised_parts(monkeypatch)
+    edited = build_index([kg], cache_dir=cache_dir)
+    assert sorted(romanised) == ["Асанбек", "Жумабаев", "Тестович"]  # only the parts the edit adds
+    assert decoded(edited) == decoded(CompiledIndex.compile(lex.load_lexicons([kg])))
+    assert Normaliser(edited).resolve("Asanbek Zhumabaev").id == "kg.test.person"
+
+
+def test_an_index_of_other_files_is_not_compiled_from(kg, tmp_path, monkeypatch):
+    cache_dir = tmp_path / "cache"
+    build_index([kg], cache_dir=cache_dir)
+    other = tmp_path / "other.tsv"
+    other.write_text("id\ttype\tlang\tname\trole\tnote\nkg.bishkek\tplace\tky\tБишкек\tsource\t\n",
+                     encoding="utf-8")  # a part kg.tsv has too
+    romanised = _romanised_parts(monkeypatch)
+    build_index([other], cache_dir=cache_dir)
+    assert romanised == ["Бишкек"]

@@ -178,7 +178,8 @@ class CacheInfo:
         return sum(entry.size for entry in self.files)
 
 
-def _cache_files(folder: Path) -> list[CacheFile]:
+def index_files(folder: Path) -> list[CacheFile]:
+    """The compiled indexes a cache directory holds, most recently used first."""
     found = []
     for path in folder.glob(INDEX_GLOB):
         try:
@@ -218,7 +219,7 @@ def cache_info(cache_dir: str | os.PathLike | None = None) -> CacheInfo:
         private_dir(folder, create=False)
     except (CacheRefused, OSError) as exc:
         problem = str(exc)
-    return CacheInfo(folder, True, problem, tuple(_cache_files(folder)),
+    return CacheInfo(folder, True, problem, tuple(index_files(folder)),
                      len(_stale_temporaries(folder, RECENT_SECONDS)))
 
 
@@ -234,7 +235,7 @@ def clear_cache(cache_dir: str | os.PathLike | None = None) -> tuple[int, int]:
     if not folder.is_dir():
         return 0, 0
     removed = freed = 0
-    for entry in _cache_files(folder):
+    for entry in index_files(folder):
         entry.path.unlink(missing_ok=True)
         removed += 1
         freed += entry.size
@@ -258,7 +259,7 @@ def prune(cache_dir: str | os.PathLike, keep: str | os.PathLike | None = None, *
     now = time.time()
     removed: list[Path] = []
     kept_files = kept_bytes = 0
-    for entry in _cache_files(folder):
+    for entry in index_files(folder):
         protected = entry.path.resolve() == keep_path or now - entry.last_used < RECENT_SECONDS
         if protected or (kept_files < max_files and kept_bytes + entry.size <= max_bytes):
             kept_files += 1

@@ -63,7 +63,39 @@ def _cache_path(files: Sequence[Path], cache_dir: str | os.PathLike | None,
     except (cache.CacheRefused, OSError) as exc:
         log.warning("not using the index cache: %s; compiling in memory (see docs/etl.md, 'The index cache')", exc)
         return digest, None
-    return digest, folder / f"index-{digest[:32]}.marshal"
+    # The name starts with digests of the code and of the files' names (as the lexicon digest
+    # counts them: a lexicon edit checks a new version under the same name elsewhere), so that the
+    # indexes this same code made of earlier contents of the same files are known by name (see
+    # _earlier_index); the digest of the contents, checked on load, makes the rest.
+    same_files = hashlib.sha256("\0".join(path.name for path in files).encode()).hexdigest()
+    prefix = f"{_INDEX_PREFIX}{_code_and_data_digest()[:_CODE_CHARS]}{same_files[:_FILES_CHARS]}"
+    return digest, folder / f"{prefix}{digest[:32 - _CODE_CHARS - _FILES_CHARS]}.marshal"
+
+
+_INDEX_PREFIX = "index-"
+_CODE_CHARS, _FILES_CHARS = 8, 6
+# EARLIER_INDEX_MAX_BYTES: the largest cached index compiled from when the cache has none of the
+# lexicons asked for (see _earlier_index). It is held in memory beside the one being compiled:
+# the shipped lexicons' index is 41 MB and a 100,000-person lexicon's about 100 MB (some 300 MB
+# in memory), where a million people's (about 1 GB) would add gigabytes to the compile.
+EARLIER_INDEX_MAX_BYTES = 160 * 2**20
+
+
+def _earlier_index(cache_path: Path) -> CompiledIndex | None:
+    """The most recently used index of the cache that this same code compiled from other contents of
+    lexicon files of the same names (the same files before an edit, most often), to compile from:
+    its name parts are not romanised again (a part's forms depend on the part alone, so any such
+    index gives the same result). None when there is none small enough, or it is refused."""
+    same_code_and_files = cache_path.name[:len(_INDEX_PREFIX) + _CODE_CHARS + _FILES_CHARS]
+    for entry in cache.index_files(cache_path.parent):
+        if (entry.path.name.startswith(same_code_and_files) and entry.path != cache_path
+                and entry.size <= EARLIER_INDEX_MAX_BYTES):
+            try:
+                return CompiledIndex.load(entry.path)
+            except Exception as exc:  # noqa: BLE001 - a refused file only means compiling every part
+                log.warning("earlier index %s not used (%s)", entry.path.name, exc)
+                return None
+    return None
 
 
 def _from_cache(cache_path: Path | None, digest: str) -> CompiledIndex | None:
@@ -103,7 +135,9 @@ def build_index(paths: Iterable[str | os.PathLike], cache_dir: str | os.PathLike
     """Load lexicons and return their compiled index, from the cache when it is current.
 
     ``base``: an index of an earlier version of the lexicons, to compile from (see
-    :meth:`CompiledIndex.compile`) when the cache has no current one.
+    :meth:`CompiledIndex.compile`) when the cache has no current one; without it, the most
+    recently used index this code cached for earlier contents of the same files is used (an
+    edit of a lexicon then romanises only the name parts it adds).
     ``progress`` is told, when the index must be compiled, what is happening and about how
     long it takes (a large lexicon takes a minute, once; the cache then loads in seconds).
 
@@ -126,8 +160,12 @@ def build_index(paths: Iterable[str | os.PathLike], cache_dir: str | os.PathLike
         where = f"later runs load it from {cache_path.parent}" if cache_path is not None else "no cache: every run compiles"
         progress(f"compiling the index of {lines:,} lexicon lines (once: about {estimate} s on an idle core; {where})")
     report = (lambda done, total: progress(f"… {done:,} of {total:,} name parts")) if progress else None
-    index = CompiledIndex.compile(load_lexicons(files), digest, ReusedForms(base) if base is not None else None,
+    lexicon = load_lexicons(files)
+    if base is None and cache_path is not None:
+        base = _earlier_index(cache_path)
+    index = CompiledIndex.compile(lexicon, digest, ReusedForms(base) if base is not None else None,
                                   progress=report)
+    del base  # not needed while the new index is saved
     if cache_path is not None:
         try:
             index.save(cache_path)
