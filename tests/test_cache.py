@@ -245,3 +245,21 @@ def test_cache_info_and_clear_commands(lexicon, folder, monkeypatch):
 
 def test_docstring_examples():
     assert doctest.testmod(cache).failed == 0
+
+
+def test_channel_files_of_earlier_versions_are_pruned_and_cleared(folder):
+    folder.mkdir(mode=0o700)
+    now = time.time()
+    for age in range(cache.KEEP_CHANNEL_FILES + 4):  # one per language and code version
+        old = folder / f"channel-ru-{age:024x}.marshal"
+        cache.write_entry(old, b"x" * 100)
+        os.utime(old, (now - 3600 - age * 60, now - 3600 - age * 60))
+    index = folder / f"index-{0:032x}.marshal"
+    cache.write_entry(index, b"x" * 100)
+    removed = cache.prune(folder)
+    assert sorted(path.name for path in removed) == [
+        f"channel-ru-{age:024x}.marshal" for age in range(cache.KEEP_CHANNEL_FILES, cache.KEEP_CHANNEL_FILES + 4)]
+    assert index.exists()  # indexes follow their own policy
+    size = index.stat().st_size  # each file is the same size: the same content under the same header
+    assert cache.clear_cache(folder) == (cache.KEEP_CHANNEL_FILES + 1, (cache.KEEP_CHANNEL_FILES + 1) * size)
+    assert list(folder.iterdir()) == []

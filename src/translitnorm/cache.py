@@ -34,6 +34,9 @@ log = logging.getLogger("translitnorm.cache")
 MAGIC = b"translitnorm-cache\x00\x01"
 _DIGEST_BYTES = 32
 INDEX_GLOB = "index-*.marshal"
+# The inverted schemes back-transliteration reads with (translitnorm.scheme_channel): one file per
+# language and code version, about 100 KB.
+CHANNEL_GLOB = "channel-*.marshal"
 
 # Pruning policy, applied after a new cache file is written: keep the most recently used files
 # while there are at most KEEP_FILES of them and they hold at most MAX_BYTES together.  A cache
@@ -45,6 +48,9 @@ INDEX_GLOB = "index-*.marshal"
 KEEP_FILES = 8
 MAX_BYTES = 512 * 1024 * 1024
 RECENT_SECONDS = 60.0
+# Channel files kept, most recently used first: each upgrade writes a new one per language read
+# (and nothing else removed the old ones); 16 cover the languages two installed versions read.
+KEEP_CHANNEL_FILES = 16
 
 
 class CacheRefused(Exception):
@@ -180,8 +186,12 @@ class CacheInfo:
 
 def index_files(folder: Path) -> list[CacheFile]:
     """The compiled indexes a cache directory holds, most recently used first."""
+    return _files(folder, INDEX_GLOB)
+
+
+def _files(folder: Path, pattern: str) -> list[CacheFile]:
     found = []
-    for path in folder.glob(INDEX_GLOB):
+    for path in folder.glob(pattern):
         try:
             info = path.lstat()
         except OSError:
@@ -226,7 +236,8 @@ def cache_info(cache_dir: str | os.PathLike | None = None) -> CacheInfo:
 def clear_cache(cache_dir: str | os.PathLike | None = None) -> tuple[int, int]:
     """Remove every cache file (and leftover temporary file); returns (files removed, bytes freed).
 
-    Only files this package writes are removed (``index-*.marshal``), never the directory's other content.
+    Only files this package writes are removed (``index-*.marshal``, ``channel-*.marshal``), never the
+    directory's other content.
 
     >>> clear_cache("/nonexistent/translitnorm-cache")
     (0, 0)
@@ -235,7 +246,7 @@ def clear_cache(cache_dir: str | os.PathLike | None = None) -> tuple[int, int]:
     if not folder.is_dir():
         return 0, 0
     removed = freed = 0
-    for entry in index_files(folder):
+    for entry in index_files(folder) + _files(folder, CHANNEL_GLOB):
         entry.path.unlink(missing_ok=True)
         removed += 1
         freed += entry.size
@@ -250,7 +261,8 @@ def clear_cache(cache_dir: str | os.PathLike | None = None) -> tuple[int, int]:
 def prune(cache_dir: str | os.PathLike, keep: str | os.PathLike | None = None, *,
           max_files: int = KEEP_FILES, max_bytes: int = MAX_BYTES) -> list[Path]:
     """Remove the least recently used cache files beyond ``max_files`` or ``max_bytes`` (see the
-    policy at :data:`KEEP_FILES`), and temporary files of interrupted writes; returns what was removed.
+    policy at :data:`KEEP_FILES`), channel files beyond :data:`KEEP_CHANNEL_FILES`, and temporary
+    files of interrupted writes; returns what was removed.
 
     ``keep`` (the file just written or read) and files used in the last :data:`RECENT_SECONDS` stay.
     """
@@ -264,6 +276,14 @@ def prune(cache_dir: str | os.PathLike, keep: str | os.PathLike | None = None, *
         if protected or (kept_files < max_files and kept_bytes + entry.size <= max_bytes):
             kept_files += 1
             kept_bytes += entry.size
+            continue
+        try:
+            entry.path.unlink()
+            removed.append(entry.path)
+        except OSError:
+            continue
+    for entry in _files(folder, CHANNEL_GLOB)[KEEP_CHANNEL_FILES:]:
+        if entry.path.resolve() == keep_path or now - entry.last_used < RECENT_SECONDS:
             continue
         try:
             entry.path.unlink()

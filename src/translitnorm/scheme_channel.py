@@ -95,7 +95,10 @@ def _scheme_masks(lang: str, scheme_ids: tuple[str, ...]) -> dict[tuple[str, str
     # checked before marshal reads it (translitnorm.cache).
     name = f"channel-{lang}-{_code_and_data_digest()[:24]}.marshal"
     try:
-        return marshal.loads(cache.read_entry(cache.private_dir(cache.default_cache_dir()) / name))
+        path = cache.private_dir(cache.default_cache_dir()) / name
+        masks = marshal.loads(cache.read_entry(path))
+        cache.touch(path)  # pruning keeps the most recently used channel files
+        return masks
     except Exception:  # noqa: BLE001 - missing, refused or damaged: probe again
         pass
     masks: dict[tuple[str, str, str, bool], int] = defaultdict(int)
@@ -105,7 +108,9 @@ def _scheme_masks(lang: str, scheme_ids: tuple[str, ...]) -> dict[tuple[str, str
             masks[key] |= 1 << index
     masks = dict(masks)
     try:
-        cache.write_entry(cache.private_dir(cache.default_cache_dir()) / name, marshal.dumps(masks))
+        folder = cache.private_dir(cache.default_cache_dir())
+        cache.write_entry(folder / name, marshal.dumps(masks))
+        cache.prune(folder, keep=folder / name)  # the channels of earlier versions go in time
     except (cache.CacheRefused, OSError):
         pass  # a read-only or refused cache directory costs speed, not correctness
     return masks

@@ -49,7 +49,7 @@ def info_command(cache_dir: Optional[Path] = CacheDirOption) -> None:
 @cache_app.command("clear")
 @user_errors
 def clear_command(cache_dir: Optional[Path] = CacheDirOption) -> None:
-    """Remove every compiled-index file from the cache (the next run compiles again).
+    """Remove every compiled-index and channel file from the cache (the next run compiles again).
 
     Example: translitnorm cache clear
     """
