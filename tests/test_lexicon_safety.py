@@ -411,3 +411,20 @@ def test_an_index_of_other_files_is_not_compiled_from(kg, tmp_path, monkeypatch)
     romanised = _romanised_parts(monkeypatch)
     build_index([other], cache_dir=cache_dir)
     assert romanised == ["Бишкек"]
+
+
+def test_a_new_lexicon_beside_cached_ones_compiles_from_their_index(kg, tmp_path, monkeypatch):
+    build_index([kg])  # as `clean --lexicon kg.tsv` leaves it
+    ours = tmp_path / "ours.tsv"  # does not exist yet: apply creates it
+    romanised = _romanised_parts(monkeypatch)
+    decisions = tmp_path / "decisions.csv"
+    row = dict.fromkeys(maintain.REVIEW_HEADER, "") | {
+        "name": "Асанбек Тестович Жумабаев", "decision": "new", "target_id": "kg.test.person", "type": "person",
+        "lang": "ky"}
+    with open(decisions, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=maintain.REVIEW_HEADER)
+        writer.writeheader()
+        writer.writerow(row)
+    maintain.apply_decisions(decisions, ours, context=[kg])
+    assert sorted(set(romanised)) == ["Асанбек", "Жумабаев", "Тестович"]  # kg.tsv's parts are filed again
+    assert Normaliser.from_lexicons([ours, kg]).resolve("Asanbek Zhumabaev").id == "kg.test.person"

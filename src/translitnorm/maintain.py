@@ -91,7 +91,9 @@ def _compile_from_before(paths: Sequence[Path], before: Sequence[Path]) -> None:
     """Compile (into the cache) the index of the new content from the cached index of the content
     before the edit, when there is one: only the name parts the edit adds are romanised. The
     checks that follow, and the next run over the lexicon, find it in the cache."""
-    base = cached_index(before) if all(Path(p).is_file() for p in before) else None
+    # A lexicon the edit creates has no earlier content: the other files' index serves alone.
+    existing = [p for p in before if Path(p).is_file()]
+    base = cached_index(existing) if existing else None
     if base is None:
         return
     try:
