@@ -29,6 +29,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Callable
 
 from translitnorm.letter_model import LetterModel as _LetterModel  # noqa: F401  (benchmarks/cluster_quality.py)
 from translitnorm.letter_model import letter_model as _letter_model
@@ -155,11 +156,17 @@ def best_cyrillic(name: str, lang: str = "ru") -> str:
     # The first of cyrillic_sources(name, lang, top=1), without what only the ranked list needs:
     # scores add up word by word, so the best combination is each word's best reading (and
     # comes first among equal scores there too), and the schemes agreeing with it are not asked.
+    return _each_word_read(name, lang, lambda word: _word_sources(word, lang)[0].cyrillic)
+
+
+def _each_word_read(name: str, lang: str, read: Callable[[str], str]) -> str:
+    """``name`` with each Latin word replaced by ``read(word)`` (lower-case Cyrillic) in the word's
+    case; separators and Cyrillic words kept; a name with no Latin word, stripped."""
     pieces, words = _latin_words(name, lang)
     if not words:
         return name.strip()
     for index, word in words:
-        pieces[index] = with_case_of(word, _word_sources(word, lang)[0].cyrillic)
+        pieces[index] = with_case_of(word, read(word))
     return "".join(pieces)
 
 
@@ -247,13 +254,11 @@ def likely_cyrillic(name: str, lang: str = "ru") -> str:
     >>> likely_cyrillic("Tschechow"), likely_cyrillic("BAKIYEV, Kurmanbek", lang="ky")
     ('Чехов', 'БАКИЕВ, Курманбек')
     """
-    pieces, words = _latin_words(name, lang)
-    if not words:
-        return name.strip()
-    for index, word in words:
+    def best(word: str) -> str:
         readings = word_readings(word.lower(), lang)
-        pieces[index] = with_case_of(word, readings[0][0] if readings else word.lower())
-    return "".join(pieces)
+        return readings[0][0] if readings else word.lower()
+
+    return _each_word_read(name, lang, best)
 
 
 def word_log_probability(cyrillic: str) -> float:

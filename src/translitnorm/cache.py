@@ -277,23 +277,19 @@ def prune(cache_dir: str | os.PathLike, keep: str | os.PathLike | None = None, *
             kept_files += 1
             kept_bytes += entry.size
             continue
-        try:
-            entry.path.unlink()
-            removed.append(entry.path)
-        except OSError:
-            continue
+        _remove(entry.path, removed)
     for entry in _files(folder, CHANNEL_GLOB)[KEEP_CHANNEL_FILES:]:
-        if entry.path.resolve() == keep_path or now - entry.last_used < RECENT_SECONDS:
-            continue
-        try:
-            entry.path.unlink()
-            removed.append(entry.path)
-        except OSError:
-            continue
+        if entry.path.resolve() != keep_path and now - entry.last_used >= RECENT_SECONDS:
+            _remove(entry.path, removed)
     for path in _stale_temporaries(folder, 3600):  # an hour: no write of a cache file takes that long
-        try:
-            path.unlink()
-            removed.append(path)
-        except OSError:
-            continue
+        _remove(path, removed)
     return removed
+
+
+def _remove(path: Path, removed: list[Path]) -> None:
+    """Remove a cache file and list it; one another process removed first is no error."""
+    try:
+        path.unlink()
+        removed.append(path)
+    except OSError:
+        pass
