@@ -67,6 +67,39 @@ def test_rule_does_not_give(recall, query, why):
     assert recall.resolve(query).id is None, why
 
 
+@pytest.fixture(scope="module")
+def namesakes(tmp_path_factory, cache_dir) -> Normaliser:
+    """A lexicon where a place is named after a person, and a village whose Latvian spelling ends in a vowel."""
+    lexicon = tmp_path_factory.mktemp("namesakes") / "namesakes.tsv"
+    lexicon.write_text("id\ttype\tlang\tname\trole\tnote\n"
+                       "tm.niyazov\tperson\tru\tСапармурат Ниязов\tsource\t\n"
+                       "tm.nyyazow\tplace\tru\tНиязов\tsource\t\n"
+                       "tm.nyyazow\tplace\ten\tNyyazow\tcanonical\t\n"
+                       "ua.busheve\tplace\tru\tПруссы\tsource\t\n"
+                       "ru.novosibirsk\tplace\tru\tНовосибирск\tsource\t\n"
+                       "ru.samara\tplace\tru\tСамара\tsource\t\n", encoding="utf-8")
+    return Normaliser.from_lexicons([lexicon], cache_dir=cache_dir)
+
+
+@pytest.mark.parametrize("query, expected, why", [
+    # the cases the place-form rule must not give (tests/data/sets/must-not-match.tsv)
+    ("Niyazova", None, "the female form of the surname Ниязов, not the town named after him with a Latvian -a"),
+    ("Prussia", None, "-a is added to a name that ends in a consonant: Prussi (Пруссы in Latvian) takes none"),
+    # the cases it must still find
+    ("Novosibirska", "ru.novosibirsk", "Latvian -a after a consonant"),
+    ("Nyyazow", "tm.nyyazow", "the town's own name"),
+    ("Niyazov", None, "the town and the person share the name: no ID rather than a guess"),
+    ("Samara", "ru.samara", "a place that ends in -a is found as written, never cut"),
+])
+def test_a_place_form_in_a_is_never_a_female_surname_nor_a_name_in_a_vowel(namesakes, query, expected, why):
+    assert namesakes.resolve(query).id == expected, why
+
+
+def test_the_latin_a_ending_follows_a_consonant_only():
+    assert "Novosibirsk" in [form.text for form in bare_forms("Novosibirska")]
+    assert "Prussi" not in [form.text for form in bare_forms("Prussia")]
+
+
 def test_explain_says_what_was_normalised_and_which_rule_applied(recall):
     [normalising] = recall.explain("AKHMAT0VA_ANNA").of_stage(NORMALISING)
     assert normalising.evidence["repairs"] == ("digit for a letter: AKHMAT0VA_ANNA",)

@@ -29,7 +29,7 @@ from rapidfuzz.distance import OSA
 
 from translitnorm.crosslang import detect_lang, plausible_langs, variants
 from translitnorm.decision import CROSS, ENDING, EXACT, FOLDED, FUZZY, KEY, PLACE_FORM, TIERS, TRANSLATED
-from translitnorm.index import GIVEN, PATRONYMIC, WHOLE, CompiledIndex, FormTable
+from translitnorm.index import GIVEN, PATRONYMIC, SURNAME, WHOLE, CompiledIndex, FormTable
 from translitnorm.keys import as_latin, exact_form, folded_form, matching_key, surname_genders_differ
 from translitnorm.neighbours import length_span
 from translitnorm.morphology import bare_forms, translated_given_names
@@ -152,7 +152,10 @@ class PartLookup:
         for bare in bare_forms(text):
             tier = PLACE_FORM if bare.places_only else ENDING
             # A bare form is a guess: it is not cut again nor searched fuzzily (a guess of a guess).
-            for part, match in self._lookup(bare.text, fuzzy=False, plain=True).items():
+            matches = self._lookup(bare.text, fuzzy=False, plain=True)
+            if bare.places_only and self._surname_found(matches):
+                continue  # Niyazova is the female form of the surname Niyazov, not the town Nyyazow in Latvian
+            for part, match in matches.items():
                 if part in found:
                     continue
                 if bare.places_only and not any(posting.slot == WHOLE for posting in index.postings_of(part)):
@@ -169,6 +172,13 @@ class PartLookup:
                 if part not in found:
                     found[part] = PartMatch(TRANSLATED, TIER_SCORES[TRANSLATED], schemes, form,
                                             f"given name translated: {text} = {given}")
+
+    def _surname_found(self, matches: dict[int, PartMatch]) -> bool:
+        """Whether a look-up found a person's surname as written, folded or by key: a word that is
+        such a surname with -a added is its female form (Niyazova), not a form of a place's name."""
+        index = self.index
+        return any(match.tier in (EXACT, FOLDED, KEY) and any(posting.slot == SURNAME for posting in index.postings_of(part))
+                   for part, match in matches.items())
 
     def _cross_language(self, text: str, exact: str, cyrillic: bool, found: dict[int, PartMatch]) -> None:
         """Look a part up among the lexicon names' forms in the other Cyrillic languages,

@@ -45,6 +45,7 @@ class _Ending:
     places_only: bool
     people_only: bool
     min_stem: int
+    after_consonant: bool
 
 
 def _data_text(name: str) -> str:
@@ -60,7 +61,7 @@ def _endings() -> tuple[_Ending, ...]:
         for ending in endings:
             found.append(_Ending(entry["lang"], entry["script"] == "Cyrl", ending, tuple(entry["bare"]),
                                  bool(entry.get("places", False)), bool(entry.get("people", False)),
-                                 int(entry.get("min_stem", 3))))
+                                 int(entry.get("min_stem", 3)), bool(entry.get("after_consonant", False))))
     return tuple(sorted(found, key=lambda item: -len(item.ending)))
 
 
@@ -84,12 +85,18 @@ def bare_forms(word: str) -> tuple[BareForm, ...]:
         stem = word[: len(word) - len(ending.ending)]
         if len(stem) < ending.min_stem or not stem[-1:].isalpha():
             continue
+        if ending.after_consonant and _fold(stem[-1]) in _VOWELS:
+            continue
         for bare in ending.bare:
             text = stem + bare
             rule = f"{ending.lang} -{ending.ending}" + (f" → -{bare}" if bare else "")
             if text.casefold() != lowered and text not in found:
                 found[text] = BareForm(text, rule, ending.places_only, ending.people_only)
     return tuple(found.values())
+
+
+# Latin and Cyrillic vowels, folded: what an ending added only after a consonant never follows.
+_VOWELS = frozenset("aeiouyаеёиоуыэюяіїє")
 
 
 def _fold(text: str) -> str:
