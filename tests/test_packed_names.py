@@ -25,6 +25,9 @@ def test_every_entitys_rows_come_back_as_packed(entity_names):
     read = PackedNames.from_state(marshal.loads(marshal.dumps(packed.state())), len(entity_names))
     assert read == packed and [read[entity] for entity in range(len(read))] == expected
     assert pickle.loads(pickle.dumps(packed)) == packed
+    # one name read on its own is the same row
+    assert [[packed.row(entity, number) for number in range(len(names))] for entity, names in enumerate(entity_names)] == \
+        [list(names) for names in entity_names]
 
 
 def test_an_entity_out_of_range_is_an_index_error():
@@ -33,6 +36,8 @@ def test_an_entity_out_of_range_is_an_index_error():
         packed[1]
     with pytest.raises(IndexError):
         packed[-1]
+    with pytest.raises(IndexError):
+        packed.row(0, 1)  # the entity has one name
 
 
 def test_buffers_that_do_not_fit_are_refused():

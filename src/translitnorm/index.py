@@ -336,6 +336,11 @@ class CompiledIndex:
         """The scheme IDs of a scheme set (a :attr:`FormEntry.schemes` bit set)."""
         return [scheme_id for number, scheme_id in enumerate(self.scheme_ids) if schemes >> number & 1]
 
+    def name_row(self, entity: int, name: int) -> tuple[str, str, str]:
+        """One name of an entity as (lang, text, role): ``entity_names[entity][name]``, decoding only that one."""
+        names = self.entity_names
+        return names.row(entity, name) if isinstance(names, PackedNames) else names[entity][name]
+
     def postings_of(self, part: int) -> list[Posting]:
         """Every use of a name part: (entity, name, slot) rows.
 

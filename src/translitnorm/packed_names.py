@@ -105,6 +105,14 @@ class PackedNames(Sequence[tuple[NameRow, ...]]):
         return tuple((vocabulary[langs[name]], texts[offsets[name]:offsets[name + 1]], vocabulary[roles[name]])
                      for name in range(self._entity_starts[entity], self._entity_starts[entity + 1]))
 
+    def row(self, entity: int, number: int) -> NameRow:
+        """One name of an entity, as ``self[entity][number]`` without decoding the others."""
+        name = self._entity_starts[entity] + number
+        if not (0 <= number and name < self._entity_starts[entity + 1]):
+            raise IndexError(f"name {number} of entity {entity}")
+        offsets, vocabulary = self._text_offsets, self._vocabulary
+        return vocabulary[self._langs[name]], self._texts[offsets[name]:offsets[name + 1]], vocabulary[self._roles[name]]
+
     def __len__(self) -> int:
         return len(self._entity_starts) - 1
 

@@ -212,7 +212,7 @@ class Scorer:
     def _candidate(self, score: float, entity: int, tier: str, name: int, match: PartMatch, masks: Sequence[int],
                    parts: "tuple[PartEvidence, ...] | Callable[[], tuple[PartEvidence, ...]]", query: str) -> Candidate:
         index = self.index
-        lang, text, role = index.entity_names[entity][name]
+        lang, text, role = index.name_row(entity, name)
         return Candidate(index.entity_ids[entity], index.canonicals[entity], round(score, 6), tier,
                          lambda: self.explaining_scheme(masks, query), f"{text} ({lang} {role})", match.form, parts)
 
