@@ -42,6 +42,15 @@ def test_comparable_namesakes_stay_ambiguous(norm, query):
     assert len(result.candidates) >= 2
 
 
+# A town's former name that is also a region's (and a lake's) name is no town's alone: GeoNames
+# lists Issyk-Kul' and Ysyk-Köl among the names of Balykchy (so called 1989-1992).
+@pytest.mark.parametrize("query", ["Issyk-Kul", "Issyk-Koul", "Ysyk-Köl", "Иссык-Куль", "Issyk-Kul Region"])
+def test_a_regions_name_is_not_given_to_the_town_that_once_bore_it(norm, query):
+    result = norm.resolve(query)
+    assert result.id is None and result.reason == "ambiguous"
+    assert {"kg.balykchy", "kg.ysyk-kol"} <= {c.id for c in result.candidates}
+
+
 def test_the_ratio_is_the_rule_and_a_lower_one_decides_more(norm):
     # Karakol (84,351 people) and Kara-Kul (26,901): 3.1× apart, below the ratio
     lenient = Normaliser(norm.index, dataclasses.replace(norm.rule, prominence_ratio=3.0))
