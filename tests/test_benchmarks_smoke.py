@@ -241,3 +241,14 @@ def test_realistic_memory_is_measured_in_a_compiling_and_a_serving_process_of_th
     assert 0.02 < memory.compile_main < 1 and 0.02 < memory.serving < 1
     assert memory.largest == max(memory.compile_main + memory.compile_helpers, memory.serving)
     assert list((tmp_path / "memory-cache-real").glob("index-*")), "the compiling process wrote its cache"
+
+
+def test_interleaved_comparison_of_a_tree_with_itself_gives_the_same_answers(tmp_path):
+    import interleaved
+
+    out = io.StringIO()
+    results, same = interleaved.main(["--other", str(BENCHMARKS.parent / "src"), "--size", "300", "--queries", "60",
+                                      "--kinds", "exact,initials", "--workdir", str(tmp_path)], out=out)
+    assert same and [result.kind for result in results] == ["exact", "initials"]
+    assert all(result.names > 0 and result.this_seconds > 0 and result.other_seconds > 0 for result in results)
+    assert "same answers (ID, score, method) for every name: yes" in out.getvalue()
