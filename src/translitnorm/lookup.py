@@ -153,14 +153,17 @@ class PartLookup:
             tier = PLACE_FORM if bare.places_only else ENDING
             # A bare form is a guess: it is not cut again nor searched fuzzily (a guess of a guess).
             matches = self._lookup(bare.text, fuzzy=False, plain=True)
-            if bare.places_only and self._surname_found(matches):
+            # the slots each part found fills, once for the checks below
+            slots = {part: {posting.slot for posting in index.postings_of(part)} for part in matches}
+            if bare.places_only and any(match.tier in (EXACT, FOLDED, KEY) and SURNAME in slots[part]
+                                        for part, match in matches.items()):
                 continue  # Niyazova is the female form of the surname Niyazov, not the town Nyyazow in Latvian
             for part, match in matches.items():
                 if part in found:
                     continue
-                if bare.places_only and not any(posting.slot == WHOLE for posting in index.postings_of(part)):
+                if bare.places_only and WHOLE not in slots[part]:
                     continue  # a female surname in -a, an adjective in -sky: another person's name
-                if bare.people_only and all(posting.slot == WHOLE for posting in index.postings_of(part)):
+                if bare.people_only and slots[part] <= {WHOLE}:
                     continue  # Latvian -s is added to men's names, not to places: Taras is not Tara
                 found[part] = PartMatch(tier, TIER_SCORES[tier], match.schemes, match.form,
                                         f"{bare.rule}: read as {bare.text}")
@@ -172,13 +175,6 @@ class PartLookup:
                 if part not in found:
                     found[part] = PartMatch(TRANSLATED, TIER_SCORES[TRANSLATED], schemes, form,
                                             f"given name translated: {text} = {given}")
-
-    def _surname_found(self, matches: dict[int, PartMatch]) -> bool:
-        """Whether a look-up found a person's surname as written, folded or by key: a word that is
-        such a surname with -a added is its female form (Niyazova), not a form of a place's name."""
-        index = self.index
-        return any(match.tier in (EXACT, FOLDED, KEY) and any(posting.slot == SURNAME for posting in index.postings_of(part))
-                   for part, match in matches.items())
 
     def _cross_language(self, text: str, exact: str, cyrillic: bool, found: dict[int, PartMatch]) -> None:
         """Look a part up among the lexicon names' forms in the other Cyrillic languages,

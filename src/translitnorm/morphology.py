@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from translitnorm.crosslang import VOWELS as CYRILLIC_VOWELS
 from translitnorm.script import is_cyrillic
 
 
@@ -96,7 +97,7 @@ def bare_forms(word: str) -> tuple[BareForm, ...]:
 
 
 # Latin and Cyrillic vowels, folded: what an ending added only after a consonant never follows.
-_VOWELS = frozenset("aeiouyаеёиоуыэюяіїє")
+_VOWELS = frozenset("aeiouy" + CYRILLIC_VOWELS)
 
 
 def _fold(text: str) -> str:

@@ -100,16 +100,17 @@ class PackedNames(Sequence[tuple[NameRow, ...]]):
     def __getitem__(self, entity: int) -> tuple[NameRow, ...]:  # type: ignore[override]
         if not 0 <= entity < len(self._entity_starts) - 1:
             raise IndexError(f"entity {entity} of {len(self._entity_starts) - 1}")
-        texts, offsets, vocabulary, langs, roles = (self._texts, self._text_offsets, self._vocabulary,
-                                                    self._langs, self._roles)
-        return tuple((vocabulary[langs[name]], texts[offsets[name]:offsets[name + 1]], vocabulary[roles[name]])
-                     for name in range(self._entity_starts[entity], self._entity_starts[entity + 1]))
+        return tuple(map(self._name, range(self._entity_starts[entity], self._entity_starts[entity + 1])))
 
     def row(self, entity: int, number: int) -> NameRow:
         """One name of an entity, as ``self[entity][number]`` without decoding the others."""
         name = self._entity_starts[entity] + number
         if not (0 <= number and name < self._entity_starts[entity + 1]):
             raise IndexError(f"name {number} of entity {entity}")
+        return self._name(name)
+
+    def _name(self, name: int) -> NameRow:
+        """The row of the ``name``-th name of the table (all entities' names, in order)."""
         offsets, vocabulary = self._text_offsets, self._vocabulary
         return vocabulary[self._langs[name]], self._texts[offsets[name]:offsets[name + 1]], vocabulary[self._roles[name]]
 
